@@ -1,0 +1,41 @@
+"""Exact decimal arithmetic for money and percents: the one place rounding is named."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+#: Every rounding in perf is half up (四舍五入), as finance staff compute by hand.
+ROUNDING = ROUND_HALF_UP
+
+TWO_PLACES = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+def round2(value: Decimal) -> Decimal:
+    """Round to two decimal places, half up (money in 万元/元, percents, scores)."""
+    return Decimal(value).quantize(TWO_PLACES, rounding=ROUNDING)
+
+
+def fmt2(value: Decimal | None) -> str | None:
+    """Format with exactly two decimal places, half up; None stays None."""
+    return None if value is None else f"{round2(value):f}"
+
+
+def plain(value: Decimal | None) -> str | None:
+    """Format without exponent or trailing zeros: Decimal('40.000') -> '40'."""
+    if value is None:
+        return None
+    text = f"{Decimal(value):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def to_decimal(text: str) -> Decimal | None:
+    """Parse a plain decimal string (thousands separators allowed); None if it is not one."""
+    cleaned = text.strip().replace(",", "").replace("，", "")
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None

@@ -1,0 +1,30 @@
+"""The 资金支出计划 rule: cumulative percents that never go down and end at 100."""
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from perf.numbers import HUNDRED, plain
+
+
+def plan_problems(entries: Sequence[tuple[str, Decimal]]) -> list[str]:
+    """Return a Chinese message for each way the plan breaks the rule; [] if it is valid.
+
+    ``entries`` are ``(checkpoint label, cumulative percent)`` in checkpoint order,
+    e.g. ``[("3月底", Decimal("15")), ("6月底", Decimal("30")), ...]``.
+    """
+    problems: list[str] = []
+    previous: Decimal | None = None
+    for label, pct in entries:
+        if pct < 0 or pct > HUNDRED:
+            problems.append(f"{label}的计划支出进度 {plain(pct)}% 超出 0–100% 的范围")
+        elif previous is not None and pct < previous:
+            problems.append(
+                f"{label}的计划支出进度 {plain(pct)}% 低于上一节点的 {plain(previous)}%，"
+                "累计进度不能下降"
+            )
+        previous = pct if previous is None else max(previous, pct)
+    if entries:
+        label, last = entries[-1]
+        if last != HUNDRED:
+            problems.append(f"{label}的计划支出进度应为 100%，实为 {plain(last)}%")
+    return problems
