@@ -1,0 +1,58 @@
+"""perf: 绩效目标 management for budget units. The factory wires and does nothing else."""
+
+from flask import Flask
+
+from perf.config import load_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Flask application; ``test_config`` overrides every other layer."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+    )
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_filters(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension singletons to this app."""
+    from perf.extensions import csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"])
+    csrf.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount one blueprint per domain."""
+    from perf.projects.views import bp as projects_bp
+
+    app.register_blueprint(projects_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Render HTTP errors as Chinese pages (JSON for API paths)."""
+    from perf.errors import init_app
+
+    init_app(app)
+
+
+def register_template_filters(app: Flask) -> None:
+    """Add the Jinja filters every page uses."""
+    from perf.templating import init_app
+
+    init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the ``perf`` click group under ``flask perf``."""
+    from perf.cli import perf_group
+
+    app.cli.add_command(perf_group)

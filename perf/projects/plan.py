@@ -17,12 +17,13 @@ def plan_problems(entries: Sequence[tuple[str, Decimal]]) -> list[str]:
     for label, pct in entries:
         if pct < 0 or pct > HUNDRED:
             problems.append(f"{label}的计划支出进度 {plain(pct)}% 超出 0–100% 的范围")
-        elif previous is not None and pct < previous:
+            continue  # compare the next checkpoint with the last sensible one
+        if previous is not None and pct < previous:
             problems.append(
                 f"{label}的计划支出进度 {plain(pct)}% 低于上一节点的 {plain(previous)}%，"
                 "累计进度不能下降"
             )
-        previous = pct if previous is None else max(previous, pct)
+        previous = pct
     if entries:
         label, last = entries[-1]
         if last != HUNDRED:

@@ -1,0 +1,4 @@
+"""Settings for the test suite (tests/conftest.py overrides the database per run)."""
+
+TESTING = True
+WTF_CSRF_ENABLED = False

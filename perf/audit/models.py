@@ -1,0 +1,26 @@
+"""The audit log: who changed what, when, with the values before and after."""
+
+from sqlalchemy import JSON, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from perf.db import Moment, utcnow
+from perf.extensions import db
+
+
+class AuditEntry(db.Model):
+    """One write that matters."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[Moment] = mapped_column(default=utcnow, index=True)
+    #: Who: a user name, or "cli" for the command line.
+    actor: Mapped[str] = mapped_column(String(100))
+    #: What kind of write, e.g. "project.import".
+    action: Mapped[str] = mapped_column(String(50))
+    #: The object: type and id, e.g. ("project", "12").
+    object_type: Mapped[str] = mapped_column(String(50), index=True)
+    object_id: Mapped[str] = mapped_column(String(50), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    #: {"field": [before, after]} for changed fields; values as JSON-safe strings.
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -1,0 +1,28 @@
+"""The ``perf`` command line: ``flask --app wsgi perf …`` or the ``perf`` console script."""
+
+import click
+from flask.cli import AppGroup, ScriptInfo
+
+perf_group = AppGroup("perf", help="perf 绩效目标管理命令。")
+
+
+def _register() -> None:
+    """Collect each domain's commands into the ``perf`` group."""
+    from perf.documents.cli import demo, import_disclosure_command
+    from perf.projects.cli import export_project
+
+    for command in (import_disclosure_command, demo, export_project):
+        perf_group.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    """Console script: the ``perf`` commands plus ``db`` (migrations), on the configured app."""
+    from flask_migrate.cli import db as db_group
+
+    from perf import create_app
+
+    cli = click.Group("perf", commands={**perf_group.commands, "db": db_group})
+    cli.main(obj=ScriptInfo(create_app=lambda: create_app()))

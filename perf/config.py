@@ -1,0 +1,57 @@
+"""Configuration in layers: code defaults, config/<env>.py, PERF_* environment, test overrides."""
+
+import os
+from pathlib import Path
+from typing import ClassVar
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Defaults:
+    """Code defaults, safe for development."""
+
+    SECRET_KEY = None
+    SQLALCHEMY_DATABASE_URI = None  # None -> SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    MIGRATIONS_DIR = str(ROOT / "migrations")
+    WTF_CSRF_TIME_LIMIT = None
+    JSON_AS_ASCII = False
+    #: Checkpoints (month, day) a new budget year gets unless its document says otherwise.
+    DEFAULT_CHECKPOINTS = ((3, 31), (6, 30), (10, 31), (12, 31))
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill ``app.config`` layer by layer and fail fast on a missing secret in production."""
+    env = os.environ.get("PERF_ENV", "development")
+    app.config.from_object(Defaults)
+    env_file = ROOT / "config" / f"{env}.py"
+    if env_file.exists():
+        app.config.from_pyfile(str(env_file))
+    app.config.from_prefixed_env("PERF")
+    if "DATABASE_URL" in app.config:
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config.pop("DATABASE_URL")
+    if test_config:
+        app.config.update(test_config)
+    app.config["ENV_NAME"] = "testing" if app.config.get("TESTING") else env
+    _default_database(app)
+    _require_secret(app)
+
+
+def _default_database(app: Flask) -> None:
+    """Use a SQLite file under the instance folder when no database URL is configured."""
+    if app.config.get("SQLALCHEMY_DATABASE_URI"):
+        return
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'perf.sqlite'}"
+
+
+def _require_secret(app: Flask) -> None:
+    """Development and tests get a throwaway key; anything else must configure one."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["ENV_NAME"] in ("development", "testing"):
+        app.config["SECRET_KEY"] = "dev-only-not-secret"
+        return
+    raise RuntimeError("PERF_SECRET_KEY must be set outside development and tests")

@@ -1,0 +1,64 @@
+"""Document commands: import a published 部门预算 document, load the bundled sample."""
+
+from importlib import resources
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from perf.documents.disclosure import load_disclosure
+from perf.documents.importer import ImportResult, import_disclosure, sha256
+from perf.extensions import db
+from perf.numbers import fmt2
+
+SAMPLE = "sample/fengnan_approval_bureau_2024.txt"
+
+
+@click.command("import-disclosure")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="以文件内容覆盖已存在且内容不同的项目")
+@with_appcontext
+def import_disclosure_command(path: Path, replace: bool) -> None:
+    """Import a 部门预算公开 document (.docx, or its text export)."""
+    _run_import(path.read_bytes(), path.name, replace)
+
+
+@click.command("demo")
+@with_appcontext
+def demo() -> None:
+    """Load the bundled sample department (2024 丰南区行政审批局) into the database."""
+    data = resources.files("perf.documents").joinpath(SAMPLE).read_bytes()
+    _run_import(data, Path(SAMPLE).name, replace=False)
+
+
+def _run_import(data: bytes, filename: str, replace: bool) -> ImportResult:
+    """Parse, import, commit once; on problems print them, roll back and exit 1."""
+    disclosure = load_disclosure(data, filename)
+    result = import_disclosure(disclosure, sha256(data), actor="cli", replace=replace)
+    if not result.ok:
+        db.session.rollback()
+        for problem in result.problems:
+            click.echo(f"错误 {problem}", err=True)
+        raise click.exceptions.Exit(1)
+    db.session.commit()
+    _print_summary(result)
+    return result
+
+
+def _print_summary(result: ImportResult) -> None:
+    """A short summary of what the document held and what changed."""
+    d = result.disclosure
+    total = sum((t.total for t in d.projects), start=0)
+    click.echo(f"部门：{d.department_code} {d.department_name}")
+    click.echo(f"年度：{d.year}")
+    click.echo(f"单位：{len(d.units)} 个（{'、'.join(u.name for u in d.units)}）")
+    click.echo(
+        f"项目：{len(d.projects)} 个（新增 {len(result.created)}，覆盖 {len(result.replaced)}，"
+        f"未变 {len(result.unchanged)}）"
+    )
+    click.echo(
+        f"项目预算合计：{fmt2(total)} 万元（支出总表项目支出：{fmt2(d.stated_project)} 万元）"
+    )
+    click.echo(f"警告：{len(d.warnings)} 条")
+    for warning in d.warnings:
+        click.echo(f"警告 {warning}")

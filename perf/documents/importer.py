@@ -1,0 +1,222 @@
+"""Write a parsed 部门预算公开 document into the database: all or nothing, idempotent.
+
+The parser (``disclosure.py``) finds everything wrong with the file itself; this service
+adds what only the database knows (the year's checkpoint set, projects already there)
+and writes only when there is no problem at all. It flushes; the caller commits.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from perf.audit.services import record
+from perf.documents.disclosure import Disclosure, Problem, ProjectTable
+from perf.extensions import db
+from perf.numbers import fmt2
+from perf.org.models import BudgetYear, DepartmentBudget
+from perf.org.services import (
+    CheckpointMismatch,
+    ensure_department,
+    ensure_unit,
+    ensure_year,
+    find_year,
+    main_unit,
+)
+from perf.projects.models import Project
+from perf.projects.services import (
+    IndicatorData,
+    ProjectData,
+    ProjectRuleError,
+    create_project,
+    replace_indicators,
+    replace_plan,
+)
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or why it did nothing."""
+
+    disclosure: Disclosure
+    created: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the document was clean and written."""
+        return not self.problems
+
+    @property
+    def changed(self) -> bool:
+        """True when anything was written."""
+        return bool(self.created or self.replaced)
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of the document bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def import_disclosure(
+    disclosure: Disclosure, digest: str, actor: str, replace: bool = False
+) -> ImportResult:
+    """Import the document; on any problem write nothing and return the problems."""
+    result = ImportResult(disclosure, problems=list(disclosure.problems))
+    if result.problems:
+        return result
+    year = find_year(disclosure.year)
+    existing = _existing_projects(year, disclosure)
+    result.problems += _conflicts(disclosure, existing, replace)
+    if result.problems:
+        return result
+    try:
+        _write(disclosure, digest, actor, existing, result)
+    except (CheckpointMismatch, ProjectRuleError) as exc:
+        messages = getattr(exc, "messages", [str(exc)])
+        result.problems += [Problem("数据库", m) for m in messages]
+    return result
+
+
+def project_data(table: ProjectTable) -> ProjectData:
+    """The service-level form of a parsed table."""
+    return ProjectData(
+        code=table.code,
+        name=table.name,
+        total=table.total,
+        fiscal=table.fiscal,
+        other=table.other,
+        purpose=table.purpose,
+        goal=table.goal,
+        plan=[pct for _, _, pct in table.plan],
+        indicators=[
+            IndicatorData(
+                level1=r.level1,
+                level2=r.level2,
+                name=r.name,
+                value=r.value,
+                description=r.description,
+                basis=r.basis,
+            )
+            for r in table.indicators
+        ],
+    )
+
+
+def _existing_projects(year: BudgetYear | None, disclosure: Disclosure) -> dict[str, Project]:
+    """Projects of the document's year that carry one of its codes."""
+    if year is None:
+        return {}
+    codes = [t.code for t in disclosure.projects]
+    rows = db.session.scalars(
+        select(Project).where(Project.year_id == year.id, Project.code.in_(codes))
+    )
+    return {p.code: p for p in rows}
+
+
+def _conflicts(
+    disclosure: Disclosure, existing: dict[str, Project], replace: bool
+) -> list[Problem]:
+    """Projects already present with other content are refused unless ``replace``."""
+    problems = []
+    for table in disclosure.projects:
+        project = existing.get(table.code)
+        if project is None or replace or _same(project, project_data(table)):
+            continue
+        problems.append(
+            Problem(
+                table.location,
+                f"项目 {table.code} 已存在且内容与文件不同；如确需以文件覆盖，请使用 --replace",
+            )
+        )
+    return problems
+
+
+def _write(disclosure, digest, actor, existing, result) -> None:
+    """Create or update everything the document holds."""
+    dates = [day for day, _, _ in disclosure.projects[0].plan]
+    year = ensure_year(disclosure.year, dates)
+    department = ensure_department(disclosure.department_code, disclosure.department_name)
+    for row in disclosure.units:
+        ensure_unit(department, row.name, row.nature, row.rank, row.funding)
+    db.session.refresh(department, ["units"])
+    unit = main_unit(department) or ensure_unit(department, f"{department.name}本级", "", "", "")
+    for table in disclosure.projects:
+        data = project_data(table)
+        project = existing.get(table.code)
+        if project is None:
+            project = create_project(year, unit, data, status="approved")
+            result.created.append(table.code)
+            record(
+                actor, "project.import", "project", project.id, f"导入项目 {data.code} {data.name}"
+            )
+        elif _same(project, data):
+            result.unchanged.append(table.code)
+        else:
+            _overwrite(project, data)
+            result.replaced.append(table.code)
+            record(actor, "project.replace", "project", project.id, f"以文件覆盖项目 {data.code}")
+    if result.changed:
+        _store_totals(disclosure, department, year, digest)
+        record(actor, "disclosure.import", "department", department.id, _summary(result))
+
+
+def _overwrite(project: Project, data: ProjectData) -> None:
+    """Replace header, plan and indicators with the document's."""
+    for name in ("name", "total", "fiscal", "other", "purpose", "goal"):
+        setattr(project, name, getattr(data, name))
+    replace_plan(project, data.plan)
+    replace_indicators(project, data.indicators)
+
+
+def _same(project: Project, data: ProjectData) -> bool:
+    """True when the stored project already equals the document's table."""
+    header = (
+        project.name,
+        project.total,
+        project.fiscal,
+        project.other,
+        project.purpose,
+        project.goal,
+    )
+    if header != (data.name, data.total, data.fiscal, data.other, data.purpose, data.goal):
+        return False
+    if [e.cumulative_pct for e in project.plan] != list(data.plan):
+        return False
+    stored = [
+        (i.level1, i.level2, i.name, i.description, i.value_text, i.basis)
+        for i in project.indicators
+    ]
+    given = [
+        (r.level1, r.level2, r.name, r.description, r.value.strip(), r.basis)
+        for r in data.indicators
+    ]
+    return stored == given
+
+
+def _store_totals(disclosure, department, year, digest) -> None:
+    """Keep the department's stated totals for the year."""
+    stated = db.session.scalar(
+        select(DepartmentBudget).where(
+            DepartmentBudget.department_id == department.id, DepartmentBudget.year_id == year.id
+        )
+    ) or DepartmentBudget(department=department, budget_year=year)
+    stated.total = disclosure.stated_total
+    stated.basic = disclosure.stated_basic
+    stated.project = disclosure.stated_project
+    stated.source_sha256 = digest
+    db.session.add(stated)
+    db.session.flush()
+
+
+def _summary(result: ImportResult) -> str:
+    """One line for the audit log."""
+    d = result.disclosure
+    total = sum((t.total for t in d.projects), start=0)
+    return (
+        f"导入 {d.department_code}{d.department_name} {d.year} 年度："
+        f"新增 {len(result.created)} 个项目，覆盖 {len(result.replaced)} 个，"
+        f"未变 {len(result.unchanged)} 个，项目预算合计 {fmt2(total)} 万元"
+    )

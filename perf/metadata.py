@@ -1,0 +1,19 @@
+"""Import every domain's models so the metadata is complete (Alembic, tests, CLI)."""
+
+from perf.audit.models import AuditEntry
+from perf.org.models import BudgetYear, Checkpoint, Department, DepartmentBudget, Unit
+from perf.projects.models import Indicator, PlanEntry, Project
+from perf.spending.models import Payment
+
+__all__ = [
+    "AuditEntry",
+    "BudgetYear",
+    "Checkpoint",
+    "Department",
+    "DepartmentBudget",
+    "Indicator",
+    "Payment",
+    "PlanEntry",
+    "Project",
+    "Unit",
+]

@@ -1,0 +1,91 @@
+"""Years with their checkpoint sets, departments and units."""
+
+import calendar
+from collections.abc import Sequence
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from perf.extensions import db
+from perf.org.models import BudgetYear, Checkpoint, Department, Unit
+
+
+class CheckpointMismatch(ValueError):
+    """A document's plan checkpoints differ from the year's configured set."""
+
+
+def checkpoint_label(day: date) -> str:
+    """'3月底' for a month end, else '3月15日'."""
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return f"{day.month}月底"
+    return f"{day.month}月{day.day}日"
+
+
+def default_checkpoints(year: int) -> list[date]:
+    """The configured default checkpoint dates for ``year``."""
+    return [date(year, m, d) for m, d in current_app.config["DEFAULT_CHECKPOINTS"]]
+
+
+def find_year(year: int) -> BudgetYear | None:
+    """The budget year, or None."""
+    return db.session.scalar(select(BudgetYear).where(BudgetYear.year == year))
+
+
+def ensure_year(year: int, dates: Sequence[date] | None = None) -> BudgetYear:
+    """Return the year, creating it with ``dates`` (or the defaults) as its checkpoints.
+
+    An existing year keeps its checkpoints; ``dates`` that differ raise CheckpointMismatch.
+    """
+    existing = find_year(year)
+    wanted = list(dates) if dates else None
+    if existing is not None:
+        have = [cp.on_date for cp in existing.checkpoints]
+        if wanted is not None and wanted != have:
+            raise CheckpointMismatch(
+                f"{year} 年度已设定的支出计划节点为 {'、'.join(map(checkpoint_label, have))}，"
+                f"与文件中的 {'、'.join(map(checkpoint_label, wanted))} 不一致"
+            )
+        return existing
+    wanted = wanted or default_checkpoints(year)
+    budget_year = BudgetYear(year=year)
+    budget_year.checkpoints = [
+        Checkpoint(seq=i, on_date=d, label=checkpoint_label(d), is_final=i == len(wanted))
+        for i, d in enumerate(wanted, start=1)
+    ]
+    db.session.add(budget_year)
+    db.session.flush()
+    return budget_year
+
+
+def ensure_department(code: str, name: str) -> Department:
+    """Return the department with ``code``, creating it; the name is kept up to date."""
+    department = db.session.scalar(select(Department).where(Department.code == code))
+    if department is None:
+        department = Department(code=code, name=name)
+        db.session.add(department)
+    elif department.name != name:
+        department.name = name
+    db.session.flush()
+    return department
+
+
+def ensure_unit(department: Department, name: str, nature: str, rank: str, funding: str) -> Unit:
+    """Return the unit by name within the department, creating or updating it."""
+    unit = db.session.scalar(
+        select(Unit).where(Unit.department_id == department.id, Unit.name == name)
+    )
+    if unit is None:
+        unit = Unit(department=department, name=name)
+        db.session.add(unit)
+    unit.nature, unit.rank, unit.funding = nature, rank, funding
+    db.session.flush()
+    return unit
+
+
+def main_unit(department: Department) -> Unit | None:
+    """The department's own unit (本级), or its first unit."""
+    for unit in department.units:
+        if unit.name.endswith("本级"):
+            return unit
+    return department.units[0] if department.units else None

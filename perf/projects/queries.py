@@ -1,0 +1,114 @@
+"""Read-side queries for the project pages and exports: a few queries a page, not one a row."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from perf.extensions import db
+from perf.org.models import BudgetYear, Department, DepartmentBudget, Unit
+from perf.projects.models import Indicator, Project
+
+
+@dataclass
+class DepartmentPage:
+    """What the department page shows."""
+
+    department: Department
+    year: BudgetYear
+    projects: list[Project]
+    total: Decimal
+    stated: DepartmentBudget | None
+
+
+def department_years() -> list[tuple[Department, int, int, Decimal]]:
+    """(department, year, project count, budget sum) for every department-year with projects."""
+    rows = db.session.execute(
+        select(Department, BudgetYear.year, func.count(Project.id), func.sum(Project.total))
+        .join(Unit, Unit.department_id == Department.id)
+        .join(Project, Project.unit_id == Unit.id)
+        .join(BudgetYear, BudgetYear.id == Project.year_id)
+        .group_by(Department.id, BudgetYear.year)
+        .order_by(BudgetYear.year.desc(), Department.code)
+    )
+    return [tuple(row) for row in rows]
+
+
+def department_page(code: str, year: int) -> DepartmentPage | None:
+    """The department's projects of ``year`` with their plans, or None if there are none."""
+    department = db.session.scalar(select(Department).where(Department.code == code))
+    budget_year = db.session.scalar(
+        select(BudgetYear)
+        .options(selectinload(BudgetYear.checkpoints))
+        .where(BudgetYear.year == year)
+    )
+    if department is None or budget_year is None:
+        return None
+    projects = list(
+        db.session.scalars(
+            select(Project)
+            .join(Unit)
+            .options(selectinload(Project.plan), joinedload(Project.unit))
+            .where(Unit.department_id == department.id, Project.year_id == budget_year.id)
+            .order_by(Project.id)
+        )
+    )
+    stated = db.session.scalar(
+        select(DepartmentBudget).where(
+            DepartmentBudget.department_id == department.id,
+            DepartmentBudget.year_id == budget_year.id,
+        )
+    )
+    total = sum((p.total for p in projects), Decimal(0))
+    return DepartmentPage(department, budget_year, projects, total, stated)
+
+
+def project_by_code(code: str, year: int | None = None) -> Project | None:
+    """The project with 项目编码 ``code`` in ``year`` (the latest year holding it if None)."""
+    query = (
+        select(Project)
+        .join(BudgetYear)
+        .options(
+            joinedload(Project.unit).joinedload(Unit.department),
+            joinedload(Project.budget_year).selectinload(BudgetYear.checkpoints),
+            selectinload(Project.plan),
+            selectinload(Project.indicators),
+        )
+        .where(Project.code == code)
+        .order_by(BudgetYear.year.desc())
+        .limit(1)
+    )
+    if year is not None:
+        query = query.where(BudgetYear.year == year)
+    return db.session.scalar(query)
+
+
+@dataclass
+class TableRow:
+    """One indicator row with the row spans of its merged 一级 / 二级 cells (0: covered)."""
+
+    indicator: Indicator
+    level1_span: int
+    level2_span: int
+
+
+def table_rows(project: Project) -> list[TableRow]:
+    """Indicator rows with spans, merging equal consecutive 一级 (and 二级 within a 一级)."""
+    indicators = project.indicators
+    rows = [TableRow(ind, 0, 0) for ind in indicators]
+    for i, ind in enumerate(indicators):
+        prev = indicators[i - 1] if i else None
+        if prev is None or prev.level1 != ind.level1:
+            rows[i].level1_span = _run_length(indicators, i, lambda x: x.level1)
+        if prev is None or (prev.level1, prev.level2) != (ind.level1, ind.level2):
+            rows[i].level2_span = _run_length(indicators, i, lambda x: (x.level1, x.level2))
+    return rows
+
+
+def _run_length(items, start, key) -> int:
+    """How many items from ``start`` share ``key`` with it."""
+    value, n = key(items[start]), 0
+    while start + n < len(items) and key(items[start + n]) == value:
+        n += 1
+    return n

@@ -1,0 +1,40 @@
+"""Payments recorded against a project (entry and import come with spending progress)."""
+
+from datetime import date
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from perf.db import Moment, Yuan, utcnow
+from perf.extensions import db
+
+SOURCES = ("fiscal", "other")
+SOURCE_LABELS = {"fiscal": "财政资金", "other": "其他资金"}
+
+
+class Payment(db.Model):
+    """One payment (支付) in 元; a negative amount is a refund of ``refund_of``."""
+
+    __tablename__ = "payment"
+    __table_args__ = (
+        UniqueConstraint("project_id", "voucher_no"),
+        CheckConstraint(f"source IN {SOURCES}", name="source_known"),
+        CheckConstraint("amount <> 0", name="amount_not_zero"),
+        CheckConstraint("amount > 0 OR refund_of IS NOT NULL", name="refund_names_voucher"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    #: 支付日期.
+    paid_on: Mapped[date]
+    #: 金额（元）; negative for a refund (退款).
+    amount: Mapped[Yuan]
+    #: 资金来源: fiscal (财政资金) or other (其他资金).
+    source: Mapped[str] = mapped_column(String(10), default="fiscal")
+    #: 凭证号, unique per project.
+    voucher_no: Mapped[str] = mapped_column(String(64))
+    #: The voucher a refund reverses.
+    refund_of: Mapped[str | None] = mapped_column(String(64))
+    #: 摘要.
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[Moment] = mapped_column(default=utcnow)

@@ -1,0 +1,3 @@
+from perf import create_app
+
+app = create_app()
