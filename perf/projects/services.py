@@ -93,6 +93,8 @@ def replace_plan(project: Project, percents: Sequence[Decimal]) -> None:
         raise ProjectRuleError(problems)
     db.session.execute(delete(PlanEntry).where(PlanEntry.project_id == project.id))
     db.session.expire(project, ["plan"])
+    if not percents:
+        return
     previous = Decimal(0)
     for checkpoint, pct in zip(checkpoints, percents, strict=True):
         db.session.add(

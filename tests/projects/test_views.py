@@ -1,0 +1,92 @@
+"""The read-only pages: department list and the 绩效目标表 laid out as published."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from perf.extensions import db
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count the SQL statements a block runs."""
+    statements = []
+
+    def before(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            statements.append(statement)
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", before)
+    yield statements
+    with app.app_context():
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+
+
+def test_index_links_the_department(client, demo):
+    page = client.get("/").get_data(as_text=True)
+    assert "唐山市丰南区行政审批局" in page
+    assert "/departments/306/2024" in page
+    assert "298.45" in page
+
+
+def test_index_without_data_says_how_to_load_it(client):
+    assert "perf demo" in client.get("/").get_data(as_text=True)
+
+
+def test_department_page_lists_the_seven_projects_with_plans(client, demo):
+    response = client.get("/departments/306/2024")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    rows = re.findall(r'<td class="code">(\w+)</td>', page)
+    assert len(rows) == 7
+    assert "13020724P00X4BL10005W" in rows
+    # budget and 15/30/85/100 of the first project, 30/60/90/100 of the last
+    first = page.split("13020724P00X4BL10005W", 1)[1].split("</tr>")[0]
+    assert re.findall(r'<td class="num">([\d.]+)</td>', first) == ["28.00", "15", "30", "85", "100"]
+    last = page.split("13020724P00P8L210007E", 1)[1].split("</tr>")[0]
+    assert re.findall(r'<td class="num">([\d.]+)</td>', last) == ["40.00", "30", "60", "90", "100"]
+    assert "298.45" in page and "一致" in page
+
+
+def test_department_page_runs_a_fixed_number_of_queries(client, demo, count_queries):
+    count_queries.clear()
+    client.get("/departments/306/2024")
+    assert len(count_queries) <= 6, count_queries
+
+
+def test_project_page_merges_level_cells_like_the_published_table(client, demo):
+    page = client.get("/projects/2024/13020724P00X4BL10005W").get_data(as_text=True)
+    assert "“互联网+政务服务”行政审批网络维护费绩效目标表" in page
+    assert '<td rowspan="4" class="level">产出指标</td>' in page
+    assert '<td rowspan="3" class="level">效益指标</td>' in page
+    assert '<td rowspan="1" class="level">满意度指标</td>' in page
+    assert page.count('class="level">') == 3 + 8  # 3 一级 cells, 8 二级 cells
+    for pct in ("15%", "30%", "85%", "100%"):
+        assert f'<td class="num">{pct}</td>' in page
+    assert "≤28万元" in page and "定量 · ≤ 28 万元 · 反向" in page
+    assert "长期使用" in page and ">定性<" in page
+
+
+def test_project_page_merges_repeated_level2_within_a_level1(client, demo):
+    # 劳务派遣 lists 产出指标 four times with different 二级: one 一级 cell of 4 rows
+    page = client.get("/projects/2024/13020724P00J22H100076").get_data(as_text=True)
+    assert '<td rowspan="4" class="level">产出指标</td>' in page
+
+
+@pytest.mark.parametrize(
+    "path", ["/projects/2024/NOPE", "/departments/999/2024", "/departments/306/2023"]
+)
+def test_unknown_pages_are_404_in_chinese(client, demo, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "页面不存在" in response.get_data(as_text=True)
+
+
+def test_pages_load_nothing_from_outside(client, demo):
+    for path in ("/", "/departments/306/2024", "/projects/2024/13020724P00X4BL10005W"):
+        page = client.get(path).get_data(as_text=True)
+        assert not re.search(r'(src|href)="(https?:)?//', page), path
+    css = client.get("/static/css/perf.css")
+    assert css.status_code == 200 and b"@import" not in css.data and b"url(" not in css.data
