@@ -278,7 +278,10 @@ def test_a_year_with_other_checkpoints_refuses_the_document(runner, session, app
     session.commit()
     result = runner.invoke(args=["perf", "import-disclosure", _write(tmp_path, SAMPLE_TEXT)])
     assert result.exit_code == 1
-    expected = "2024 年度已设定的支出计划节点为 6月底、12月底，与文件中的 3月底、6月底、10月底、12月底 不一致"
+    expected = (
+        "2024 年度已设定的支出计划节点为 6月底、12月底，"
+        "与文件中的 3月底、6月底、10月底、12月底 不一致"
+    )
     assert expected in result.stderr
     assert _count(Project) == 0
 
