@@ -23,17 +23,21 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons to this app."""
+    from perf.auth.session import init_login
     from perf.extensions import csrf, db, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"])
     csrf.init_app(app)
+    init_login(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per domain."""
+    from perf.auth.views import bp as auth_bp
     from perf.projects.views import bp as projects_bp
 
+    app.register_blueprint(auth_bp)
     app.register_blueprint(projects_bp)
 
 

@@ -1,6 +1,7 @@
 """Configuration in layers: code defaults, config/<env>.py, PERF_* environment, test overrides."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
 
@@ -17,6 +18,11 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     MIGRATIONS_DIR = str(ROOT / "migrations")
     WTF_CSRF_TIME_LIMIT = None
+    #: Sessions end after this much idle time (refreshed on each request).
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    SESSION_REFRESH_EACH_REQUEST = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
     JSON_AS_ASCII = False
     #: Checkpoints (month, day) a new budget year gets unless its document says otherwise.
     DEFAULT_CHECKPOINTS = ((3, 31), (6, 30), (10, 31), (12, 31))

@@ -115,3 +115,45 @@ def demo(runner):
     result = runner.invoke(args=["perf", "demo"])
     assert result.exit_code == 0, result.output + (result.stderr or "")
     return result
+
+
+PASSWORD = "correct-horse-9"
+
+
+@pytest.fixture
+def users(session, demo):
+    """One user per role over the sample department: two owners of different units."""
+    from werkzeug.security import generate_password_hash
+
+    from perf.auth.models import User
+    from perf.org.models import Department, Unit
+
+    department = session.scalar(sa.select(Department).where(Department.code == "306"))
+    own, other = session.scalars(sa.select(Unit).order_by(Unit.id)).all()
+    hashed = generate_password_hash(PASSWORD)
+    people = {
+        "owner": User(username="t-owner", display_name="本级负责人", role="owner", units=[own]),
+        "other_owner": User(username="t-other", display_name="中心负责人", role="owner", units=[other]),
+        "reviewer": User(username="t-reviewer", display_name="财务审核", role="reviewer", department=department),
+        "admin": User(username="t-admin", display_name="管理员", role="admin"),
+    }
+    for user in people.values():
+        user.password_hash = hashed
+        session.add(user)
+    session.flush()
+    return people
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in as ``user`` (None signs out)."""
+
+    def sign_in(user):
+        with client.session_transaction() as flask_session:
+            flask_session.clear()
+            if user is not None:
+                flask_session["_user_id"] = str(user.id)
+                flask_session["_fresh"] = True
+        return client
+
+    return sign_in

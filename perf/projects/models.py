@@ -48,8 +48,14 @@ class Project(db.Model):
     #: 绩效目标 (free text).
     goal: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="draft")
+    #: Why the approved table is being adjusted (调整); NULL when no adjustment is under way.
+    adjustment_reason: Mapped[str | None] = mapped_column(Text)
+    #: Optimistic lock: every UPDATE checks and bumps it, so a stale save is refused.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[Moment] = mapped_column(default=utcnow)
     updated_at: Mapped[Moment] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012
 
     budget_year: Mapped[BudgetYear] = relationship()
     unit: Mapped[Unit] = relationship()
@@ -62,8 +68,15 @@ class Project(db.Model):
 
     @property
     def status_label(self) -> str:
-        """The status in Chinese."""
+        """The status in Chinese; an adjustment under way says so."""
+        if self.adjustment_reason is not None and self.status != "approved":
+            return "调整中" if self.status == "draft" else "调整待审"
         return STATUS_LABELS[self.status]
+
+    @property
+    def locked(self) -> bool:
+        """Only a draft is editable: a submitted table is under review, an approved one needs 调整."""
+        return self.status != "draft"
 
 
 class PlanEntry(db.Model):

@@ -1,0 +1,70 @@
+"""Users, their role and, for project owners, the units they look after."""
+
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from perf.db import Moment, utcnow
+from perf.extensions import db
+from perf.org.models import Department, Unit
+
+ROLES = ("owner", "reviewer", "admin")
+ROLE_LABELS = {"owner": "项目负责人", "reviewer": "财务审核", "admin": "管理员"}
+
+user_unit = Table(
+    "user_unit",
+    db.metadata,
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(db.Model):
+    """A person who signs in to perf."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (CheckConstraint(f"role IN {ROLES}", name="role_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Sign-in name, unique.
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Name shown in the interface, e.g. 张会计.
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    #: scrypt hash from werkzeug.security.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: owner (项目负责人), reviewer (财务审核) or admin (管理员).
+    role: Mapped[str] = mapped_column(String(20))
+    #: The department a reviewer reviews (NULL for owners and admins).
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    #: Inactive users cannot sign in.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[Moment] = mapped_column(default=utcnow)
+    last_login_at: Mapped[Moment | None]
+
+    department: Mapped[Department | None] = relationship()
+    units: Mapped[list[Unit]] = relationship(secondary=user_unit, order_by=Unit.id)
+
+    # Flask-Login's user protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def role_label(self) -> str:
+        """The role in Chinese."""
+        return ROLE_LABELS[self.role]
+
+    @property
+    def label(self) -> str:
+        """Display name, or the user name."""
+        return self.display_name or self.username
