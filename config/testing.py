@@ -2,3 +2,5 @@
 
 TESTING = True
 WTF_CSRF_ENABLED = False
+#: Cheap hashing keeps the suite fast; tests/auth checks that the default is scrypt.
+PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

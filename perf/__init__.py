@@ -36,9 +36,11 @@ def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per domain."""
     from perf.auth.views import bp as auth_bp
     from perf.projects.views import bp as projects_bp
+    from perf.review.views import bp as review_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(projects_bp)
+    app.register_blueprint(review_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

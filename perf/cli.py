@@ -8,10 +8,12 @@ perf_group = AppGroup("perf", help="perf 绩效目标管理命令。")
 
 def _register() -> None:
     """Collect each domain's commands into the ``perf`` group."""
+    from perf.auth.cli import create_user
     from perf.documents.cli import demo, import_disclosure_command
     from perf.projects.cli import export_project
+    from perf.review.cli import review
 
-    for command in (import_disclosure_command, demo, export_project):
+    for command in (import_disclosure_command, demo, export_project, review, create_user):
         perf_group.add_command(command)
 
 

@@ -23,6 +23,8 @@ class Defaults:
     SESSION_REFRESH_EACH_REQUEST = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    #: werkzeug hashing scheme for passwords; scrypt is memory-hard and werkzeug's default.
+    PASSWORD_HASH_METHOD = "scrypt"
     JSON_AS_ASCII = False
     #: Checkpoints (month, day) a new budget year gets unless its document says otherwise.
     DEFAULT_CHECKPOINTS = ((3, 31), (6, 30), (10, 31), (12, 31))

@@ -5,6 +5,7 @@ from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
     400: "请求有误",
+    401: "请先登录",
     403: "没有权限访问此页面",
     404: "页面不存在",
     405: "不支持此操作",

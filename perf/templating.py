@@ -1,9 +1,13 @@
 """Jinja filters shared by every page: money, percents and a parsed 指标值."""
 
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
 from flask import Flask
 
 from perf.numbers import fmt2, plain
 
+BEIJING = ZoneInfo("Asia/Shanghai")
 KIND_LABELS = {"quantitative": "定量", "qualitative": "定性"}
 DIRECTION_LABELS = {"higher_better": "正向", "lower_better": "反向", "equal": "等于"}
 
@@ -18,22 +22,34 @@ def pct(value) -> str:
     return plain(value) or ""
 
 
-def parsed_label(indicator) -> str:
-    """How perf read the 指标值, e.g. '定量 · ≥ 40 % · 正向' or '定性'."""
-    kind = KIND_LABELS.get(indicator.kind, indicator.kind)
-    if indicator.kind != "quantitative":
-        return kind
-    parts = [
-        kind,
-        " ".join(x for x in (indicator.comparator, plain(indicator.target), indicator.unit) if x),
-    ]
-    if indicator.direction:
-        parts.append(DIRECTION_LABELS[indicator.direction])
+def describe_value(kind, comparator, target, unit, direction) -> str:
+    """How perf read a 指标值, e.g. '定量 · ≥ 40 % · 正向' or '定性'."""
+    label = KIND_LABELS.get(kind, kind)
+    if kind != "quantitative":
+        return label
+    parts = [label, " ".join(x for x in (comparator, plain(target), unit) if x)]
+    if direction:
+        parts.append(DIRECTION_LABELS[direction])
     return " · ".join(parts)
+
+
+def parsed_label(indicator) -> str:
+    """``describe_value`` of a stored indicator row."""
+    return describe_value(indicator.kind, indicator.comparator, indicator.target, indicator.unit, indicator.direction)
+
+
+def when(moment) -> str:
+    """A moment in Beijing time, to the minute."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:  # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
 def init_app(app: Flask) -> None:
     """Register the filters."""
+    app.add_template_filter(when)
     app.add_template_filter(money)
     app.add_template_filter(pct)
     app.add_template_filter(parsed_label)

@@ -9,6 +9,7 @@ whole run, never skips, when the server cannot be reached.
 import os
 import uuid
 
+import flask
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -49,7 +50,12 @@ def database_url(tmp_path_factory):
 def app(database_url):
     """The app on the run's database, its schema built by the migrations."""
     app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False}
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; tests/auth checks the scrypt default
+        }
     )
     with app.app_context():
         upgrade()
@@ -94,11 +100,7 @@ def client(app, session):
 @pytest.fixture
 def runner(app, session):
     """A CLI runner whose commands see (and roll back with) the test's data."""
-    return (
-        app.test_cli_runner(mix_stderr=False)
-        if _runner_takes_mix_stderr()
-        else app.test_cli_runner()
-    )
+    return app.test_cli_runner(mix_stderr=False) if _runner_takes_mix_stderr() else app.test_cli_runner()
 
 
 def _runner_takes_mix_stderr() -> bool:
@@ -130,7 +132,7 @@ def users(session, demo):
 
     department = session.scalar(sa.select(Department).where(Department.code == "306"))
     own, other = session.scalars(sa.select(Unit).order_by(Unit.id)).all()
-    hashed = generate_password_hash(PASSWORD)
+    hashed = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
     people = {
         "owner": User(username="t-owner", display_name="本级负责人", role="owner", units=[own]),
         "other_owner": User(username="t-other", display_name="中心负责人", role="owner", units=[other]),
@@ -149,6 +151,8 @@ def login(client):
     """login(user) signs the test client in as ``user`` (None signs out)."""
 
     def sign_in(user):
+        # Requests reuse the test's app context, so Flask-Login's cached user in ``g`` must go.
+        flask.g.pop("_login_user", None)
         with client.session_transaction() as flask_session:
             flask_session.clear()
             if user is not None:

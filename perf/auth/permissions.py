@@ -31,9 +31,7 @@ class Perm(StrEnum):
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     "owner": frozenset({Perm.PROJECT_VIEW, Perm.PROJECT_EDIT, Perm.ACCOUNT}),
     "reviewer": frozenset({Perm.PROJECT_VIEW, Perm.PROJECT_REVIEW, Perm.AUDIT_VIEW, Perm.ACCOUNT}),
-    "admin": frozenset(
-        {Perm.PROJECT_VIEW, Perm.AUDIT_VIEW, Perm.USER_ADMIN, Perm.ORG_ADMIN, Perm.ACCOUNT}
-    ),
+    "admin": frozenset({Perm.PROJECT_VIEW, Perm.AUDIT_VIEW, Perm.USER_ADMIN, Perm.ORG_ADMIN, Perm.ACCOUNT}),
 }
 
 PUBLIC = "public"

@@ -1,5 +1,149 @@
 """Sign in and out, one's account, and the admin's user pages."""
 
-from flask import Blueprint
+from datetime import UTC, datetime, timedelta, timezone
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from perf.auth import services
+from perf.auth.forms import LoginForm, PasswordForm, UserForm, apply_rule_errors
+from perf.auth.models import User
+from perf.auth.permissions import Perm, has, public, require
+from perf.auth.services import UserRuleError
+from perf.extensions import db
 
 bp = Blueprint("auth", __name__)
+
+#: One message for every failed sign-in, so it does not tell which part was wrong.
+LOGIN_FAILED = "用户名或密码错误"
+#: China Standard Time (no daylight saving), for showing stored UTC moments.
+CST = timezone(timedelta(hours=8), "北京时间")
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers read "/\evil" as "//evil" and drop tabs/newlines before parsing.
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+@bp.app_context_processor
+def _permission_helpers() -> dict:
+    """``has_perm(Perm.X)`` and ``Perm`` for every template (the top bar needs them)."""
+    return {"has_perm": lambda perm: has(current_user, Perm(perm)), "Perm": Perm}
+
+
+@bp.app_template_filter("beijing_time")
+def beijing_time(moment: datetime | None) -> str:
+    """'2024-03-01 09:30' in 北京时间; blank for None (SQLite hands back naive UTC)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(CST).strftime("%Y-%m-%d %H:%M")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """The sign-in page; success goes to a same-site ``next`` or the home page."""
+    target = request.values.get("next", "")
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(target) or url_for("projects.index"))
+    form, error = LoginForm(next=target), None
+    if form.validate_on_submit():
+        user = services.authenticate(form.username.data, form.password.data)
+        db.session.commit()  # last_login_at and the audit entry, on success and failure
+        if user is not None:
+            return _sign_in(user, form.next.data or target)
+        error = LOGIN_FAILED
+    return render_template("auth/login.html", form=form, error=error)
+
+
+def _sign_in(user: User, target: str | None):
+    """Start a fresh, permanent session (8-hour idle lifetime) and go on."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    flash(f"欢迎，{user.label}")
+    return redirect(safe_next(target) or url_for("projects.index"))
+
+
+@bp.post("/logout")
+@require(Perm.ACCOUNT)
+def logout():
+    """End the session."""
+    services.note_logout(_me())
+    db.session.commit()
+    logout_user()
+    flash("已退出登录")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@require(Perm.ACCOUNT)
+def account():
+    """One's own account: who one is, and a password change."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_own_password(_me(), form.current_password.data, form.new_password.data)
+        except UserRuleError as exc:
+            apply_rule_errors(form, exc, {"password": "new_password"})
+        else:
+            db.session.commit()
+            flash("密码已修改")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, user=_me())
+
+
+@bp.get("/admin/users")
+@require(Perm.USER_ADMIN)
+def users():
+    """Every account with its role, units or department, and last sign-in."""
+    return render_template("auth/users.html", users=services.list_users())
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@require(Perm.USER_ADMIN)
+def user_new():
+    """Create an account."""
+    form = UserForm(creating=True)
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(form.username.data, actor=current_user.username, **form.fields())
+        except UserRuleError as exc:
+            apply_rule_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(f"已创建用户 {user.username}")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=None)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@require(Perm.USER_ADMIN)
+def user_edit(user_id: int):
+    """Change an account's name, role, units or department, status or password."""
+    user = db.get_or_404(User, user_id)
+    form = UserForm.for_user(user)
+    if form.validate_on_submit():
+        try:
+            services.update_user(user, current_user.username, **form.fields())
+        except UserRuleError as exc:
+            apply_rule_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(f"已保存用户 {user.username}")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=user)
+
+
+def _me() -> User:
+    """The signed-in user object itself (not Flask-Login's proxy)."""
+    return current_user._get_current_object()

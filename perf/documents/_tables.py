@@ -237,10 +237,7 @@ def total_warnings(stated: Stated | None, projects: Decimal | None) -> list[Prob
         message = f"未找到{SUMMARY}中的项目支出，无法核对各项目预算数合计"
         warnings.append(Problem(stated.where, message))
     elif projects is not None and projects != stated.project:
-        message = (
-            f"各项目预算数合计 {fmt2(projects)} 万元，"
-            f"与{SUMMARY}中的项目支出 {fmt2(stated.project)} 万元不一致"
-        )
+        message = f"各项目预算数合计 {fmt2(projects)} 万元，与{SUMMARY}中的项目支出 {fmt2(stated.project)} 万元不一致"
         warnings.append(Problem(stated.where, message))
     if stated.total is not None and stated.basic is not None and stated.project is not None:
         parts = stated.basic + stated.project
@@ -262,9 +259,7 @@ def unit_rows(tables: Sequence[Table]) -> list[UnitRow] | None:
         for i, row in enumerate(table.rows):
             cols = columns(row, UNIT_LABELS)
             if "单位名称" in cols and len(cols) >= 2:
-                return [
-                    _unit(r, cols) for r in table.rows[i + 1 :] if any(c.strip() for c in r.cells)
-                ]
+                return [_unit(r, cols) for r in table.rows[i + 1 :] if any(c.strip() for c in r.cells)]
     return None
 
 

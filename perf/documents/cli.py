@@ -5,11 +5,14 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
+from perf.auth.demo import ensure_demo_users
 from perf.documents.disclosure import load_disclosure
 from perf.documents.importer import ImportResult, import_disclosure, sha256
 from perf.extensions import db
 from perf.numbers import fmt2
+from perf.org.models import Department
 
 SAMPLE = "sample/fengnan_approval_bureau_2024.txt"
 
@@ -28,7 +31,12 @@ def import_disclosure_command(path: Path, replace: bool) -> None:
 def demo() -> None:
     """Load the bundled sample department (2024 丰南区行政审批局) into the database."""
     data = resources.files("perf.documents").joinpath(SAMPLE).read_bytes()
-    _run_import(data, Path(SAMPLE).name, replace=False)
+    result = _run_import(data, Path(SAMPLE).name, replace=False)
+    department = db.session.scalar(select(Department).where(Department.code == result.disclosure.department_code))
+    accounts = ensure_demo_users(department)
+    db.session.commit()
+    for username, password, label in accounts:
+        click.echo(f"演示账户：{username} / {password}（{label}，仅供本机试用）")
 
 
 def _run_import(data: bytes, filename: str, replace: bool) -> ImportResult:
@@ -56,9 +64,7 @@ def _print_summary(result: ImportResult) -> None:
         f"项目：{len(d.projects)} 个（新增 {len(result.created)}，覆盖 {len(result.replaced)}，"
         f"未变 {len(result.unchanged)}）"
     )
-    click.echo(
-        f"项目预算合计：{fmt2(total)} 万元（支出总表项目支出：{fmt2(d.stated_project)} 万元）"
-    )
+    click.echo(f"项目预算合计：{fmt2(total)} 万元（支出总表项目支出：{fmt2(d.stated_project)} 万元）")
     click.echo(f"警告：{len(d.warnings)} 条")
     for warning in d.warnings:
         click.echo(f"警告 {warning}")

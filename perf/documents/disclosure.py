@@ -23,9 +23,7 @@ FILE = "文件"
 _PROJECT_HEADING = re.compile(r"(\d+)\s*[、.．]\s*(.+?)\s*绩效目标表")
 _CHAPTER = re.compile(r"[一二三四五六七八九十]+、")
 _SHORT = 12  # a label cell is short; long cells are free text
-_NO_INDICATORS = (
-    "未找到绩效指标表（表头为一级指标/二级指标/三级指标/绩效指标描述/指标值/指标值确定依据）"
-)
+_NO_INDICATORS = "未找到绩效指标表（表头为一级指标/二级指标/三级指标/绩效指标描述/指标值/指标值确定依据）"
 Plan = tuple[date, str, Decimal]  # (checkpoint date, label such as "3月底", cumulative percent)
 
 
@@ -185,9 +183,7 @@ class _ProjectReader:
         other, _ = self.amount("其他资金", lambda text: text.endswith("其他资金"), Decimal(0))
         if total is not None and fiscal is not None and other is not None:
             parts = fiscal + other
-            message = (
-                f"财政资金 {fmt2(fiscal)} 万元 + 其他资金 {fmt2(other)} 万元 = {fmt2(parts)} 万元"
-            )
+            message = f"财政资金 {fmt2(fiscal)} 万元 + 其他资金 {fmt2(other)} 万元 = {fmt2(parts)} 万元"
             if parts != total:
                 self.problem(where, f"{message}，与预算数 {fmt2(total)} 万元不一致")
         return total or Decimal(0), fiscal or Decimal(0), other or Decimal(0)
@@ -260,10 +256,7 @@ class _ProjectReader:
             self.problem(values.where, message)
         if not self.year:
             return []
-        return [
-            (t.month_end(self.year, m), c, p)
-            for m, (c, p) in zip(known_months, entries, strict=True)
-        ]
+        return [(t.month_end(self.year, m), c, p) for m, (c, p) in zip(known_months, entries, strict=True)]
 
     def indicators(self) -> list[IndicatorRow]:
         if not self.body:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from perf.audit.services import record
+from perf.db import utcnow
 from perf.documents.disclosure import Disclosure, Problem, ProjectTable
 from perf.extensions import db
 from perf.numbers import fmt2
@@ -23,6 +24,7 @@ from perf.org.services import (
     find_year,
     main_unit,
 )
+from perf.projects.history import diff, snapshot
 from perf.projects.models import Project
 from perf.projects.services import (
     IndicatorData,
@@ -32,6 +34,7 @@ from perf.projects.services import (
     replace_indicators,
     replace_plan,
 )
+from perf.review.versions import keep_version
 
 
 @dataclass
@@ -60,9 +63,7 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def import_disclosure(
-    disclosure: Disclosure, digest: str, actor: str, replace: bool = False
-) -> ImportResult:
+def import_disclosure(disclosure: Disclosure, digest: str, actor: str, replace: bool = False) -> ImportResult:
     """Import the document; on any problem write nothing and return the problems."""
     result = ImportResult(disclosure, problems=list(disclosure.problems))
     if result.problems:
@@ -110,15 +111,11 @@ def _existing_projects(year: BudgetYear | None, disclosure: Disclosure) -> dict[
     if year is None:
         return {}
     codes = [t.code for t in disclosure.projects]
-    rows = db.session.scalars(
-        select(Project).where(Project.year_id == year.id, Project.code.in_(codes))
-    )
+    rows = db.session.scalars(select(Project).where(Project.year_id == year.id, Project.code.in_(codes)))
     return {p.code: p for p in rows}
 
 
-def _conflicts(
-    disclosure: Disclosure, existing: dict[str, Project], replace: bool
-) -> list[Problem]:
+def _conflicts(disclosure: Disclosure, existing: dict[str, Project], replace: bool) -> list[Problem]:
     """Projects already present with other content are refused unless ``replace``."""
     problems = []
     for table in disclosure.projects:
@@ -147,28 +144,31 @@ def _write(disclosure, digest, actor, existing, result) -> None:
         data = project_data(table)
         project = existing.get(table.code)
         if project is None:
-            project = create_project(year, unit, data, status="approved")
+            project = create_project(year, unit, data, actor, status="approved", action="project.import")
+            keep_version(project, "imported")
             result.created.append(table.code)
-            record(
-                actor, "project.import", "project", project.id, f"导入项目 {data.code} {data.name}"
-            )
         elif _same(project, data):
             result.unchanged.append(table.code)
         else:
-            _overwrite(project, data)
+            _overwrite(project, data, actor)
             result.replaced.append(table.code)
-            record(actor, "project.replace", "project", project.id, f"以文件覆盖项目 {data.code}")
     if result.changed:
         _store_totals(disclosure, department, year, digest)
         record(actor, "disclosure.import", "department", department.id, _summary(result))
 
 
-def _overwrite(project: Project, data: ProjectData) -> None:
-    """Replace header, plan and indicators with the document's."""
+def _overwrite(project: Project, data: ProjectData, actor: str) -> None:
+    """Replace header, plan and indicators with the document's, audited and versioned."""
+    before = snapshot(project)
     for name in ("name", "total", "fiscal", "other", "purpose", "goal"):
         setattr(project, name, getattr(data, name))
     replace_plan(project, data.plan)
     replace_indicators(project, data.indicators)
+    project.updated_at = utcnow()
+    db.session.flush()
+    changes = diff(before, snapshot(project))
+    record(actor, "project.replace", "project", project.id, f"以文件覆盖项目 {data.code}", changes)
+    keep_version(project, "imported", reason="以文件覆盖")
 
 
 def _same(project: Project, data: ProjectData) -> bool:
@@ -185,14 +185,8 @@ def _same(project: Project, data: ProjectData) -> bool:
         return False
     if [e.cumulative_pct for e in project.plan] != list(data.plan):
         return False
-    stored = [
-        (i.level1, i.level2, i.name, i.description, i.value_text, i.basis)
-        for i in project.indicators
-    ]
-    given = [
-        (r.level1, r.level2, r.name, r.description, r.value.strip(), r.basis)
-        for r in data.indicators
-    ]
+    stored = [(i.level1, i.level2, i.name, i.description, i.value_text, i.basis) for i in project.indicators]
+    given = [(r.level1, r.level2, r.name, r.description, r.value.strip(), r.basis) for r in data.indicators]
     return stored == given
 
 

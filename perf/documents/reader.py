@@ -24,10 +24,7 @@ from docx.table import Table, _Cell
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
 FILE = "文件"
-NOT_DOCX = (
-    "不是有效的 Word（.docx）文件，请用 Word 或 WPS 另存为 .docx 后重新上传，"
-    "或上传导出的文本文件（.txt）"
-)
+NOT_DOCX = "不是有效的 Word（.docx）文件，请用 Word 或 WPS 另存为 .docx 后重新上传，或上传导出的文本文件（.txt）"
 NOT_WORD_ZIP = "该压缩文件不是 Word（.docx）文档，请上传部门预算公开的 Word 文档或其文本导出"
 OLD_DOC = "这是旧版 Word（.doc）文件，请用 Word 或 WPS 另存为 .docx 后重新上传"
 BINARY = "文件不是文本文件，也不是 Word（.docx）文件，无法读取"
@@ -197,9 +194,7 @@ def _docx_table(table: Table, number: int) -> Iterator[Block]:
     """Rows as the text export shows them: a merged cell once, a continuation as ""."""
     rows = 0
     for rows, tr in enumerate(table._tbl.tr_lst, start=1):
-        cells = tuple(
-            "" if tc.vMerge == "continue" else _Cell(tc, table).text.strip() for tc in tr.tc_lst
-        )
+        cells = tuple("" if tc.vMerge == "continue" else _Cell(tc, table).text.strip() for tc in tr.tc_lst)
         if cells:
             yield Row(cells, f"第{number}个表格第{rows}行")
     if rows:

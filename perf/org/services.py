@@ -72,9 +72,7 @@ def ensure_department(code: str, name: str) -> Department:
 
 def ensure_unit(department: Department, name: str, nature: str, rank: str, funding: str) -> Unit:
     """Return the unit by name within the department, creating or updating it."""
-    unit = db.session.scalar(
-        select(Unit).where(Unit.department_id == department.id, Unit.name == name)
-    )
+    unit = db.session.scalar(select(Unit).where(Unit.department_id == department.id, Unit.name == name))
     if unit is None:
         unit = Unit(department=department, name=name)
         db.session.add(unit)

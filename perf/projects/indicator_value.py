@@ -61,10 +61,8 @@ _DIRECTIONS = {
 
 #: Prefix spellings (after full-width folding), space-separated; matched longest first.
 _SPELLINGS = {
-    Comparator.GE: "≥ ≧ ⩾ ≮ >= ≥= => 不低于 不少于 不小于 大于等于 大于或等于"
-    " 达到 达 至少 最少 最低",
-    Comparator.LE: "≤ ≦ ⩽ ≯ <= ≤= =< 不高于 不超过 不大于 不多于 小于等于 小于或等于"
-    " 至多 最多 最高",
+    Comparator.GE: "≥ ≧ ⩾ ≮ >= ≥= => 不低于 不少于 不小于 大于等于 大于或等于 达到 达 至少 最少 最低",
+    Comparator.LE: "≤ ≦ ⩽ ≯ <= ≤= =< 不高于 不超过 不大于 不多于 小于等于 小于或等于 至多 最多 最高",
     Comparator.GT: "> 高于 大于 超过 多于",
     Comparator.LT: "< 低于 小于 少于 不足",
     Comparator.EQ: "= == 等于",

@@ -89,9 +89,7 @@ class PlanEntry(db.Model):
 
     __tablename__ = "plan_entry"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["project_id", "year_id"], ["project.id", "project.year_id"], ondelete="CASCADE"
-        ),
+        ForeignKeyConstraint(["project_id", "year_id"], ["project.id", "project.year_id"], ondelete="CASCADE"),
         ForeignKeyConstraint(
             ["year_id", "seq", "is_final"],
             ["checkpoint.year_id", "checkpoint.seq", "checkpoint.is_final"],
@@ -126,8 +124,7 @@ class PlanEntry(db.Model):
 
     checkpoint = relationship(
         "Checkpoint",
-        primaryjoin="and_(PlanEntry.year_id == Checkpoint.year_id,"
-        " PlanEntry.seq == Checkpoint.seq)",
+        primaryjoin="and_(PlanEntry.year_id == Checkpoint.year_id, PlanEntry.seq == Checkpoint.seq)",
         foreign_keys="[PlanEntry.year_id, PlanEntry.seq]",
         viewonly=True,
     )
@@ -140,9 +137,7 @@ class Indicator(db.Model):
     __table_args__ = (
         UniqueConstraint("project_id", "position"),
         CheckConstraint("kind IN ('quantitative', 'qualitative')", name="kind_known"),
-        CheckConstraint(
-            "comparator IS NULL OR comparator IN ('≥', '≤', '>', '<', '=')", name="comparator_known"
-        ),
+        CheckConstraint("comparator IS NULL OR comparator IN ('≥', '≤', '>', '<', '=')", name="comparator_known"),
         CheckConstraint(
             "direction IS NULL OR direction IN ('higher_better', 'lower_better', 'equal')",
             name="direction_known",

@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from perf.auth.permissions import visible
 from perf.extensions import db
 from perf.org.models import BudgetYear, Department, DepartmentBudget, Unit
 from perf.projects.models import Indicator, Project
@@ -22,9 +23,9 @@ class DepartmentPage:
     stated: DepartmentBudget | None
 
 
-def department_years() -> list[tuple[Department, int, int, Decimal]]:
-    """(department, year, project count, budget sum) for every department-year with projects."""
-    rows = db.session.execute(
+def department_years(user) -> list[tuple[Department, int, int, Decimal]]:
+    """(department, year, project count, budget sum) for every department-year the user sees."""
+    query = (
         select(Department, BudgetYear.year, func.count(Project.id), func.sum(Project.total))
         .join(Unit, Unit.department_id == Department.id)
         .join(Project, Project.unit_id == Unit.id)
@@ -32,28 +33,25 @@ def department_years() -> list[tuple[Department, int, int, Decimal]]:
         .group_by(Department.id, BudgetYear.year)
         .order_by(BudgetYear.year.desc(), Department.code)
     )
-    return [tuple(row) for row in rows]
+    return [tuple(row) for row in db.session.execute(visible(query, user, Project))]
 
 
-def department_page(code: str, year: int) -> DepartmentPage | None:
-    """The department's projects of ``year`` with their plans, or None if there are none."""
+def department_page(code: str, year: int, user) -> DepartmentPage | None:
+    """The department's projects of ``year`` the user may see, with their plans; None if unknown."""
     department = db.session.scalar(select(Department).where(Department.code == code))
     budget_year = db.session.scalar(
-        select(BudgetYear)
-        .options(selectinload(BudgetYear.checkpoints))
-        .where(BudgetYear.year == year)
+        select(BudgetYear).options(selectinload(BudgetYear.checkpoints)).where(BudgetYear.year == year)
     )
     if department is None or budget_year is None:
         return None
-    projects = list(
-        db.session.scalars(
-            select(Project)
-            .join(Unit)
-            .options(selectinload(Project.plan), joinedload(Project.unit))
-            .where(Unit.department_id == department.id, Project.year_id == budget_year.id)
-            .order_by(Project.id)
-        )
+    query = (
+        select(Project)
+        .join(Unit)
+        .options(selectinload(Project.plan), joinedload(Project.unit))
+        .where(Unit.department_id == department.id, Project.year_id == budget_year.id)
+        .order_by(Project.id)
     )
+    projects = list(db.session.scalars(visible(query, user, Project)))
     stated = db.session.scalar(
         select(DepartmentBudget).where(
             DepartmentBudget.department_id == department.id,
@@ -112,3 +110,38 @@ def _run_length(items, start, key) -> int:
     while start + n < len(items) and key(items[start + n]) == value:
         n += 1
     return n
+
+
+def _with_table(query):
+    """Eager-load everything the table page shows."""
+    return query.options(
+        joinedload(Project.unit).joinedload(Unit.department),
+        joinedload(Project.budget_year).selectinload(BudgetYear.checkpoints),
+        selectinload(Project.plan),
+        selectinload(Project.indicators),
+    )
+
+
+def project_by_id(project_id: int) -> Project | None:
+    """One project with its table loaded."""
+    return db.session.scalar(_with_table(select(Project)).where(Project.id == project_id))
+
+
+def year_or_latest(year: int | None) -> BudgetYear | None:
+    """The given budget year, or the latest one."""
+    query = select(BudgetYear).order_by(BudgetYear.year.desc()).limit(1)
+    if year is not None:
+        query = select(BudgetYear).where(BudgetYear.year == year)
+    return db.session.scalar(query)
+
+
+def queue(user) -> list[Project]:
+    """Owners: every project of their units. Reviewers: what waits for them (待审核)."""
+    query = (
+        select(Project)
+        .options(joinedload(Project.unit), joinedload(Project.budget_year))
+        .order_by(Project.updated_at.desc())
+    )
+    if user.role == "reviewer":
+        query = query.where(Project.status == "submitted")
+    return list(db.session.scalars(visible(query, user, Project)))

@@ -7,21 +7,36 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
+from perf.audit.services import record
+from perf.db import utcnow
 from perf.extensions import db
 from perf.org.models import BudgetYear, Unit
 from perf.projects.indicators import value_fields
 from perf.projects.models import Indicator, PlanEntry, Project
-from perf.projects.plan import plan_problems
+from perf.projects.plan import plan_findings
 
 
 class ProjectRuleError(ValueError):
-    """A project write broke a rule; ``messages`` are in Chinese."""
+    """A project write broke a rule; ``messages`` are in Chinese.
 
-    def __init__(self, messages: Sequence[str]):
+    ``fields`` optionally maps a form field name (``plan-1``, ``other``) to its messages.
+    """
+
+    def __init__(self, messages: Sequence[str], fields: dict[str, list[str]] | None = None):
         super().__init__("；".join(messages))
         self.messages = list(messages)
+        self.fields = fields or {}
+
+
+class StaleProjectError(ProjectRuleError):
+    """Someone else saved the table after this user opened it."""
+
+    def __init__(self):
+        super().__init__(
+            ["该项目已被他人修改，您的保存未生效。请刷新页面查看最新内容后再修改；您填写的内容仍保留在下方。"]
+        )
 
 
 @dataclass
@@ -53,10 +68,17 @@ class ProjectData:
 
 
 def create_project(
-    year: BudgetYear, unit: Unit, data: ProjectData, status: str = "draft"
+    year: BudgetYear,
+    unit: Unit,
+    data: ProjectData,
+    actor: str,
+    status: str = "draft",
+    action: str = "project.create",
 ) -> Project:
     """Add a project with its plan and indicators; raise ProjectRuleError on a broken rule."""
     _check_amounts(data)
+    _check_code_free(year, data.code)
+    check_plan(year, data.plan)
     project = Project(
         budget_year=year,
         unit=unit,
@@ -73,7 +95,50 @@ def create_project(
     db.session.flush()
     replace_plan(project, data.plan)
     replace_indicators(project, data.indicators)
+    record(actor, action, "project", project.id, f"新建项目 {data.code} {data.name}", {})
     return project
+
+
+def update_project(project: Project, data: ProjectData, actor: str, expected_version: int | None) -> dict:
+    """Replace a draft table's header, plan and rows; return the audited changes.
+
+    ``expected_version`` is the lock version the editor started from: a different
+    current version means someone saved in between, and nothing is written.
+    """
+    from perf.projects.history import diff, snapshot
+
+    if project.locked:
+        raise ProjectRuleError([f"项目当前为“{project.status_label}”状态，不能直接修改"])
+    if expected_version is not None and expected_version != project.lock_version:
+        raise StaleProjectError()
+    _check_amounts(data)
+    if data.code != project.code:
+        _check_code_free(project.budget_year, data.code)
+    check_plan(project.budget_year, data.plan)
+    before = snapshot(project)
+    for name in ("code", "name", "total", "fiscal", "other", "purpose", "goal"):
+        setattr(project, name, getattr(data, name))
+    replace_plan(project, data.plan)
+    replace_indicators(project, data.indicators)
+    project.updated_at = utcnow()  # always an UPDATE, so the lock version moves on
+    db.session.flush()
+    changes = diff(before, snapshot(project))
+    if changes:
+        record(actor, "project.update", "project", project.id, f"修改项目 {project.code}", changes)
+    return changes
+
+
+def check_plan(year: BudgetYear, percents: Sequence[Decimal]) -> None:
+    """One cumulative percent per checkpoint of ``year``, by the plan rule (or no plan at all)."""
+    checkpoints = year.checkpoints
+    if percents and len(percents) != len(checkpoints):
+        raise ProjectRuleError([f"资金支出计划应有 {len(checkpoints)} 个节点，实为 {len(percents)} 个"])
+    findings = plan_findings([(cp.label, pct) for cp, pct in zip(checkpoints, percents, strict=False)])
+    if findings:
+        fields: dict[str, list[str]] = {}
+        for index, message in findings:
+            fields.setdefault(f"plan-{index}", []).append(message)
+        raise ProjectRuleError([m for _, m in findings], fields)
 
 
 def replace_plan(project: Project, percents: Sequence[Decimal]) -> None:
@@ -81,16 +146,8 @@ def replace_plan(project: Project, percents: Sequence[Decimal]) -> None:
 
     An empty sequence removes the plan. The database enforces the same rule again.
     """
+    check_plan(project.budget_year, percents)
     checkpoints = project.budget_year.checkpoints
-    if percents and len(percents) != len(checkpoints):
-        raise ProjectRuleError(
-            [f"资金支出计划应有 {len(checkpoints)} 个节点，实为 {len(percents)} 个"]
-        )
-    problems = plan_problems(
-        [(cp.label, pct) for cp, pct in zip(checkpoints, percents, strict=False)]
-    )
-    if problems:
-        raise ProjectRuleError(problems)
     db.session.execute(delete(PlanEntry).where(PlanEntry.project_id == project.id))
     db.session.expire(project, ["plan"])
     if not percents:
@@ -133,12 +190,16 @@ def replace_indicators(project: Project, rows: Sequence[IndicatorData]) -> None:
 
 def _check_amounts(data: ProjectData) -> None:
     """财政资金 + 其他资金 must equal 预算数, none negative."""
-    problems = []
     if min(data.total, data.fiscal, data.other) < 0:
-        problems.append("预算数、财政资金、其他资金不能为负数")
+        raise ProjectRuleError(["预算数、财政资金、其他资金不能为负数"])
     if data.fiscal + data.other != data.total:
-        problems.append(
-            f"财政资金 {data.fiscal} 万元 + 其他资金 {data.other} 万元 ≠ 预算数 {data.total} 万元"
-        )
-    if problems:
-        raise ProjectRuleError(problems)
+        message = f"财政资金 {data.fiscal} 万元 + 其他资金 {data.other} 万元 ≠ 预算数 {data.total} 万元"
+        raise ProjectRuleError([message], {"total": [message]})
+
+
+def _check_code_free(year: BudgetYear, code: str) -> None:
+    """项目编码 is unique within a year."""
+    taken = db.session.scalar(select(Project.id).where(Project.year_id == year.id, Project.code == code))
+    if taken is not None:
+        message = f"{year.year} 年度已有项目编码为 {code} 的项目"
+        raise ProjectRuleError([message], {"code": [message]})

@@ -16,7 +16,10 @@ SCHEME_2021: dict[str, tuple[str, ...]] = {
 }
 
 SCHEMES: dict[str, dict[str, tuple[str, ...]]] = {"2020": SCHEME_2020, "2021": SCHEME_2021}
-SCHEME_LABELS = {"2020": "2020版（成本指标为产出指标下的二级指标）", "2021": "2021版（成本指标为一级指标）"}
+SCHEME_LABELS = {
+    "2020": "2020版（成本指标为产出指标下的二级指标）",
+    "2021": "2021版（成本指标为一级指标）",
+}
 
 #: 一级 every table must have, in every scheme.
 REQUIRED_LEVEL1 = ("产出指标", "效益指标", "满意度指标")

@@ -1,29 +1,128 @@
-"""Pages for departments and projects (read-only for now)."""
+"""Project pages: the department list, the 绩效目标表, and the form to create or edit one."""
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
-from perf.projects import queries
+from perf.auth.permissions import Perm, can_create_in, can_edit, can_view, ensure, require
+from perf.extensions import db
+from perf.numbers import plain
+from perf.projects import library, queries, services
+from perf.projects.forms import ProjectForm
+from perf.projects.indicators import value_fields
+from perf.projects.services import ProjectRuleError, StaleProjectError
+from perf.projects.taxonomy import taxonomy
+from perf.templating import describe_value
 
 bp = Blueprint("projects", __name__)
 
 
 @bp.get("/")
+@require(Perm.PROJECT_VIEW)
 def index():
     """Home: the departments with projects, newest year first."""
-    return render_template("projects/index.html", rows=queries.department_years())
+    return render_template("projects/index.html", rows=queries.department_years(current_user))
 
 
 @bp.get("/departments/<code>/<int:year>")
+@require(Perm.PROJECT_VIEW)
 def department(code: str, year: int):
     """A department's projects for one year."""
-    page = queries.department_page(code, year) or abort(404)
+    page = queries.department_page(code, year, current_user) or abort(404)
     return render_template("projects/department.html", page=page)
 
 
 @bp.get("/projects/<int:year>/<code>")
+@require(Perm.PROJECT_VIEW)
 def project(year: int, code: str):
-    """One project's 绩效目标表, laid out like the published table."""
+    """One project's 绩效目标表, laid out like the published table, with its review."""
     project = queries.project_by_code(code, year) or abort(404)
+    ensure(can_view(current_user, project))
+    from perf.review.pages import project_panel
+
     return render_template(
-        "projects/project.html", project=project, table=queries.table_rows(project)
+        "projects/project.html", project=project, table=queries.table_rows(project), **project_panel(project)
     )
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@require(Perm.PROJECT_EDIT)
+def new_project():
+    """Start a 绩效目标表 in one of the owner's units (optionally from last year's)."""
+    year = queries.year_or_latest(request.args.get("year", type=int)) or abort(404)
+    form = ProjectForm()
+    form.configure(year.scheme, year.checkpoints, current_user.units)
+    source = library.copy_source(current_user, request.args.get("copy", type=int))
+    if request.method == "GET" and source is not None:
+        form.fill_from(source)
+    problems = []
+    if form.validate_on_submit():
+        unit = next((u for u in current_user.units if u.id == form.unit_id.data), None)
+        ensure(unit is not None and can_create_in(current_user, unit))
+        try:
+            created = services.create_project(year, unit, form.to_data(), actor=current_user.username)
+        except ProjectRuleError as error:
+            db.session.rollback()
+            problems = form.show_rule_error(error)
+        else:
+            db.session.commit()
+            flash("项目已保存为草稿", "success")
+            return redirect(url_for("projects.project", year=year.year, code=created.code))
+    return _form_page(form, year, None, problems, copy_from=library.copy_candidates(current_user, year))
+
+
+@bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
+@require(Perm.PROJECT_EDIT)
+def edit_project(project_id: int):
+    """Edit a draft 绩效目标表; a stale save is refused and what was typed is kept."""
+    project = queries.project_by_id(project_id) or abort(404)
+    ensure(can_edit(current_user, project))
+    if project.locked:
+        flash(f"项目当前为“{project.status_label}”状态，不能直接修改", "error")
+        return redirect(url_for("projects.project", year=project.budget_year.year, code=project.code))
+    form = ProjectForm()
+    form.configure(project.budget_year.scheme, project.budget_year.checkpoints, [project.unit])
+    if request.method == "GET":
+        form.fill_from(project)
+    problems = []
+    if form.validate_on_submit():
+        try:
+            services.update_project(project, form.to_data(), current_user.username, form.expected_version)
+            db.session.commit()
+        except (ProjectRuleError, StaleDataError) as error:
+            db.session.rollback()
+            problems = form.show_rule_error(error if isinstance(error, ProjectRuleError) else StaleProjectError())
+            project = queries.project_by_id(project_id)
+        else:
+            flash("修改已保存", "success")
+            return redirect(url_for("projects.project", year=project.budget_year.year, code=project.code))
+    return _form_page(form, project.budget_year, project, problems)
+
+
+def _form_page(form, year, project, problems, copy_from=()):
+    return render_template(
+        "projects/form.html",
+        form=form,
+        year=year,
+        project=project,
+        problems=problems,
+        tree=taxonomy(year.scheme),
+        copy_from=copy_from,
+    )
+
+
+@bp.get("/projects/parse-value")
+@require(Perm.PROJECT_VIEW)
+def parse_value():
+    """How perf reads a 指标值 as it is typed (JSON)."""
+    args = request.args
+    fields = value_fields(args.get("value", ""), args.get("level1", ""), args.get("level2", ""))
+    label = describe_value(fields["kind"], fields["comparator"], fields["target"], fields["unit"], fields["direction"])
+    return {**fields, "target": plain(fields["target"]), "label": label}
+
+
+@bp.get("/projects/suggest")
+@require(Perm.PROJECT_VIEW)
+def suggest():
+    """Indicator library suggestions for a 二级 and what was typed (JSON)."""
+    return {"suggestions": library.suggestions(request.args.get("level2", ""), request.args.get("q", ""))}

@@ -156,9 +156,7 @@ def _extent(grid: Grid, r: int, c: int) -> tuple[int, int]:
 
 def _add_table(document: docx.document.Document, grid: Grid) -> None:
     table = document.add_table(rows=len(grid), cols=max(len(row) for row in grid))
-    origins = [
-        (r, c) for r, row in enumerate(grid) for c, text in enumerate(row) if text not in (LEFT, UP)
-    ]
+    origins = [(r, c) for r, row in enumerate(grid) for c, text in enumerate(row) if text not in (LEFT, UP)]
     for r, c in origins:
         if grid[r][c]:
             table.cell(r, c).text = grid[r][c]

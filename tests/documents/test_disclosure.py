@@ -69,20 +69,13 @@ def test_sample_parses_cleanly(sample):
 
 def test_sample_units(sample):
     assert sample.units == [
-        UnitRow(
-            "唐山市丰南区行政审批局本级", "行政", "正科级", "财政拨款", "部门机构设置表，第1655行"
-        ),
-        UnitRow(
-            "唐山市丰南区公交资源交易中心", "事业", "副科级", "其他", "部门机构设置表，第1660行"
-        ),
+        UnitRow("唐山市丰南区行政审批局本级", "行政", "正科级", "财政拨款", "部门机构设置表，第1655行"),
+        UnitRow("唐山市丰南区公交资源交易中心", "事业", "副科级", "其他", "部门机构设置表，第1660行"),
     ]
 
 
 def test_sample_projects(sample):
-    got = [
-        (p.code, p.title, f"{p.total:f}", tuple(int(pct) for _, _, pct in p.plan))
-        for p in sample.projects
-    ]
+    got = [(p.code, p.title, f"{p.total:f}", tuple(int(pct) for _, _, pct in p.plan)) for p in sample.projects]
     assert got == CODES
     for project in sample.projects:
         assert project.name == project.title
@@ -103,9 +96,7 @@ def test_sample_first_project_in_full(sample):
     assert project.location == "绩效目标表1《“互联网+政务服务”行政审批网络维护费》，第1717行"
     assert project.purpose.startswith("2024年共需支付28万元。主要用于：1、全省政务服务事项")
     assert project.purpose.endswith("3、市审批局网络维护费1.8万元。")
-    assert project.goal == (
-        "1.整合政务资源，优化服务流程，强化业务协同，为企业和群众提供全流程一体化在线政务服务。"
-    )
+    assert project.goal == ("1.整合政务资源，优化服务流程，强化业务协同，为企业和群众提供全流程一体化在线政务服务。")
     table = "绩效目标表1《“互联网+政务服务”行政审批网络维护费》"
     assert project.indicators[0] == IndicatorRow(
         "产出指标",
@@ -165,10 +156,7 @@ def without_locations(disclosure: Disclosure) -> Disclosure:
     def clear(item):
         return dataclasses.replace(item, location="")
 
-    projects = [
-        dataclasses.replace(clear(p), indicators=[clear(i) for i in p.indicators])
-        for p in disclosure.projects
-    ]
+    projects = [dataclasses.replace(clear(p), indicators=[clear(i) for i in p.indicators]) for p in disclosure.projects]
     return dataclasses.replace(
         disclosure,
         units=[clear(u) for u in disclosure.units],
@@ -334,9 +322,7 @@ def test_truncated_sample_names_the_cut_row():
     ]
 
 
-NO_INDICATORS = (
-    "未找到绩效指标表（表头为一级指标/二级指标/三级指标/绩效指标描述/指标值/指标值确定依据）"
-)
+NO_INDICATORS = "未找到绩效指标表（表头为一级指标/二级指标/三级指标/绩效指标描述/指标值/指标值确定依据）"
 
 
 @pytest.mark.parametrize(
@@ -392,9 +378,7 @@ def test_year_differs_between_header_rows():
     text = build.to_text(build.Spec()) + "\t306唐山市丰南区行政审批局\n\t预算年度：2023\n"
     parsed = load_disclosure(text.encode(), "a.txt")
     line = build.line_of(text, "\t预算年度：2023") - 1
-    assert parsed.problems == [
-        Problem(f"第{line}行", "表头的预算年度 2023 与第一张表的 2024 不一致")
-    ]
+    assert parsed.problems == [Problem(f"第{line}行", "表头的预算年度 2023 与第一张表的 2024 不一致")]
 
 
 @pytest.mark.parametrize(
@@ -428,8 +412,7 @@ def test_sample_sum_mismatch_is_a_warning():
         ),
         Problem(
             "部门预算支出总表，第552行",
-            "部门预算支出总表中合计 1439.91 万元，与基本支出 1141.46 万元 + 项目支出 298.40 万元"
-            " = 1439.86 万元不一致",
+            "部门预算支出总表中合计 1439.91 万元，与基本支出 1141.46 万元 + 项目支出 298.40 万元 = 1439.86 万元不一致",
         ),
     ]
 
@@ -445,10 +428,7 @@ def test_sample_sum_mismatch_is_a_warning():
         ),
         pytest.param(
             ("1200.00", "1141.46", "28.00"),
-            [
-                "部门预算支出总表中合计 1200.00 万元，与基本支出 1141.46 万元 + 项目支出 28.00 万元"
-                " = 1169.46 万元不一致"
-            ],
+            ["部门预算支出总表中合计 1200.00 万元，与基本支出 1141.46 万元 + 项目支出 28.00 万元 = 1169.46 万元不一致"],
             id="total-parts",
         ),
         pytest.param(
@@ -470,9 +450,7 @@ def test_missing_summary_table_is_a_warning():
     parsed = load_disclosure(*build.render(build.Spec(stated=None), "txt"))
     assert parsed.problems == []
     assert parsed.stated_project is None
-    assert parsed.warnings == [
-        Problem("文件", "未找到部门预算支出总表，无法核对各项目预算数合计与项目支出")
-    ]
+    assert parsed.warnings == [Problem("文件", "未找到部门预算支出总表，无法核对各项目预算数合计与项目支出")]
 
 
 def test_parse_disclosure_takes_blocks():
@@ -483,11 +461,7 @@ def test_parse_disclosure_takes_blocks():
     assert parsed.projects[0].total == Decimal("28.00")
 
 
-@given(
-    steps=st.lists(
-        st.decimals(min_value=0, max_value=100, places=2, allow_nan=False), min_size=1, max_size=5
-    )
-)
+@given(steps=st.lists(st.decimals(min_value=0, max_value=100, places=2, allow_nan=False), min_size=1, max_size=5))
 @settings(max_examples=40, deadline=None)
 def test_any_valid_plan_reads_back_exactly(steps):
     cumulative = [*sorted(min(step, Decimal(100)) for step in steps)[:-1], Decimal(100)]

@@ -12,12 +12,7 @@ from perf.extensions import db
 from perf.org.models import BudgetYear, Department, DepartmentBudget, Unit
 from perf.projects.models import Indicator, PlanEntry, Project
 
-SAMPLE_TEXT = (
-    __import__("importlib.resources")
-    .resources.files("perf.documents")
-    .joinpath(SAMPLE)
-    .read_text("utf-8")
-)
+SAMPLE_TEXT = __import__("importlib.resources").resources.files("perf.documents").joinpath(SAMPLE).read_text("utf-8")
 CODES = [
     "13020724P00X4BL10005W",
     "13020724P00EL6T100050",
@@ -80,7 +75,7 @@ def test_importing_the_same_document_twice_changes_nothing(runner, demo, session
 
 def test_import_is_audited(demo, session):
     actions = session.scalars(sa.select(AuditEntry.action)).all()
-    assert sorted(actions) == ["disclosure.import"] + ["project.import"] * 7
+    assert sorted(actions) == ["disclosure.import"] + ["project.import"] * 7 + ["user.create"] * 4
 
 
 def test_export_project_json(runner, demo):
@@ -209,9 +204,7 @@ def test_export_project_json(runner, demo):
 
 
 def test_export_applies_the_cost_direction_to_values_without_comparator(runner, demo):
-    result = runner.invoke(
-        args=["perf", "export-project", "13020724P00F48410007F", "--year", "2024"]
-    )
+    result = runner.invoke(args=["perf", "export-project", "13020724P00F48410007F", "--year", "2024"])
     rows = {i["name"]: i for i in json.loads(result.output)["indicators"]}
     assert (rows["人均发放水平"]["level2"], rows["人均发放水平"]["direction"]) == (
         "成本指标",
@@ -250,9 +243,7 @@ def test_a_bad_plan_writes_nothing_and_names_table_and_line(runner, session, tmp
     assert _count(AuditEntry) == 0
 
 
-def test_a_changed_project_is_refused_without_replace_and_nothing_is_written(
-    runner, demo, session, tmp_path
-):
+def test_a_changed_project_is_refused_without_replace_and_nothing_is_written(runner, demo, session, tmp_path):
     before = snapshot()
     text = SAMPLE_TEXT.replace("\t≥40%\n", "\t≥45%\n", 1)
     path = _write(tmp_path, text)
@@ -278,10 +269,7 @@ def test_a_year_with_other_checkpoints_refuses_the_document(runner, session, app
     session.commit()
     result = runner.invoke(args=["perf", "import-disclosure", _write(tmp_path, SAMPLE_TEXT)])
     assert result.exit_code == 1
-    expected = (
-        "2024 年度已设定的支出计划节点为 6月底、12月底，"
-        "与文件中的 3月底、6月底、10月底、12月底 不一致"
-    )
+    expected = "2024 年度已设定的支出计划节点为 6月底、12月底，与文件中的 3月底、6月底、10月底、12月底 不一致"
     assert expected in result.stderr
     assert _count(Project) == 0
 

@@ -52,9 +52,7 @@ def test_a_docx_imports_like_its_text_export(runner, session, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "项目：2 个（新增 2，覆盖 0，未变 0）" in result.output
     assert "项目预算合计：33.71 万元（支出总表项目支出：33.71 万元）" in result.output
-    from_docx = [
-        _export(runner, code) for code in ("13020724P00X4BL10005W", "13020724P00F48410007F")
-    ]
+    from_docx = [_export(runner, code) for code in ("13020724P00X4BL10005W", "13020724P00F48410007F")]
 
     again = _import(runner, tmp_path, "budget.txt", to_text(spec()).encode("utf-8"))
     assert again.exit_code == 0, again.stderr
@@ -62,9 +60,7 @@ def test_a_docx_imports_like_its_text_export(runner, session, tmp_path):
     assert [_export(runner, c["code"]) for c in from_docx] == from_docx
 
 
-def test_the_2021_scheme_keeps_cost_as_level1_and_scores_it_lower_is_better(
-    runner, session, tmp_path
-):
+def test_the_2021_scheme_keeps_cost_as_level1_and_scores_it_lower_is_better(runner, session, tmp_path):
     assert _import(runner, tmp_path, "budget.docx", to_docx(spec())).exit_code == 0
     table = _export(runner, "13020724P00F48410007F")
     assert table["budget"] == {"total": "5.71", "fiscal": "3.71", "other": "2.00"}
@@ -84,10 +80,7 @@ def test_a_sum_mismatch_is_a_warning_and_still_imports(runner, session, tmp_path
     result = _import(runner, tmp_path, "budget.docx", to_docx(mismatched))
     assert result.exit_code == 0, result.stderr
     assert "警告：1 条" in result.output  # 1135.70 + 33.76 = 1169.46 still adds up
-    assert (
-        "各项目预算数合计 33.71 万元，与部门预算支出总表中的项目支出 33.76 万元不一致"
-        in result.output
-    )
+    assert "各项目预算数合计 33.71 万元，与部门预算支出总表中的项目支出 33.76 万元不一致" in result.output
     assert session.scalar(sa.select(sa.func.count(Project.id))) == 2
 
 

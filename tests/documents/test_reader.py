@@ -46,9 +46,7 @@ def block_at(blocks, where):
 
 def test_sample_starts_with_heading_and_department_header_row(sample_blocks):
     assert sample_blocks[0] == Paragraph("[bookmark: _Toc_2_2_0000000001]部门预算收支总表", "第1行")
-    assert sample_blocks[1] == Row(
-        ("306唐山市丰南区行政审批局", "预算年度：2024", "单位：万元"), "第2行"
-    )
+    assert sample_blocks[1] == Row(("306唐山市丰南区行政审批局", "预算年度：2024", "单位：万元"), "第2行")
     assert sample_blocks[2] == Row(("序号", "收入", "支出"), "第6行")
 
 
@@ -66,9 +64,7 @@ def test_table_ends_at_a_line_without_tab(sample_blocks):
     i = sample_blocks.index(block_at(sample_blocks, "第1660行"))
     assert sample_blocks[i].cells == ("唐山市丰南区公交资源交易中心", "事业", "副科级", "其他")
     assert sample_blocks[i + 1] == TableBreak("第1663行")
-    assert sample_blocks[i + 2] == Paragraph(
-        "[bookmark: _Toc_3_3_0000000011]二、部门预算安排的总体情况", "第1666行"
-    )
+    assert sample_blocks[i + 2] == Paragraph("[bookmark: _Toc_3_3_0000000011]二、部门预算安排的总体情况", "第1666行")
 
 
 def test_two_blank_lines_split_a_table(sample_blocks):
@@ -135,9 +131,7 @@ def test_docx_reads_like_its_text_export():
     from_text = read_document(build.to_text(spec).encode(), "部门预算.txt")
     assert shape(from_docx) == shape(from_text)
     assert from_docx[0] == Paragraph("部门预算支出总表", "第1段")
-    assert from_docx[1] == Row(
-        ("306唐山市丰南区行政审批局", "预算年度：2024", "单位：万元"), "第1个表格第1行"
-    )
+    assert from_docx[1] == Row(("306唐山市丰南区行政审批局", "预算年度：2024", "单位：万元"), "第1个表格第1行")
     assert from_docx[2] == TableBreak("第1个表格末尾")
 
 
@@ -206,10 +200,7 @@ def zipped(name: str, content: bytes) -> bytes:
     return buffer.getvalue()
 
 
-NOT_DOCX = (
-    "不是有效的 Word（.docx）文件，请用 Word 或 WPS 另存为 .docx 后重新上传，"
-    "或上传导出的文本文件（.txt）"
-)
+NOT_DOCX = "不是有效的 Word（.docx）文件，请用 Word 或 WPS 另存为 .docx 后重新上传，或上传导出的文本文件（.txt）"
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,7 @@ from perf.projects.models import Indicator, PlanEntry, Project
 
 @pytest.fixture
 def project(session):
-    year = ensure_year(
-        2024, [date(2024, 3, 31), date(2024, 6, 30), date(2024, 10, 31), date(2024, 12, 31)]
-    )
+    year = ensure_year(2024, [date(2024, 3, 31), date(2024, 6, 30), date(2024, 10, 31), date(2024, 12, 31)])
     unit = Unit(department=Department(code="999", name="测试部门"), name="测试单位本级")
     project = Project(
         budget_year=year,

@@ -42,7 +42,7 @@ def data(**changes):
 
 
 def test_create_project_stores_plan_and_parsed_indicators(year, unit):
-    project = create_project(year, unit, data())
+    project = create_project(year, unit, data(), actor="test")
     assert [e.cumulative_pct for e in project.plan] == [D(15), D(30), D(85), D(100)]
     (row,) = project.indicators
     assert (row.comparator, row.target, row.unit, row.kind, row.direction) == (
@@ -68,19 +68,19 @@ def test_create_project_stores_plan_and_parsed_indicators(year, unit):
 )
 def test_create_project_refuses_broken_rules(year, unit, changes, message):
     with pytest.raises(ProjectRuleError) as caught:
-        create_project(year, unit, data(**changes))
+        create_project(year, unit, data(**changes), actor="test")
     assert message in caught.value.messages
 
 
 def test_replacing_a_plan_twice_keeps_one_entry_per_checkpoint(year, unit):
-    project = create_project(year, unit, data())
+    project = create_project(year, unit, data(), actor="test")
     replace_plan(project, [D(25), D(50), D(75), D(100)])
     replace_plan(project, [D(0), D(0), D(50), D(100)])
     assert [e.cumulative_pct for e in project.plan] == [D(0), D(0), D(50), D(100)]
 
 
 def test_an_empty_plan_removes_it(year, unit):
-    project = create_project(year, unit, data())
+    project = create_project(year, unit, data(), actor="test")
     replace_plan(project, [])
     assert project.plan == []
 

@@ -24,18 +24,43 @@ def count_queries(app):
         sa.event.remove(db.engine, "before_cursor_execute", before)
 
 
-def test_index_links_the_department(client, demo):
+@pytest.fixture
+def reviewer(users, login):
+    """The test client, signed in as the department's reviewer (sees every project)."""
+    return login(users["reviewer"])
+
+
+def test_index_links_the_department(client, reviewer):
     page = client.get("/").get_data(as_text=True)
     assert "唐山市丰南区行政审批局" in page
     assert "/departments/306/2024" in page
     assert "298.45" in page
 
 
-def test_index_without_data_says_how_to_load_it(client):
+def test_index_without_data_says_how_to_load_it(client, session, login):
+    from perf.auth.models import User
+
+    admin = User(username="only-admin", role="admin", password_hash="x")
+    session.add(admin)
+    session.flush()
+    login(admin)
     assert "perf demo" in client.get("/").get_data(as_text=True)
 
 
-def test_department_page_lists_the_seven_projects_with_plans(client, demo):
+def test_pages_need_sign_in(client, demo):
+    response = client.get("/departments/306/2024")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_an_owner_sees_only_the_projects_of_their_units(client, users, login):
+    login(users["other_owner"])  # owner of 公交资源交易中心, which holds none of the sample projects
+    page = client.get("/departments/306/2024").get_data(as_text=True)
+    assert re.findall(r'<td class="code">(\w+)</td>', page) == []
+    assert client.get("/projects/2024/13020724P00X4BL10005W").status_code == 403
+
+
+def test_department_page_lists_the_seven_projects_with_plans(client, reviewer):
     response = client.get("/departments/306/2024")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -50,13 +75,13 @@ def test_department_page_lists_the_seven_projects_with_plans(client, demo):
     assert "298.45" in page and "一致" in page
 
 
-def test_department_page_runs_a_fixed_number_of_queries(client, demo, count_queries):
+def test_department_page_runs_a_fixed_number_of_queries(client, reviewer, count_queries):
     count_queries.clear()
     client.get("/departments/306/2024")
     assert len(count_queries) <= 6, count_queries
 
 
-def test_project_page_merges_level_cells_like_the_published_table(client, demo):
+def test_project_page_merges_level_cells_like_the_published_table(client, reviewer):
     page = client.get("/projects/2024/13020724P00X4BL10005W").get_data(as_text=True)
     assert "“互联网+政务服务”行政审批网络维护费绩效目标表" in page
     assert '<td rowspan="4" class="level">产出指标</td>' in page
@@ -69,22 +94,20 @@ def test_project_page_merges_level_cells_like_the_published_table(client, demo):
     assert "长期使用" in page and ">定性<" in page
 
 
-def test_project_page_merges_repeated_level2_within_a_level1(client, demo):
+def test_project_page_merges_repeated_level2_within_a_level1(client, reviewer):
     # 劳务派遣 lists 产出指标 four times with different 二级: one 一级 cell of 4 rows
     page = client.get("/projects/2024/13020724P00J22H100076").get_data(as_text=True)
     assert '<td rowspan="4" class="level">产出指标</td>' in page
 
 
-@pytest.mark.parametrize(
-    "path", ["/projects/2024/NOPE", "/departments/999/2024", "/departments/306/2023"]
-)
-def test_unknown_pages_are_404_in_chinese(client, demo, path):
+@pytest.mark.parametrize("path", ["/projects/2024/NOPE", "/departments/999/2024", "/departments/306/2023"])
+def test_unknown_pages_are_404_in_chinese(client, reviewer, path):
     response = client.get(path)
     assert response.status_code == 404
     assert "页面不存在" in response.get_data(as_text=True)
 
 
-def test_pages_load_nothing_from_outside(client, demo):
+def test_pages_load_nothing_from_outside(client, reviewer):
     for path in ("/", "/departments/306/2024", "/projects/2024/13020724P00X4BL10005W"):
         page = client.get(path).get_data(as_text=True)
         assert not re.search(r'(src|href)="(https?:)?//', page), path

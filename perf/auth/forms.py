@@ -1,0 +1,151 @@
+"""Sign-in, user and password forms, labelled and answering in Chinese.
+
+Field names match the service arguments, so a UserRuleError's messages land on the field
+of the same name (``apply_rule_errors``).
+"""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.i18n import get_translations
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from perf.auth import services
+from perf.auth.models import ROLE_LABELS, ROLES, User
+from perf.auth.services import UserRuleError
+
+
+class ChineseForm(FlaskForm):
+    """A FlaskForm whose built-in WTForms messages are in Chinese."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return get_translations(["zh"])
+
+
+def _optional_int(value) -> int | None:
+    """'' or None -> None, else int (ValueError on anything else)."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multi-select rendered as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LoginForm(ChineseForm):
+    """User name and password."""
+
+    username = StringField("用户名", [InputRequired("请输入用户名")])
+    password = PasswordField("密码", [InputRequired("请输入密码")])
+    next = HiddenField()
+
+
+class UserForm(ChineseForm):
+    """An admin's create/edit form; on edit the user name is fixed and the password optional."""
+
+    username = StringField(
+        "用户名",
+        [InputRequired("请输入用户名")],
+        description="3–64 个字符，只能包含英文字母、数字和 _ . -，创建后不能修改",
+    )
+    display_name = StringField(
+        "显示名称", [Length(max=services.MAX_DISPLAY_NAME, message="显示名称不能超过 100 个字符")]
+    )
+    role = SelectField(
+        "角色",
+        choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES],
+        default="owner",
+        invalid_choice_message="请选择有效的角色",
+    )
+    unit_ids = MultiCheckboxField(
+        "负责单位",
+        coerce=int,
+        description="项目负责人必选，可多选",
+        invalid_value_message="所选单位无效",
+        invalid_choice_message="所选单位不存在",
+    )
+    department_id = SelectField(
+        "所属部门",
+        coerce=_optional_int,
+        description="财务审核必选",
+        invalid_value_message="所选部门无效",
+        invalid_choice_message="所选部门不存在",
+    )
+    active = BooleanField("启用（停用后不能登录）", default=True)
+    password = PasswordField("密码", description="至少 8 个字符，不能全部是数字")
+
+    def __init__(self, *args, creating: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.creating = creating
+        self.unit_ids.choices = [
+            SelectChoice(unit_id, name, optgroup=department)
+            for department, units in services.unit_choices().items()
+            for unit_id, name in units
+        ]
+        self.department_id.choices = [
+            SelectChoice("", "（无）"),
+            *(SelectChoice(i, label) for i, label in services.department_choices()),
+        ]
+        if creating:
+            del self.active  # new accounts start active
+        else:
+            del self.username
+            self.password.label.text = "重设密码"
+            self.password.description = "留空则不修改；至少 8 个字符，不能全部是数字"
+
+    @classmethod
+    def for_user(cls, user: User) -> "UserForm":
+        """The edit form, filled from ``user`` unless a submission overrides it."""
+        return cls(creating=False, obj=user, unit_ids=[unit.id for unit in user.units])
+
+    def validate_password(self, field) -> None:
+        if self.creating and not field.data:
+            raise ValidationError("请设置初始密码")
+
+    def fields(self) -> dict:
+        """The submitted values as service keyword arguments (user name aside)."""
+        values = {
+            "role": self.role.data,
+            "display_name": (self.display_name.data or "").strip(),
+            "unit_ids": self.unit_ids.data or [],
+            "department_id": self.department_id.data,
+            "password": self.password.data or "",
+        }
+        if not self.creating:
+            values["active"] = self.active.data
+        return values
+
+
+class PasswordForm(ChineseForm):
+    """One's own password change."""
+
+    current_password = PasswordField("当前密码", [InputRequired("请输入当前密码")])
+    new_password = PasswordField("新密码", [InputRequired("请输入新密码")], description="至少 8 个字符，不能全部是数字")
+    confirm = PasswordField(
+        "确认新密码",
+        [InputRequired("请再次输入新密码"), EqualTo("new_password", "两次输入的新密码不一致")],
+    )
+
+
+def apply_rule_errors(form, error: UserRuleError, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's messages on the form's fields; unknown fields go to form errors."""
+    aliases = aliases or {}
+    for name, messages in error.messages.items():
+        field = form._fields.get(aliases.get(name, name))
+        if field is None:
+            form.form_errors.extend(messages)
+        else:
+            field.errors = [*field.errors, *messages]

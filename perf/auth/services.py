@@ -1,0 +1,361 @@
+"""Users: the account rules, password hashing and sign-in.
+
+Services flush, never commit: the boundary (view, CLI command) commits once. Every write
+leaves an audit entry; password hashes never reach the log, only "***" markers.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from perf.audit.services import record
+from perf.auth.models import ROLES, User
+from perf.db import utcnow
+from perf.extensions import db
+from perf.org.models import Department, Unit
+
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,64}")
+MIN_PASSWORD_LENGTH = 8
+MAX_DISPLAY_NAME = 100
+#: What the audit log shows instead of a password or its hash.
+MASK = "***"
+#: Fields ``update_user`` accepts; they double as the keys of UserRuleError.messages.
+EDITABLE = ("role", "display_name", "unit_ids", "department_id", "active", "password")
+
+
+class UserRuleError(ValueError):
+    """An account write broke a rule; ``messages`` maps a field to its Chinese messages."""
+
+    def __init__(self, messages: dict[str, list[str]]):
+        super().__init__("；".join(m for ms in messages.values() for m in ms))
+        self.messages = {name: list(ms) for name, ms in messages.items()}
+
+
+# Pure rules ------------------------------------------------------------------------------
+
+
+def username_problems(username: str) -> list[str]:
+    """What is wrong with a user name's form (uniqueness is checked against the database)."""
+    if not username:
+        return ["请输入用户名"]
+    if not 3 <= len(username) <= 64:
+        return ["用户名长度应为 3–64 个字符"]
+    if not USERNAME_PATTERN.fullmatch(username):
+        return ["用户名只能包含英文字母、数字和 _ . -"]
+    return []
+
+
+def password_problems(password: str | None) -> list[str]:
+    """What is wrong with a new password."""
+    if not password:
+        return ["请输入密码"]
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符")
+    if password.isdigit():
+        problems.append("密码不能全部是数字")
+    return problems
+
+
+def display_name_problems(display_name: str) -> list[str]:
+    """What is wrong with a display name."""
+    if len(display_name) > MAX_DISPLAY_NAME:
+        return [f"显示名称不能超过 {MAX_DISPLAY_NAME} 个字符"]
+    return []
+
+
+# Queries ---------------------------------------------------------------------------------
+
+
+def find_user(username: str) -> User | None:
+    """The user with exactly this user name, or None."""
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def username_taken(username: str) -> bool:
+    """True when the name is in use, ignoring case so 'Admin' cannot shadow 'admin'."""
+    query = select(User.id).where(func.lower(User.username) == username.lower())
+    return db.session.scalar(query) is not None
+
+
+def list_users() -> list[User]:
+    """Every user with units and department loaded, by user name."""
+    query = select(User).options(selectinload(User.units), joinedload(User.department)).order_by(User.username)
+    return list(db.session.scalars(query))
+
+
+def unit_choices() -> dict[str, list[tuple[int, str]]]:
+    """All units grouped under '部门编码 部门名称', for the user form's checkboxes."""
+    query = select(Department).options(selectinload(Department.units)).order_by(Department.code)
+    return {f"{d.code} {d.name}": [(u.id, u.name) for u in d.units] for d in db.session.scalars(query) if d.units}
+
+
+def department_choices() -> list[tuple[int, str]]:
+    """All departments as (id, '编码 名称')."""
+    query = select(Department).order_by(Department.code)
+    return [(d.id, f"{d.code} {d.name}") for d in db.session.scalars(query)]
+
+
+def department_id_by_code(code: str) -> int:
+    """The id of the department with ``code``; UserRuleError when there is none."""
+    department_id = db.session.scalar(select(Department.id).where(Department.code == code))
+    if department_id is None:
+        raise UserRuleError({"department_id": [f"部门编码 {code} 不存在"]})
+    return department_id
+
+
+def unit_ids_by_name(names: Sequence[str], department_id: int | None = None) -> list[int]:
+    """Ids of the units called ``names`` (within the department when given)."""
+    problems, ids = [], []
+    for name in names:
+        query = select(Unit.id).where(Unit.name == name)
+        if department_id is not None:
+            query = query.where(Unit.department_id == department_id)
+        found = list(db.session.scalars(query))
+        if not found:
+            problems.append(f"单位「{name}」不存在")
+        elif len(found) > 1:
+            problems.append(f"单位「{name}」在多个部门中存在，请用 --department 指定部门")
+        else:
+            ids.append(found[0])
+    if problems:
+        raise UserRuleError({"unit_ids": problems})
+    return ids
+
+
+# Writes ----------------------------------------------------------------------------------
+
+
+def check_new_user(
+    username: str,
+    role: str,
+    display_name: str = "",
+    unit_ids: Iterable[int] = (),
+    department_id: int | None = None,
+) -> None:
+    """Raise UserRuleError if a new account's fields, password aside, break a rule."""
+    errors, _, _ = _new_user_errors(username, role, display_name, unit_ids, department_id)
+    if errors:
+        raise UserRuleError(errors)
+
+
+def create_user(
+    username: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    unit_ids: Iterable[int] = (),
+    department_id: int | None = None,
+    actor: str = "cli",
+) -> User:
+    """Add an active account; raise UserRuleError listing every broken rule."""
+    username, display_name = username.strip(), display_name.strip()
+    errors, units, department = _new_user_errors(username, role, display_name, unit_ids, department_id)
+    _add(errors, "password", password_problems(password))
+    if errors:
+        raise UserRuleError(errors)
+    user = User(username=username, display_name=display_name, role=role, active=True)
+    user.units, user.department = units, department
+    user.password_hash = _hash(password)
+    db.session.add(user)
+    db.session.flush()
+    changes = {name: [None, value] for name, value in _snapshot(user).items()}
+    changes["password"] = [None, MASK]
+    record(actor, "user.create", "user", user.id, f"新建用户 {username}（{user.role_label}）", changes)
+    return user
+
+
+def update_user(user: User, actor: str, **fields) -> User:
+    """Change any of EDITABLE (an empty ``password`` keeps the old one); audit what changed."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"update_user() got unexpected fields: {sorted(unknown)}")
+    values = _update_values(user, fields)
+    before = _snapshot(user)
+    user.role, user.active, user.display_name = values["role"], values["active"], values["name"]
+    user.units, user.department = values["units"], values["department"]
+    changes = _diff(before, _snapshot(user))
+    if values["password"] is not None:
+        user.password_hash = _hash(values["password"])
+        changes["password"] = [MASK, MASK]
+    if changes:
+        db.session.flush()
+        record(actor, "user.update", "user", user.id, f"修改用户 {user.username}", changes)
+    return user
+
+
+def set_password(user: User, new_password: str, actor: str) -> None:
+    """Replace the user's password; raise UserRuleError when it is too weak."""
+    problems = password_problems(new_password)
+    if problems:
+        raise UserRuleError({"password": problems})
+    user.password_hash = _hash(new_password)
+    db.session.flush()
+    summary = f"修改用户 {user.username} 的密码"
+    record(actor, "user.password", "user", user.id, summary, {"password": [MASK, MASK]})
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    """A user's own change: the current password must match and the new one differ."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise UserRuleError({"current_password": ["当前密码不正确"]})
+    if new == current:
+        raise UserRuleError({"password": ["新密码不能与当前密码相同"]})
+    set_password(user, new, actor=user.username)
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with these credentials (stamping last_login_at), else None.
+
+    Both outcomes are audited for known user names; an unknown name still costs one hash
+    check so response times do not reveal which names exist.
+    """
+    user = find_user((username or "").strip())
+    if user is None:
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
+        record(user.username, "user.login_failed", "user", user.id, "登录失败：密码错误")
+        return None
+    if not user.active:
+        record(user.username, "user.login_failed", "user", user.id, "登录失败：账户已停用")
+        return None
+    user.last_login_at = utcnow()
+    db.session.flush()
+    record(user.username, "user.login", "user", user.id, "登录")
+    return user
+
+
+def note_logout(user: User) -> None:
+    """Audit a sign-out."""
+    record(user.username, "user.logout", "user", user.id, "退出登录")
+
+
+# Helpers ---------------------------------------------------------------------------------
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to check against when the user name is unknown (made once per process)."""
+    return _hash("perf-no-such-user")
+
+
+def _add(errors: dict[str, list[str]], name: str, problems: list[str]) -> None:
+    if problems:
+        errors.setdefault(name, []).extend(problems)
+
+
+def _new_user_errors(
+    username: str, role: str, display_name: str, unit_ids: Iterable[int], department_id
+) -> tuple[dict[str, list[str]], list[Unit], Department | None]:
+    """Every broken rule of a new account, password aside, with its units and department."""
+    errors: dict[str, list[str]] = {}
+    _add(errors, "username", username_problems(username) or _taken(username))
+    _add(errors, "display_name", display_name_problems(display_name))
+    units, department = _assignment(errors, role, unit_ids, department_id)
+    return errors, units, department
+
+
+def _update_values(user: User, fields: dict) -> dict:
+    """The account's values after applying ``fields``; UserRuleError on a broken rule."""
+    role = fields.get("role", user.role)
+    active = bool(fields.get("active", user.active))
+    name = (fields.get("display_name", user.display_name) or "").strip()
+    unit_ids = fields.get("unit_ids", [unit.id for unit in user.units])
+    department_id = fields.get("department_id", user.department_id)
+    password = fields.get("password") or None
+    errors: dict[str, list[str]] = {}
+    _add(errors, "display_name", display_name_problems(name))
+    units, department = _assignment(errors, role, unit_ids, department_id)
+    if password is not None:
+        _add(errors, "password", password_problems(password))
+    _keep_an_admin(errors, user, role, active)
+    if errors:
+        raise UserRuleError(errors)
+    return {
+        "role": role,
+        "active": active,
+        "name": name,
+        "units": units,
+        "department": department,
+        "password": password,
+    }
+
+
+def _taken(username: str) -> list[str]:
+    return ["该用户名已存在"] if username_taken(username) else []
+
+
+def _assignment(
+    errors: dict[str, list[str]], role: str, unit_ids: Iterable[int], department_id: int | None
+) -> tuple[list[Unit], Department | None]:
+    """Units and department for ``role``; a role keeps only what it uses.
+
+    Owners need at least one unit and no department, reviewers a department and no units,
+    admins neither.
+    """
+    if role not in ROLES:
+        _add(errors, "role", ["请选择有效的角色（项目负责人、财务审核或管理员）"])
+        return [], None
+    if role == "owner":
+        return _units(errors, unit_ids), None
+    if role == "reviewer":
+        return [], _department(errors, department_id)
+    return [], None
+
+
+def _units(errors: dict[str, list[str]], unit_ids: Iterable[int]) -> list[Unit]:
+    ids = sorted(set(unit_ids))
+    if not ids:
+        _add(errors, "unit_ids", ["项目负责人至少需要负责一个单位"])
+        return []
+    units = list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.id)))
+    if len(units) != len(ids):
+        _add(errors, "unit_ids", ["所选单位不存在"])
+    return units
+
+
+def _department(errors: dict[str, list[str]], department_id: int | None) -> Department | None:
+    if department_id is None:
+        _add(errors, "department_id", ["财务审核需要指定所属部门"])
+        return None
+    department = db.session.get(Department, department_id)
+    if department is None:
+        _add(errors, "department_id", ["所选部门不存在"])
+    return department
+
+
+def _keep_an_admin(errors: dict[str, list[str]], user: User, role: str, active: bool) -> None:
+    """Refuse to demote or deactivate the last active admin: nobody could manage users."""
+    if user.role != "admin" or not user.active or (role == "admin" and active):
+        return
+    others = select(func.count(User.id)).where(User.role == "admin", User.active.is_(True), User.id != user.id)
+    if not db.session.scalar(others):
+        field = "role" if role != "admin" else "active"
+        _add(errors, field, ["至少需要保留一名启用的管理员"])
+
+
+def _snapshot(user: User) -> dict[str, object]:
+    """The audited fields as JSON-safe values."""
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "units": "、".join(unit.name for unit in user.units),
+        "department": user.department.code if user.department else None,
+        "active": user.active,
+    }
+
+
+def _diff(before: dict, after: dict) -> dict[str, list]:
+    return {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
+
+
+def _hash(password: str) -> str:
+    """Hash with the configured scheme (werkzeug's scrypt unless PASSWORD_HASH_METHOD says otherwise)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])

@@ -1,0 +1,89 @@
+"""Snapshots of a whole 绩效目标表, and what changed between two of them.
+
+A snapshot is the table as ``ProjectTableSchema`` dumps it (decimal strings, dates as
+ISO strings), so it can be kept in a JSON column and compared without the database.
+"""
+
+from dataclasses import dataclass
+
+from perf.projects.schemas import ProjectTableSchema
+
+HEADER_FIELDS = (
+    ("code", "项目编码"),
+    ("name", "项目名称"),
+    ("unit", "实施单位"),
+    ("budget.total", "预算数"),
+    ("budget.fiscal", "财政资金"),
+    ("budget.other", "其他资金"),
+    ("purpose", "资金用途"),
+    ("goal", "绩效目标"),
+)
+INDICATOR_FIELDS = ("level1", "level2", "name", "description", "value", "basis")
+
+
+def snapshot(project) -> dict:
+    """The table as JSON-safe data."""
+    return ProjectTableSchema().dump(project)
+
+
+def _get(data: dict, dotted: str):
+    for key in dotted.split("."):
+        data = (data or {}).get(key)
+    return data
+
+
+def plan_text(snap: dict) -> str:
+    """'15/30/85/100' (empty when there is no plan)."""
+    return "/".join(e["cumulative_pct"].removesuffix(".00") for e in snap.get("spend_plan", []))
+
+
+def indicator_text(row: dict) -> str:
+    """One indicator row on one line, for the audit log."""
+    return "｜".join(row.get(f, "") or "" for f in INDICATOR_FIELDS)
+
+
+def diff(before: dict, after: dict) -> dict[str, list]:
+    """``{field label: [before, after]}`` for every header field, the plan and each row that changed."""
+    changes: dict[str, list] = {}
+    for key, label in HEADER_FIELDS:
+        if _get(before, key) != _get(after, key):
+            changes[label] = [_get(before, key), _get(after, key)]
+    if plan_text(before) != plan_text(after):
+        changes["资金支出计划"] = [plan_text(before), plan_text(after)]
+    rows_before = [indicator_text(r) for r in before.get("indicators", [])]
+    rows_after = [indicator_text(r) for r in after.get("indicators", [])]
+    for i in range(max(len(rows_before), len(rows_after))):
+        old = rows_before[i] if i < len(rows_before) else None
+        new = rows_after[i] if i < len(rows_after) else None
+        if old != new:
+            changes[f"第{i + 1}行指标"] = [old, new]
+    return changes
+
+
+@dataclass
+class CompareRow:
+    """One line of a side-by-side comparison."""
+
+    label: str
+    left: str
+    right: str
+
+    @property
+    def changed(self) -> bool:
+        return self.left != self.right
+
+
+def compare(left: dict, right: dict) -> list[CompareRow]:
+    """Header, plan and every indicator row of two snapshots, side by side."""
+    rows = [CompareRow(label, _get(left, key) or "", _get(right, key) or "") for key, label in HEADER_FIELDS]
+    rows.append(CompareRow("资金支出计划（%）", plan_text(left), plan_text(right)))
+    lefts, rights = left.get("indicators", []), right.get("indicators", [])
+    for i in range(max(len(lefts), len(rights))):
+        rows.append(
+            CompareRow(
+                f"指标第{i + 1}行",
+                indicator_text(lefts[i]) if i < len(lefts) else "",
+                indicator_text(rights[i]) if i < len(rights) else "",
+            )
+        )
+    return rows
