@@ -142,7 +142,7 @@ def users(session, demo):
     for user in people.values():
         user.password_hash = hashed
         session.add(user)
-    session.flush()
+    session.commit()  # a request that rolls back must not take the users with it
     return people
 
 

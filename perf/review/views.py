@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from perf.audit.models import AuditEntry
-from perf.auth.permissions import Perm, can_view, ensure, require
+from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, require
 from perf.extensions import db
 from perf.projects import queries
 from perf.projects.history import compare
@@ -14,11 +14,12 @@ from perf.review.versions import version, versions_of
 
 bp = Blueprint("review", __name__)
 
+#: step -> (service, who may take it, what to tell the user afterwards)
 STEPS = {
-    "submit": (workflow.submit, "已提交审核"),
-    "return": (workflow.return_for_changes, "已退回项目负责人修改"),
-    "approve": (workflow.approve, "已批复，项目已锁定"),
-    "adjust": (workflow.request_adjustment, "已申请调整，项目重新进入草稿状态"),
+    "submit": (workflow.submit, can_edit, "已提交审核"),
+    "return": (workflow.return_for_changes, can_review, "已退回项目负责人修改"),
+    "approve": (workflow.approve, can_review, "已批复，项目已锁定"),
+    "adjust": (workflow.request_adjustment, can_edit, "已申请调整，项目重新进入草稿状态"),
 }
 
 
@@ -37,7 +38,8 @@ def _page(project):
 def take_step(project_id: int, step: str):
     """Submit, return (退回), approve (批复) or ask for an adjustment (调整); the service checks who may."""
     project = _project_or_404(project_id)
-    action, done = STEPS[step]
+    action, allowed, done = STEPS[step]
+    ensure(allowed(current_user, project))
     try:
         action(project, current_user, request.form.get("comment", ""))
     except workflow.WorkflowError as error:

@@ -1,0 +1,133 @@
+"""Every route against every role: anonymous, owner of the unit, owner of another unit,
+reviewer, admin. A new route fails ``test_every_route_is_in_the_matrix`` until it is added.
+"""
+
+from decimal import Decimal as D
+
+import pytest
+import sqlalchemy as sa
+
+from perf.projects.models import Project
+from perf.projects.services import IndicatorData, ProjectData, create_project
+from perf.review import workflow
+from tests.projects.test_form import SIX_ROWS
+
+ROLES = ("anonymous", "owner", "other_owner", "reviewer", "admin")
+
+
+def statuses(anonymous, owner, other_owner, reviewer, admin):
+    return dict(zip(ROLES, (anonymous, owner, other_owner, reviewer, admin), strict=True))
+
+
+VIEW_ALL = statuses(302, 200, 200, 200, 200)
+ADMIN_ONLY = statuses(302, 403, 403, 403, 200)
+
+#: (endpoint, method, url template, form data, expected status per role); the allowed role
+#: of a state-changing step is listed last in ROLES order only where it matters.
+MATRIX = [
+    ("projects.index", "GET", "/", None, VIEW_ALL),
+    ("projects.department", "GET", "/departments/306/2024", None, VIEW_ALL),
+    ("projects.project", "GET", "/projects/2024/{approved_code}", None, statuses(302, 200, 403, 200, 200)),
+    ("projects.new_project", "GET", "/projects/new", None, statuses(302, 200, 200, 403, 403)),
+    ("projects.new_project", "POST", "/projects/new", {}, statuses(401, 200, 200, 403, 403)),
+    ("projects.edit_project", "GET", "/projects/{draft}/edit", None, statuses(302, 200, 403, 403, 403)),
+    ("projects.edit_project", "POST", "/projects/{draft}/edit", {}, statuses(401, 200, 403, 403, 403)),
+    ("projects.parse_value", "GET", "/projects/parse-value?value=%E2%89%A540%25", None, VIEW_ALL),
+    ("projects.suggest", "GET", "/projects/suggest?level2=%E6%95%B0%E9%87%8F%E6%8C%87%E6%A0%87", None, VIEW_ALL),
+    ("review.queue", "GET", "/queue", None, VIEW_ALL),
+    ("review.versions", "GET", "/projects/{approved}/versions", None, statuses(302, 200, 403, 200, 200)),
+    ("review.audit", "GET", "/projects/{approved}/audit", None, statuses(302, 403, 403, 200, 200)),
+    ("review.take_step", "POST", "/projects/{draft}/submit", {}, statuses(401, 302, 403, 403, 403)),
+    (
+        "review.take_step",
+        "POST",
+        "/projects/{submitted}/return",
+        {"comment": "请修改"},
+        statuses(401, 403, 403, 302, 403),
+    ),
+    ("review.take_step", "POST", "/projects/{submitted}/approve", {}, statuses(401, 403, 403, 302, 403)),
+    ("review.take_step", "POST", "/projects/{approved}/adjust", {"comment": "原因"}, statuses(401, 302, 403, 403, 403)),
+    ("auth.login", "GET", "/login", None, statuses(200, 302, 302, 302, 302)),
+    ("auth.login", "POST", "/login", {"username": "nobody", "password": "x"}, statuses(200, 200, 200, 200, 200)),
+    ("auth.logout", "POST", "/logout", {}, statuses(401, 302, 302, 302, 302)),
+    ("auth.account", "GET", "/account", None, VIEW_ALL),
+    ("auth.account", "POST", "/account", {}, statuses(401, 200, 200, 200, 200)),
+    ("auth.users", "GET", "/admin/users", None, ADMIN_ONLY),
+    ("auth.user_new", "GET", "/admin/users/new", None, ADMIN_ONLY),
+    ("auth.user_new", "POST", "/admin/users/new", {}, statuses(401, 403, 403, 403, 200)),
+    ("auth.user_edit", "GET", "/admin/users/{owner_id}", None, ADMIN_ONLY),
+    # an empty POST re-saves the stored values (Flask-WTF reads no form data) and redirects
+    ("auth.user_edit", "POST", "/admin/users/{owner_id}", {}, statuses(401, 403, 403, 403, 302)),
+    ("static", "GET", "/static/css/perf.css", None, statuses(200, 200, 200, 200, 200)),
+]
+
+
+@pytest.fixture
+def places(session, users):
+    """A draft and a submitted table of the owner's unit, and an imported (approved) one."""
+    owner = users["owner"]
+    approved = session.scalar(sa.select(Project).where(Project.code == "13020724P00X4BL10005W"))
+
+    def new(code):
+        rows = [IndicatorData(*row[:3], row[3], basis="台账") for row in SIX_ROWS]
+        data = ProjectData(code, "测试", D("10"), D("10"), D("0"), plan=[D(20), D(50), D(80), D(100)], indicators=rows)
+        return create_project(approved.budget_year, owner.units[0], data, actor="test")
+
+    draft = new("DRAFT1")
+    submitted = new("SUBMIT1")
+    submitted.status = "submitted"
+    session.commit()  # requests that roll back must not take the fixture's rows with them
+    return {
+        "draft": draft.id,
+        "submitted": submitted.id,
+        "approved": approved.id,
+        "approved_code": approved.code,
+        "owner_id": owner.id,
+    }
+
+
+def test_every_route_is_in_the_matrix(app):
+    covered = {(endpoint, method) for endpoint, method, *_ in MATRIX}
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (rule.endpoint, method) in covered, f"{rule.endpoint} {method} {rule.rule} is not in the matrix"
+
+
+def test_every_route_declares_one_permission(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        assert getattr(app.view_functions[rule.endpoint], "permission", None), rule.endpoint
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "method", "url", "data", "expected"),
+    MATRIX,
+    ids=[f"{m[0]}-{m[1]}-{m[2].split('/')[-1] or 'root'}" for m in MATRIX],
+)
+def test_route_answers_each_role_as_expected(client, users, login, places, endpoint, method, url, data, expected):
+    target = url.format(**places)
+    actual = {}
+    # the roles a state-changing step allows come last, so their change cannot hide a refusal
+    order = sorted(ROLES, key=lambda role: expected[role] in (200, 302) and method == "POST")
+    for role in order:
+        login(None if role == "anonymous" else users[role])
+        response = client.open(target, method=method, data=data)
+        actual[role] = response.status_code
+    assert actual == expected
+
+
+def test_a_refused_step_changes_nothing(client, users, login, places, session):
+    login(users["other_owner"])
+    client.post(f"/projects/{places['draft']}/submit")
+    login(users["admin"])
+    client.post(f"/projects/{places['submitted']}/approve")
+    session.expire_all()
+    assert session.get(Project, places["draft"]).status == "draft"
+    assert session.get(Project, places["submitted"]).status == "submitted"
+
+
+def test_workflow_service_checks_permissions_too(session, users, places):
+    project = session.get(Project, places["submitted"])
+    with pytest.raises(workflow.WorkflowError, match="只有本部门的财务审核可以批复"):
+        workflow.approve(project, users["owner"])
