@@ -82,13 +82,17 @@ class ProjectForm(FlaskForm):
         self.scheme = scheme
         self.checkpoints = list(checkpoints)
         self.unit_id.choices = [(u.id, u.name) for u in units]
-        tree = taxonomy(scheme)
+        while len(self.plan) < len(self.checkpoints):
+            self.plan.append_entry()
+        self._label_and_choose()
+
+    def _label_and_choose(self) -> None:
+        """Checkpoint labels on the plan boxes, taxonomy choices on every row (also rows added later)."""
+        tree = taxonomy(self.scheme)
         level2 = [(name, name) for names in tree.values() for name in names]
         for row in self.indicators:
             row.level1.choices = [(name, name) for name in tree]
             row.level2.choices = level2
-        while len(self.plan) < len(self.checkpoints):
-            self.plan.append_entry()
         for entry, checkpoint in zip(self.plan, self.checkpoints, strict=False):
             entry.label.text = checkpoint.label
 
@@ -187,3 +191,4 @@ class ProjectForm(FlaskForm):
                     "basis": ind.basis,
                 }
             )
+        self._label_and_choose()

@@ -202,3 +202,7 @@ def test_a_new_table_can_start_from_last_years(client, owner, session):
     page = client.get("/projects/new", query_string={"year": 2025, "copy": source.id}).get_data(as_text=True)
     assert "新建绩效目标表 · 2025 年度" in page
     assert 'value="13020724P00X4BL10005W"' in page and 'value="≤28万元"' in page and 'value="85"' in page
+    # a pre-filled form keeps the checkpoint labels and the chosen 一级/二级 of every row
+    assert all(f"<th>{label}</th>" in page for label in ("3月底", "6月底", "10月底", "12月底"))
+    assert page.count('<option selected value="产出指标">') == 4
+    assert page.count('<option selected value="满意度指标">') == 1
