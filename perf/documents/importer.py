@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from perf.audit.services import record
-from perf.db import utcnow
 from perf.documents.disclosure import Disclosure, Problem, ProjectTable
 from perf.extensions import db
 from perf.numbers import fmt2
@@ -24,15 +23,15 @@ from perf.org.services import (
     find_year,
     main_unit,
 )
-from perf.projects.history import diff, snapshot
 from perf.projects.models import Project
 from perf.projects.services import (
     IndicatorData,
     ProjectData,
     ProjectRuleError,
+    check_amounts,
+    check_plan,
     create_project,
-    replace_indicators,
-    replace_plan,
+    replace_table,
 )
 from perf.review.versions import keep_version
 
@@ -158,16 +157,10 @@ def _write(disclosure, digest, actor, existing, result) -> None:
 
 
 def _overwrite(project: Project, data: ProjectData, actor: str) -> None:
-    """Replace header, plan and indicators with the document's, audited and versioned."""
-    before = snapshot(project)
-    for name in ("name", "total", "fiscal", "other", "purpose", "goal"):
-        setattr(project, name, getattr(data, name))
-    replace_plan(project, data.plan)
-    replace_indicators(project, data.indicators)
-    project.updated_at = utcnow()
-    db.session.flush()
-    changes = diff(before, snapshot(project))
-    record(actor, "project.replace", "project", project.id, f"以文件覆盖项目 {data.code}", changes)
+    """Replace the table with the document's (an explicit --replace overrides the workflow lock)."""
+    check_amounts(data)
+    check_plan(project.budget_year, data.plan)
+    replace_table(project, data, actor, "project.replace", f"以文件覆盖项目 {data.code}")
     keep_version(project, "imported", reason="以文件覆盖")
 
 

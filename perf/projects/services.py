@@ -76,7 +76,7 @@ def create_project(
     action: str = "project.create",
 ) -> Project:
     """Add a project with its plan and indicators; raise ProjectRuleError on a broken rule."""
-    _check_amounts(data)
+    check_amounts(data)
     _check_code_free(year, data.code)
     check_plan(year, data.plan)
     project = Project(
@@ -105,16 +105,21 @@ def update_project(project: Project, data: ProjectData, actor: str, expected_ver
     ``expected_version`` is the lock version the editor started from: a different
     current version means someone saved in between, and nothing is written.
     """
-    from perf.projects.history import diff, snapshot
-
     if project.locked:
         raise ProjectRuleError([f"项目当前为“{project.status_label}”状态，不能直接修改"])
     if expected_version is not None and expected_version != project.lock_version:
         raise StaleProjectError()
-    _check_amounts(data)
+    check_amounts(data)
     if data.code != project.code:
         _check_code_free(project.budget_year, data.code)
     check_plan(project.budget_year, data.plan)
+    return replace_table(project, data, actor, "project.update", f"修改项目 {data.code}")
+
+
+def replace_table(project: Project, data: ProjectData, actor: str, action: str, summary: str) -> dict:
+    """Overwrite header, plan and rows with ``data`` (rules already checked); audit what changed."""
+    from perf.projects.history import diff, snapshot
+
     before = snapshot(project)
     for name in ("code", "name", "total", "fiscal", "other", "purpose", "goal"):
         setattr(project, name, getattr(data, name))
@@ -124,7 +129,7 @@ def update_project(project: Project, data: ProjectData, actor: str, expected_ver
     db.session.flush()
     changes = diff(before, snapshot(project))
     if changes:
-        record(actor, "project.update", "project", project.id, f"修改项目 {project.code}", changes)
+        record(actor, action, "project", project.id, summary, changes)
     return changes
 
 
@@ -188,7 +193,7 @@ def replace_indicators(project: Project, rows: Sequence[IndicatorData]) -> None:
     db.session.flush()
 
 
-def _check_amounts(data: ProjectData) -> None:
+def check_amounts(data: ProjectData) -> None:
     """财政资金 + 其他资金 must equal 预算数, none negative."""
     if min(data.total, data.fiscal, data.other) < 0:
         raise ProjectRuleError(["预算数、财政资金、其他资金不能为负数"])
