@@ -29,6 +29,8 @@ class User(db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     #: Name shown in the interface, e.g. 张会计.
     display_name: Mapped[str] = mapped_column(String(100), default="")
+    #: Where alert e-mails go; empty: in-app inbox only.
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     #: scrypt hash from werkzeug.security.
     password_hash: Mapped[str] = mapped_column(String(255))
     #: owner (项目负责人), reviewer (财务审核) or admin (管理员).
