@@ -35,12 +35,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per domain."""
     from perf.auth.views import bp as auth_bp
+    from perf.monitoring.views import bp as monitoring_bp
     from perf.projects.views import bp as projects_bp
     from perf.review.views import bp as review_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(monitoring_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -10,10 +10,12 @@ def _register() -> None:
     """Collect each domain's commands into the ``perf`` group."""
     from perf.auth.cli import create_user
     from perf.documents.cli import demo, import_disclosure_command
+    from perf.monitoring.cli import deliver, scan, scheduler
     from perf.projects.cli import export_project
     from perf.review.cli import review
 
-    for command in (import_disclosure_command, demo, export_project, review, create_user):
+    commands = (import_disclosure_command, demo, export_project, review, create_user, scan, deliver, scheduler)
+    for command in commands:
         perf_group.add_command(command)
 
 

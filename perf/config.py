@@ -28,6 +28,37 @@ class Defaults:
     JSON_AS_ASCII = False
     #: Checkpoints (month, day) a new budget year gets unless its document says otherwise.
     DEFAULT_CHECKPOINTS = ((3, 31), (6, 30), (10, 31), (12, 31))
+    #: Lag rules, first match wins: [condition, threshold, level] (see perf/spending/lag.py).
+    LAG_RULES: ClassVar[list] = [
+        ["planned_zero", None, "green"],
+        ["ratio_below", "60", "red"],
+        ["ratio_below", "80", "yellow"],
+        ["always", None, "green"],
+    ]
+    #: Owners are reminded this many days before a checkpoint they have not reached yet.
+    REMINDER_DAYS = 15
+    #: Links in messages point here.
+    PUBLIC_URL = "http://127.0.0.1:5000"
+    TIMEZONE = "Asia/Shanghai"
+    #: The daily scan, local time (TIMEZONE).
+    SCAN_TIME = "08:30"
+    #: Run the scheduler inside the web process (development server only; never under gunicorn).
+    SCHEDULER_IN_PROCESS = False
+    #: SMTP for alert e-mails; no host: e-mail is not sent (in-app inbox only).
+    MAIL_HOST = ""
+    MAIL_PORT = 25
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_USE_TLS = False  # STARTTLS
+    MAIL_USE_SSL = False  # SMTPS
+    MAIL_FROM = "perf@localhost"
+    MAIL_TIMEOUT = 10
+    #: Optional group-robot webhook; format "wecom" (企业微信), "dingtalk" (钉钉) or "json".
+    WEBHOOK_URL = ""
+    WEBHOOK_FORMAT = "wecom"
+    #: Attempts before a message is marked failed; the wait doubles after each failure.
+    DELIVERY_ATTEMPTS = 5
+    DELIVERY_RETRY_SECONDS = 60
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:

@@ -4,6 +4,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/ensure-postgres.sh
+# The browser tests (tests/browser) drive Debian's chromium; fonts-noto-cjk so screenshots show Chinese.
+if [ -z "${PERF_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "== installing chromium for the browser tests =="
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk
+  else
+    echo "/usr/bin/chromium is missing: the browser tests need it. Install it as root:" >&2
+    echo "  apt-get install chromium fonts-noto-cjk   (or set PERF_CHROMIUM to a chromium binary)" >&2
+    exit 1
+  fi
+fi
 .venv/bin/ruff check .
 echo "== tests on SQLite =="
 PERF_TEST_DATABASE=sqlite .venv/bin/python -m pytest -q "$@"

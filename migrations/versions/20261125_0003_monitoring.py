@@ -55,7 +55,7 @@ def upgrade():
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("kind IN ('lag', 'reminder')", name=op.f('ck_alert_kind_known')),
     sa.CheckConstraint("level IN ('yellow', 'red', 'reminder')", name=op.f('ck_alert_level_known')),
-    sa.CheckConstraint("status IN ('open', 'answered', 'closed', 'resolved')", name=op.f('ck_alert_status_known')),
+    sa.CheckConstraint("status IN ('new', 'open', 'answered', 'closed', 'resolved')", name=op.f('ck_alert_status_known')),
     sa.ForeignKeyConstraint(['answered_by_id'], ['user_account.id'], name=op.f('fk_alert_answered_by_id_user_account')),
     sa.ForeignKeyConstraint(['closed_by_id'], ['user_account.id'], name=op.f('fk_alert_closed_by_id_user_account')),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_alert_project_id_project'), ondelete='CASCADE'),

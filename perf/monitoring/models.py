@@ -17,8 +17,14 @@ from perf.extensions import db
 from perf.projects.models import Project
 
 ALERT_KINDS = ("lag", "reminder")
-ALERT_STATUSES = ("open", "answered", "closed", "resolved")
-ALERT_STATUS_LABELS = {"open": "待说明", "answered": "已说明", "closed": "已关闭", "resolved": "已追上进度"}
+ALERT_STATUSES = ("new", "open", "answered", "closed", "resolved")
+ALERT_STATUS_LABELS = {
+    "new": "新",
+    "open": "待说明",
+    "answered": "已说明",
+    "closed": "已关闭",
+    "resolved": "已追上进度",
+}
 
 
 class ScanRun(db.Model):

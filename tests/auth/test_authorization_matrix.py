@@ -2,11 +2,13 @@
 reviewer, admin. A new route fails ``test_every_route_is_in_the_matrix`` until it is added.
 """
 
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
 import sqlalchemy as sa
 
+from perf.monitoring.models import Alert
 from perf.projects.models import Project
 from perf.projects.services import IndicatorData, ProjectData, create_project
 from perf.review import workflow
@@ -59,6 +61,14 @@ MATRIX = [
     # an empty POST re-saves the stored values (Flask-WTF reads no form data) and redirects
     ("auth.user_edit", "POST", "/admin/users/{owner_id}", {}, statuses(401, 403, 403, 403, 302)),
     ("static", "GET", "/static/css/perf.css", None, statuses(200, 200, 200, 200, 200)),
+    ("monitoring.alerts", "GET", "/alerts", None, VIEW_ALL),
+    ("monitoring.alert", "GET", "/alerts/{alert}", None, statuses(302, 200, 403, 200, 200)),
+    ("monitoring.alert", "POST", "/alerts/{alert}", {}, statuses(401, 200, 403, 403, 403)),
+    ("monitoring.close_alert", "POST", "/alerts/{answered_alert}/close", {}, statuses(401, 403, 403, 302, 403)),
+    ("monitoring.inbox", "GET", "/inbox", None, VIEW_ALL),
+    ("monitoring.read", "POST", "/inbox/read", {}, statuses(401, 302, 302, 302, 302)),
+    ("monitoring.dashboard", "GET", "/departments/306/2024/dashboard?as_of=2024-07-01", None, VIEW_ALL),
+    ("monitoring.progress", "GET", "/projects/{approved}/progress", None, statuses(302, 200, 403, 200, 200)),
 ]
 
 
@@ -76,6 +86,20 @@ def places(session, users):
     draft = new("DRAFT1")
     submitted = new("SUBMIT1")
     submitted.status = "submitted"
+    alerts = [
+        Alert(
+            project_id=approved.id,
+            checkpoint_seq=seq,
+            kind="lag",
+            level="red",
+            status=status,
+            planned_pct=D(30),
+            actual_pct=D(0),
+            as_of=date(2024, 7, 1),
+        )
+        for seq, status in ((2, "open"), (3, "answered"))
+    ]
+    session.add_all(alerts)
     session.commit()  # requests that roll back must not take the fixture's rows with them
     return {
         "draft": draft.id,
@@ -83,6 +107,8 @@ def places(session, users):
         "approved": approved.id,
         "approved_code": approved.code,
         "owner_id": owner.id,
+        "alert": alerts[0].id,
+        "answered_alert": alerts[1].id,
     }
 
 

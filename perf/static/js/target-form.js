@@ -105,8 +105,11 @@
     row.querySelector("input.value").addEventListener("input", function () { showParsed(row); });
     var name = row.querySelector("input.name");
     name.addEventListener("focus", function () { suggest(row); });
-    name.addEventListener("input", function () { suggest(row); });
-    name.addEventListener("change", function () { takeSuggestion(row); });
+    name.addEventListener("input", function (event) {
+      /* a pick from the list (not typing) fills the empty fields of the row */
+      if (!(event instanceof InputEvent) || event.inputType === "insertReplacementText") { takeSuggestion(row); }
+      suggest(row);
+    });
     row.querySelector(".remove").addEventListener("click", function () { row.remove(); renumber(); });
     row.querySelector(".up").addEventListener("click", function () {
       if (row.previousElementSibling) { body.insertBefore(row, row.previousElementSibling); renumber(); }

@@ -1,0 +1,148 @@
+"""Who hears about an alert, and the messages queued for them (inbox items and an outbox).
+
+Nothing is sent here: rows are written in the scan's transaction and delivered after it
+commits (``delivery.py``). Every row has a unique key, so queuing twice is harmless.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from perf.auth.models import User, user_unit
+from perf.db import utcnow
+from perf.extensions import db
+from perf.monitoring.models import Alert, InboxItem, Notification
+from perf.numbers import fmt2
+from perf.org.models import BudgetYear, Unit
+from perf.spending.lag import LEVEL_LABELS
+
+EVENT_TITLES = {
+    "opened": "支出进度滞后预警",
+    "reopened": "支出进度再次滞后",
+    "escalated": "支出进度预警升级",
+    "resolved": "支出进度已追上计划",
+    "reminder": "支出进度节点提醒",
+}
+
+
+@dataclass
+class Audience:
+    """Owners of each unit and reviewers of each department, loaded once per scan."""
+
+    owners_by_unit: dict[int, list[User]] = field(default_factory=lambda: defaultdict(list))
+    reviewers_by_department: dict[int, list[User]] = field(default_factory=lambda: defaultdict(list))
+    department_of_unit: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> "Audience":
+        """Three queries, whatever the number of projects."""
+        audience = cls()
+        audience.department_of_unit = dict(db.session.execute(select(Unit.id, Unit.department_id)).all())
+        owners = db.session.execute(
+            select(user_unit.c.unit_id, User).join(User, User.id == user_unit.c.user_id).where(User.active)
+        )
+        for unit_id, user in owners:
+            audience.owners_by_unit[unit_id].append(user)
+        reviewers = db.session.scalars(select(User).where(User.role == "reviewer", User.active))
+        for user in reviewers:
+            audience.reviewers_by_department[user.department_id].append(user)
+        return audience
+
+    def of(self, unit_id: int, owners_only: bool) -> list[User]:
+        """The owners of the unit, and unless ``owners_only`` the reviewers of its department."""
+        people = list(self.owners_by_unit.get(unit_id, []))
+        if not owners_only:
+            people += self.reviewers_by_department.get(self.department_of_unit.get(unit_id), [])
+        return people
+
+
+class Outbox:
+    """Collects inbox items and notifications during a scan, written in two bulk inserts."""
+
+    def __init__(self, audience: Audience, budget_year: BudgetYear):
+        self.audience = audience
+        self.year = budget_year.year
+        self.labels = {cp.seq: cp.label for cp in budget_year.checkpoints}
+        self.inbox: list[dict] = []
+        self.notifications: list[dict] = []
+
+    def event(self, alert: Alert, status, event: str, owners_only: bool = False) -> None:
+        """Queue ``event`` of ``alert`` for everyone who must hear about it."""
+        subject, body = self.message(alert, status, event)
+        for user in self.audience.of(status.unit_id, owners_only):
+            self.inbox.append(
+                {
+                    "user_id": user.id,
+                    "alert_id": alert.id,
+                    "event": event,
+                    "level": alert.level,
+                    "text": subject,
+                    "created_at": utcnow(),
+                }
+            )
+            if user.email:
+                self._notify(alert, event, "email", user.email, subject, body, user.id)
+        webhook = current_app.config["WEBHOOK_URL"]
+        if webhook and event != "resolved":
+            self._notify(alert, event, "webhook", webhook, subject, body, None)
+
+    def _notify(self, alert, event, channel, address, subject, body, user_id) -> None:
+        self.notifications.append(
+            {
+                "dedupe_key": f"{alert.id}:{event}:{alert.level}:{channel}:{address}"[:255],
+                "alert_id": alert.id,
+                "user_id": user_id,
+                "channel": channel,
+                "address": address,
+                "subject": subject,
+                "body": body,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": utcnow(),
+                "created_at": utcnow(),
+                "last_error": "",
+            }
+        )
+
+    def message(self, alert: Alert, status, event: str) -> tuple[str, str]:
+        """Chinese subject and body naming the project, checkpoint, planned and actual percent, and a link."""
+        label = self.labels.get(alert.checkpoint_seq, "")
+        level = "" if alert.level == "reminder" else f"（{LEVEL_LABELS[alert.level]}）"
+        subject = f"【{EVENT_TITLES[event]}】{status.name} {label}{level}"
+        link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/projects/{self.year}/{status.code}"
+        lines = [
+            f"项目：{status.code} {status.name}",
+            f"节点：{self.year}年{label}",
+            f"计划累计支出进度：{fmt2(alert.planned_pct)}%",
+            f"实际累计支出进度：{fmt2(status.actual_pct)}%",
+        ]
+        if status.ratio is not None and alert.kind == "lag":
+            lines.append(f"执行进度与计划之比：{fmt2(status.ratio)}%（低于 60% 为红灯，低于 80% 为黄灯）")
+        lines.append(_advice(event))
+        lines.append(f"查看详情：{link}")
+        return subject, "\n".join(lines)
+
+    def write(self) -> None:
+        """Insert what was queued; rows already there (same keys) are skipped."""
+        insert_ignoring_duplicates(InboxItem, self.inbox, ["user_id", "alert_id", "event", "level"])
+        insert_ignoring_duplicates(Notification, self.notifications, ["dedupe_key"])
+        self.inbox, self.notifications = [], []
+
+
+def _advice(event: str) -> str:
+    if event == "resolved":
+        return "该项目支出进度已达到计划要求，预警自动解除。"
+    if event == "reminder":
+        return "请在节点到期前加快支出进度。"
+    return "请项目负责人在系统中填写滞后原因、整改措施和预计追上进度的日期。"
+
+
+def insert_ignoring_duplicates(model, rows: list[dict], keys: list[str]) -> None:
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    db.session.execute(insert(model).on_conflict_do_nothing(index_elements=keys), rows)

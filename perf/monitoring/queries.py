@@ -1,0 +1,108 @@
+"""Read side of monitoring: alert lists, inboxes, the department dashboard and a project's curve."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from perf.auth.permissions import visible
+from perf.extensions import db
+from perf.monitoring.models import Alert, InboxItem
+from perf.monitoring.scan import Status, compute
+from perf.numbers import fmt2
+from perf.org.models import BudgetYear, Department, Unit
+from perf.projects.models import Project
+from perf.spending.models import Payment
+from perf.spending.progress import YUAN_PER_WAN, actual_pct
+
+
+def alerts_for(user, status: str | None = None) -> list[Alert]:
+    """Alerts on projects the user may see, newest first (one query)."""
+    query = (
+        select(Alert)
+        .join(Project, Project.id == Alert.project_id)
+        .options(joinedload(Alert.project).joinedload(Project.budget_year))
+        .where(Alert.status != "new")
+        .order_by(Alert.opened_at.desc(), Alert.id.desc())
+    )
+    if status:
+        query = query.where(Alert.status == status)
+    return list(db.session.scalars(visible(query, user, Project)))
+
+
+def inbox_for(user, limit: int = 200) -> list[InboxItem]:
+    """The user's inbox, newest first."""
+    return list(
+        db.session.scalars(
+            select(InboxItem)
+            .options(joinedload(InboxItem.alert).joinedload(Alert.project).joinedload(Project.budget_year))
+            .where(InboxItem.user_id == user.id)
+            .order_by(InboxItem.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+@dataclass
+class DashboardRow:
+    """One project on the department dashboard."""
+
+    status: Status
+    unit: str
+    open_alerts: int
+
+
+def dashboard(code: str, year: int, as_of: date, user) -> tuple[Department, BudgetYear, list[DashboardRow]] | None:
+    """Every project of the department the user may see, with its light and open alerts."""
+    department = db.session.scalar(select(Department).where(Department.code == code))
+    budget_year = db.session.scalar(select(BudgetYear).where(BudgetYear.year == year))
+    if department is None or budget_year is None:
+        return None
+    mine = select(Project.id).join(Unit).where(Unit.department_id == department.id, Project.year_id == budget_year.id)
+    allowed = set(db.session.scalars(visible(mine, user, Project)))
+    units = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.department_id == department.id)).all())
+    open_counts = Counter(
+        dict(
+            db.session.execute(
+                select(Alert.project_id, func.count(Alert.id))
+                .where(Alert.status.in_(("open", "answered")), Alert.kind == "lag")
+                .group_by(Alert.project_id)
+            ).all()
+        )
+    )
+    rows = [
+        DashboardRow(s, units.get(s.unit_id, ""), open_counts[s.project_id])
+        for s in compute(as_of, budget_year)
+        if s.project_id in allowed
+    ]
+    return department, budget_year, rows
+
+
+def curve(project: Project, as_of: date) -> dict:
+    """Planned (a step per checkpoint) and actual cumulative percents over the year, for the chart."""
+    year = project.budget_year
+    start = date(year.year, 1, 1)
+    planned = [[start.isoformat(), "0.00"]]
+    for entry in project.plan:
+        planned.append([entry.checkpoint.on_date.isoformat(), fmt2(entry.cumulative_pct)])
+    payments = db.session.execute(
+        select(Payment.paid_on, func.sum(Payment.amount))
+        .where(Payment.project_id == project.id, Payment.paid_on <= as_of)
+        .group_by(Payment.paid_on)
+        .order_by(Payment.paid_on)
+    ).all()
+    actual, total = [[start.isoformat(), "0.00"]], Decimal(0)
+    for day, amount in payments:
+        total += amount
+        actual.append([day.isoformat(), fmt2(actual_pct(total, project.total) or Decimal(0))])
+    return {
+        "planned": planned,
+        "actual": actual,
+        "checkpoints": [{"date": cp.on_date.isoformat(), "label": cp.label} for cp in year.checkpoints],
+        "paid_yuan": fmt2(total),
+        "budget_yuan": fmt2(project.total * YUAN_PER_WAN),
+        "year_end": date(year.year, 12, 31).isoformat(),
+    }

@@ -1,0 +1,130 @@
+"""The milestone scan: every project's spending status for a date, in a few set-based queries.
+
+``compute`` is read-only and is what ``perf scan --json`` prints; ``run_scan`` also opens,
+escalates and resolves alerts and queues their notifications. Both the CLI and the
+scheduler call ``run_scan``; the caller commits, then delivers the queued messages.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from perf.extensions import db
+from perf.org.models import BudgetYear, Checkpoint
+from perf.projects.models import PlanEntry, Project
+from perf.spending.lag import classify, parse_rules
+from perf.spending.models import Payment
+from perf.spending.progress import Checkpoint as PlanPoint
+from perf.spending.progress import actual_pct, latest_checkpoint, reminder_due, time_pct
+
+
+@dataclass
+class Status:
+    """One project's spending status at ``as_of``."""
+
+    project_id: int
+    code: str
+    name: str
+    unit_id: int
+    budget: Decimal
+    paid: Decimal
+    checkpoint: date | None
+    checkpoint_seq: int | None
+    planned_pct: Decimal
+    actual_pct: Decimal | None
+    gap_pp: Decimal | None
+    ratio: Decimal | None
+    level: str
+    time_pct: Decimal
+    has_plan: bool
+    reminder_seq: int | None  # the coming checkpoint a reminder is due for
+    reminder_pct: Decimal | None
+
+
+def scan_year(as_of: date, year: int | None = None) -> BudgetYear | None:
+    """The budget year a scan covers: ``year`` if given, else the as-of date's (or the latest before it)."""
+    query = select(BudgetYear)
+    if year is not None:
+        return db.session.scalar(query.where(BudgetYear.year == year))
+    return db.session.scalar(query.where(BudgetYear.year <= as_of.year).order_by(BudgetYear.year.desc()).limit(1))
+
+
+def compute(as_of: date, budget_year: BudgetYear) -> list[Status]:
+    """Every project of ``budget_year``: three queries whatever the number of projects."""
+    projects = db.session.execute(
+        select(Project.id, Project.code, Project.name, Project.unit_id, Project.total)
+        .where(Project.year_id == budget_year.id)
+        .order_by(Project.code)
+    ).all()
+    plans = _plans(budget_year)
+    paid = _paid(budget_year, as_of)
+    year_points = [PlanPoint(cp.on_date, cp.label, Decimal(0)) for cp in budget_year.checkpoints]
+    rules = parse_rules(current_app.config["LAG_RULES"])
+    days = current_app.config["REMINDER_DAYS"]
+    return [
+        _status(row, plans.get(row.id, []), year_points, paid.get(row.id, Decimal(0)), as_of, budget_year, rules, days)
+        for row in projects
+    ]
+
+
+def _plans(budget_year: BudgetYear) -> dict[int, list[tuple[int, PlanPoint]]]:
+    """project id -> [(seq, checkpoint with planned percent)] in order."""
+    rows = db.session.execute(
+        select(PlanEntry.project_id, PlanEntry.seq, Checkpoint.on_date, Checkpoint.label, PlanEntry.cumulative_pct)
+        .join(Checkpoint, (Checkpoint.year_id == PlanEntry.year_id) & (Checkpoint.seq == PlanEntry.seq))
+        .where(PlanEntry.year_id == budget_year.id)
+        .order_by(PlanEntry.project_id, PlanEntry.seq)
+    )
+    plans: dict[int, list[tuple[int, PlanPoint]]] = defaultdict(list)
+    for project_id, seq, on_date, label, pct in rows:
+        plans[project_id].append((seq, PlanPoint(on_date, label, pct)))
+    return plans
+
+
+def _paid(budget_year: BudgetYear, as_of: date) -> dict[int, Decimal]:
+    """project id -> payments dated on or before ``as_of`` (元), refunds included."""
+    rows = db.session.execute(
+        select(Payment.project_id, func.sum(Payment.amount))
+        .join(Project, Project.id == Payment.project_id)
+        .where(Project.year_id == budget_year.id, Payment.paid_on <= as_of)
+        .group_by(Payment.project_id)
+    )
+    return {project_id: Decimal(total) for project_id, total in rows}
+
+
+def _status(row, plan, year_points, paid, as_of, budget_year, rules, reminder_days) -> Status:
+    """Combine one project's numbers into its status."""
+    points = [point for _, point in plan]
+    seq_of = {point.on_date: seq for seq, point in plan}
+    passed = latest_checkpoint(points or year_points, as_of)
+    planned = passed.planned_pct if passed and points else Decimal(0)
+    actual = actual_pct(paid, row.total)
+    lag = classify(planned, actual) if actual is not None else None
+    coming = reminder_due(points, as_of, actual, reminder_days) if points else None
+    return Status(
+        project_id=row.id,
+        code=row.code,
+        name=row.name,
+        unit_id=row.unit_id,
+        budget=row.total,
+        paid=paid,
+        checkpoint=passed.on_date if passed else None,
+        checkpoint_seq=_seq(budget_year, passed.on_date) if passed else None,
+        planned_pct=planned,
+        actual_pct=actual,
+        gap_pp=lag.gap_pp if lag else None,
+        ratio=lag.ratio if lag else None,
+        level=lag.level if lag else "green",
+        time_pct=time_pct(as_of, budget_year.year),
+        has_plan=bool(points),
+        reminder_seq=seq_of.get(coming.on_date) if coming else None,
+        reminder_pct=coming.planned_pct if coming else None,
+    )
+
+
+def _seq(budget_year: BudgetYear, on_date: date) -> int:
+    return next(cp.seq for cp in budget_year.checkpoints if cp.on_date == on_date)

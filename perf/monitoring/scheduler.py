@@ -1,0 +1,103 @@
+"""The scheduler: one process runs the daily scan (and message retries), following APScheduler's advice.
+
+Jobs are declared in one table with stable ids. ``perf scheduler`` runs them in a
+blocking scheduler; the development server may run them in-process
+(SCHEDULER_IN_PROCESS); gunicorn workers never do. A scan missed while nothing was
+running is caught up once at start-up (several missed days coalesce into one run).
+"""
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask
+from sqlalchemy import func, select
+
+from perf.extensions import db
+from perf.monitoring.alerts import run_scan
+from perf.monitoring.delivery import deliver_pending
+from perf.monitoring.models import ScanRun
+
+
+def daily_scan(app: Flask) -> None:
+    """The scheduled scan for today (local date), then delivery."""
+    with app.app_context():
+        today = local_now(app).date()
+        run_scan(today, source="scheduler")
+        db.session.commit()
+        deliver_pending()
+
+
+def retry_delivery(app: Flask) -> None:
+    """Send messages whose retry time has come."""
+    with app.app_context():
+        deliver_pending()
+
+
+def jobs(app: Flask) -> list[tuple[str, object, object]]:
+    """(stable id, function, trigger) for every job."""
+    zone = ZoneInfo(app.config["TIMEZONE"])
+    hour, minute = (int(x) for x in app.config["SCAN_TIME"].split(":"))
+    return [
+        ("daily-scan", daily_scan, CronTrigger(hour=hour, minute=minute, timezone=zone)),
+        ("retry-delivery", retry_delivery, IntervalTrigger(minutes=5, timezone=zone)),
+    ]
+
+
+def local_now(app: Flask) -> datetime:
+    return datetime.now(ZoneInfo(app.config["TIMEZONE"]))
+
+
+def scan_is_due(app: Flask, now: datetime | None = None) -> bool:
+    """True when today's scheduled time has passed and no scheduled scan ran for today."""
+    now = now or local_now(app)
+    hour, minute = (int(x) for x in app.config["SCAN_TIME"].split(":"))
+    if now.time() < time(hour, minute):
+        return False
+    with app.app_context():
+        last = db.session.scalar(select(func.max(ScanRun.as_of)).where(ScanRun.source == "scheduler"))
+    return last is None or last < now.date()
+
+
+def catch_up(app: Flask, now: datetime | None = None) -> bool:
+    """Run the scan once now if it was missed; True when it ran."""
+    if not scan_is_due(app, now):
+        return False
+    daily_scan(app)
+    return True
+
+
+def configure(scheduler, app: Flask):
+    """Add every job, coalescing missed runs into one."""
+    for job_id, function, trigger in jobs(app):
+        scheduler.add_job(
+            function,
+            trigger,
+            args=[app],
+            id=job_id,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=3600,
+        )
+    return scheduler
+
+
+def run_blocking(app: Flask) -> None:
+    """``perf scheduler``: catch up, then run until stopped."""
+    catch_up(app)
+    configure(BlockingScheduler(timezone=ZoneInfo(app.config["TIMEZONE"])), app).start()
+
+
+def start_in_process(app: Flask) -> BackgroundScheduler:
+    """For the development server only."""
+    scheduler = configure(BackgroundScheduler(timezone=ZoneInfo(app.config["TIMEZONE"])), app)
+    scheduler.start()
+    scheduler.add_job(catch_up, args=[app], id="catch-up")
+    return scheduler
+
+
+__all__ = ["catch_up", "date", "jobs", "run_blocking", "scan_is_due", "start_in_process"]

@@ -1,0 +1,107 @@
+"""What people do with alerts: the owner answers (滞后原因, 整改措施, catch-up date), the reviewer closes.
+
+Services flush; the boundary commits. Every step is audited and lands in the other
+side's inbox.
+"""
+
+from datetime import date
+
+from sqlalchemy import func, select, update
+
+from perf.audit.services import record
+from perf.auth.permissions import can_edit, can_review
+from perf.db import utcnow
+from perf.extensions import db
+from perf.monitoring.models import Alert, InboxItem
+from perf.monitoring.notify import Audience, insert_ignoring_duplicates
+
+
+class AlertRuleError(ValueError):
+    """A step on an alert that is not allowed; ``messages`` map field names to Chinese messages."""
+
+    def __init__(self, messages: dict[str, list[str]]):
+        super().__init__("；".join(m for ms in messages.values() for m in ms))
+        self.messages = messages
+
+
+def answer(alert: Alert, user, reason: str, measures: str, catch_up_on: date | None) -> None:
+    """The owner explains a lag; an answer can be improved until the reviewer closes the alert."""
+    if not can_edit(user, alert.project):
+        raise AlertRuleError({"": ["只有本单位的项目负责人可以说明滞后原因"]})
+    if alert.kind != "lag" or alert.status not in ("open", "answered", "resolved"):
+        raise AlertRuleError({"": [f"该预警当前为“{alert.status_label}”，不能填写说明"]})
+    problems = _answer_problems(reason, measures, catch_up_on)
+    if problems:
+        raise AlertRuleError(problems)
+    before = {"滞后原因": alert.reason, "整改措施": alert.measures, "预计追上日期": _iso(alert.catch_up_on)}
+    alert.reason, alert.measures, alert.catch_up_on = reason.strip(), measures.strip(), catch_up_on
+    alert.answered_by_id, alert.answered_at = user.id, utcnow()
+    if alert.status == "open":
+        alert.status = "answered"
+    after = {"滞后原因": alert.reason, "整改措施": alert.measures, "预计追上日期": _iso(alert.catch_up_on)}
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    record(user.username, "alert.answer", "project", alert.project_id, f"说明预警 #{alert.id}", changes)
+    _tell(alert, "answered", f"【预警已说明】{alert.project.name}", reviewers=True)
+
+
+def close(alert: Alert, user) -> None:
+    """The reviewer has read the answer and closes the alert."""
+    if not can_review(user, alert.project):
+        raise AlertRuleError({"": ["只有本部门的财务审核可以关闭预警"]})
+    if alert.status not in ("answered", "resolved"):
+        raise AlertRuleError({"": ["项目负责人填写滞后原因和整改措施后才能关闭预警"]})
+    before = alert.status_label
+    alert.status, alert.closed_by_id, alert.closed_at = "closed", user.id, utcnow()
+    record(
+        user.username, "alert.close", "project", alert.project_id, f"关闭预警 #{alert.id}", {"状态": [before, "已关闭"]}
+    )
+    _tell(alert, "closed", f"【预警已关闭】{alert.project.name}", reviewers=False)
+
+
+def _answer_problems(reason: str, measures: str, catch_up_on: date | None) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    if not reason.strip():
+        problems["reason"] = ["请填写滞后原因"]
+    if not measures.strip():
+        problems["measures"] = ["请填写整改措施"]
+    if catch_up_on is None:
+        problems["catch_up_on"] = ["请填写预计追上进度的日期"]
+    return problems
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _tell(alert: Alert, event: str, text: str, reviewers: bool) -> None:
+    """Put the step in the other side's inbox."""
+    audience = Audience.load()
+    everyone = audience.of(alert.project.unit_id, owners_only=not reviewers)
+    people = [u for u in everyone if (u.role == "reviewer") == reviewers]
+    rows = [
+        {
+            "user_id": u.id,
+            "alert_id": alert.id,
+            "event": event,
+            "level": alert.level,
+            "text": text,
+            "created_at": utcnow(),
+        }
+        for u in people
+    ]
+    insert_ignoring_duplicates(InboxItem, rows, ["user_id", "alert_id", "event", "level"])
+
+
+def unread_count(user) -> int:
+    """Unread inbox items of ``user``."""
+    return db.session.scalar(
+        select(func.count(InboxItem.id)).where(InboxItem.user_id == user.id, InboxItem.read_at.is_(None))
+    )
+
+
+def mark_read(user, item_id: int | None = None) -> int:
+    """Mark one item (or all) read; returns how many changed."""
+    statement = update(InboxItem).where(InboxItem.user_id == user.id, InboxItem.read_at.is_(None))
+    if item_id is not None:
+        statement = statement.where(InboxItem.id == item_id)
+    return db.session.execute(statement.values(read_at=utcnow())).rowcount

@@ -1,0 +1,212 @@
+"""Browser tests: a live perf server on its own database, driven by Debian's chromium.
+
+The server is the real app (real CSRF, real commits) on a database of its own, built by
+the migrations and loaded with ``perf demo``; it is served by werkzeug in a daemon thread
+for the whole session. Each test gets a fresh browser context (zh-CN, 1366×900), so it
+starts signed out. Screenshots go to PERF_SCREENSHOTS (default: <tmp>/perf-screenshots).
+
+PERF_TEST_DATABASE selects the engine as in tests/conftest.py; the PostgreSQL database is
+a throwaway one next to PERF_TEST_PG_URL's, dropped afterwards. PERF_CHROMIUM points at
+another chromium binary. A missing chromium fails the run: scripts/test.sh installs it.
+"""
+
+import logging
+import os
+import re
+import tempfile
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from perf import create_app
+from perf.extensions import db
+
+ENGINE = os.environ.get("PERF_TEST_DATABASE", "sqlite")
+PG_URL = os.environ.get("PERF_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+CHROMIUM = os.environ.get("PERF_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: How long a Playwright action or expectation may wait (ms); the server is local.
+TIMEOUT_MS = 10_000
+
+#: The demo accounts created by ``perf demo`` (perf/auth/demo.py).
+ACCOUNTS = {
+    "owner": "perf-owner-2024",
+    "owner2": "perf-owner2-2024",
+    "reviewer": "perf-review-2024",
+    "admin": "perf-admin-2024",
+}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives a real chromium against a live perf server")
+
+
+# The live server ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_database_url(tmp_path_factory):
+    """A new, empty database for the live server (not the one the other suites share)."""
+    if ENGINE == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'perf.sqlite'}"
+        return
+    if ENGINE != "postgresql":
+        pytest.exit(f"PERF_TEST_DATABASE must be sqlite or postgresql, not {ENGINE!r}", 2)
+    name = f"perf_browser_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as exc:
+        pytest.exit(f"PostgreSQL is not reachable at {PG_URL}: {exc}", 3)
+    try:
+        yield sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_app(live_database_url):
+    """The app with real CSRF, its schema built by the migrations and the demo loaded."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": live_database_url,
+            "WTF_CSRF_ENABLED": True,
+            "SECRET_KEY": f"browser-{uuid.uuid4().hex}",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # the demo users are hashed with it
+        }
+    )
+    with app.app_context():
+        upgrade()
+    result = app.test_cli_runner().invoke(args=["perf", "demo"])
+    assert result.exit_code == 0, f"perf demo failed:\n{result.output}\n{result.exception!r}"
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """Serve the app on a free port in a daemon thread; yield its base URL."""
+    werkzeug_log = logging.getLogger("werkzeug")
+    level = werkzeug_log.level
+    werkzeug_log.setLevel(logging.WARNING)  # no line per request in the test output
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="perf-live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        werkzeug_log.setLevel(level)
+
+
+# The browser -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless chromium, for the whole session."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"chromium not found at {CHROMIUM}: the browser tests need Debian's chromium "
+            "(scripts/test.sh installs it with apt-get: chromium fonts-noto-cjk; "
+            "PERF_CHROMIUM points at another binary)",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    except Exception:
+        playwright.stop()
+        raise
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def context(browser, live_server):
+    """A fresh browser context per test: no cookies, zh-CN, 1366×900."""
+    ctx = browser.new_context(
+        base_url=live_server,
+        locale="zh-CN",
+        viewport={"width": 1366, "height": 900},
+    )
+    ctx.set_default_timeout(TIMEOUT_MS)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    """A page of the fresh context; playwright's expectations wait as long as its actions."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    return context.new_page()
+
+
+# Helpers -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    """Where the key steps' PNGs go (PERF_SCREENSHOTS, default <tmp>/perf-screenshots)."""
+    path = Path(os.environ.get("PERF_SCREENSHOTS") or Path(tempfile.gettempdir()) / "perf-screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def shoot(screenshot_dir):
+    """shoot(page, "01-owner-form-filled") saves a full-page PNG of the current page."""
+
+    def take(page, name: str) -> Path:
+        target = screenshot_dir / f"{name}.png"
+        page.screenshot(path=str(target), full_page=True)
+        return target
+
+    return take
+
+
+def sign_in(page, username: str, password: str | None = None) -> None:
+    """Sign in through the real login form (the demo password by default)."""
+    from playwright.sync_api import expect
+
+    page.goto("/login")
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(password if password is not None else ACCOUNTS[username])
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    expect(page.locator(".usernav .who")).to_be_visible()
+    assert "/login" not in page.url, f"sign-in as {username} did not leave the login page"
+
+
+def sign_out(page) -> None:
+    """The top bar's 退出 button (a POST with its CSRF token)."""
+    from playwright.sync_api import expect
+
+    page.locator(".usernav").get_by_role("button", name="退出").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    expect(page.locator(".flash").first).to_contain_text("已退出登录")
