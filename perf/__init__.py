@@ -38,11 +38,13 @@ def register_blueprints(app: Flask) -> None:
     from perf.monitoring.views import bp as monitoring_bp
     from perf.projects.views import bp as projects_bp
     from perf.review.views import bp as review_bp
+    from perf.spending.views import bp as spending_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(monitoring_bp)
+    app.register_blueprint(spending_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -13,8 +13,19 @@ def _register() -> None:
     from perf.monitoring.cli import deliver, scan, scheduler
     from perf.projects.cli import export_project
     from perf.review.cli import review
+    from perf.spending.cli import import_payments_command
 
-    commands = (import_disclosure_command, demo, export_project, review, create_user, scan, deliver, scheduler)
+    commands = (
+        import_disclosure_command,
+        demo,
+        export_project,
+        review,
+        create_user,
+        import_payments_command,
+        scan,
+        deliver,
+        scheduler,
+    )
     for command in commands:
         perf_group.add_command(command)
 

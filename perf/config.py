@@ -42,8 +42,6 @@ class Defaults:
     TIMEZONE = "Asia/Shanghai"
     #: The daily scan, local time (TIMEZONE).
     SCAN_TIME = "08:30"
-    #: Run the scheduler inside the web process (development server only; never under gunicorn).
-    SCHEDULER_IN_PROCESS = False
     #: SMTP for alert e-mails; no host: e-mail is not sent (in-app inbox only).
     MAIL_HOST = ""
     MAIL_PORT = 25

@@ -8,6 +8,10 @@ export FLASK_APP=wsgi
 .venv/bin/flask perf demo
 HOST=${PERF_HOST:-127.0.0.1}
 PORT=${PERF_PORT:-5000}
+# exactly one scheduler process: the daily scan and message retries
+.venv/bin/flask perf scheduler &
+scheduler=$!
+trap 'kill $scheduler 2>/dev/null' EXIT
 echo
 echo "perf is running at http://$HOST:$PORT/  (Ctrl+C to stop)"
-exec .venv/bin/flask run --host "$HOST" --port "$PORT"
+.venv/bin/flask run --host "$HOST" --port "$PORT"

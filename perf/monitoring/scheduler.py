@@ -1,15 +1,14 @@
 """The scheduler: one process runs the daily scan (and message retries), following APScheduler's advice.
 
 Jobs are declared in one table with stable ids. ``perf scheduler`` runs them in a
-blocking scheduler; the development server may run them in-process
-(SCHEDULER_IN_PROCESS); gunicorn workers never do. A scan missed while nothing was
-running is caught up once at start-up (several missed days coalesce into one run).
+blocking scheduler, in a process of its own: ``make run`` starts one beside the
+development server; web workers (gunicorn) never run jobs. A scan missed while nothing
+was running is caught up once at start-up (several missed days coalesce into one run).
 """
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -92,12 +91,4 @@ def run_blocking(app: Flask) -> None:
     configure(BlockingScheduler(timezone=ZoneInfo(app.config["TIMEZONE"])), app).start()
 
 
-def start_in_process(app: Flask) -> BackgroundScheduler:
-    """For the development server only."""
-    scheduler = configure(BackgroundScheduler(timezone=ZoneInfo(app.config["TIMEZONE"])), app)
-    scheduler.start()
-    scheduler.add_job(catch_up, args=[app], id="catch-up")
-    return scheduler
-
-
-__all__ = ["catch_up", "date", "jobs", "run_blocking", "scan_is_due", "start_in_process"]
+__all__ = ["catch_up", "jobs", "run_blocking", "scan_is_due"]

@@ -39,9 +39,14 @@ def project(year: int, code: str):
     project = queries.project_by_code(code, year) or abort(404)
     ensure(can_view(current_user, project))
     from perf.review.pages import project_panel
+    from perf.spending.views import payments_panel
 
     return render_template(
-        "projects/project.html", project=project, table=queries.table_rows(project), **project_panel(project)
+        "projects/project.html",
+        project=project,
+        table=queries.table_rows(project),
+        **project_panel(project),
+        **payments_panel(project),
     )
 
 

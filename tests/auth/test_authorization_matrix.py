@@ -12,6 +12,8 @@ from perf.monitoring.models import Alert
 from perf.projects.models import Project
 from perf.projects.services import IndicatorData, ProjectData, create_project
 from perf.review import workflow
+from perf.spending.schemas import PaymentData
+from perf.spending.services import add_payment
 from tests.projects.test_form import SIX_ROWS
 
 ROLES = ("anonymous", "owner", "other_owner", "reviewer", "admin")
@@ -62,6 +64,10 @@ MATRIX = [
     ("auth.user_edit", "POST", "/admin/users/{owner_id}", {}, statuses(401, 403, 403, 403, 302)),
     ("static", "GET", "/static/css/perf.css", None, statuses(200, 200, 200, 200, 200)),
     ("monitoring.alerts", "GET", "/alerts", None, VIEW_ALL),
+    ("spending.add_payment", "POST", "/projects/{approved}/payments", {}, statuses(401, 200, 403, 403, 403)),
+    ("spending.edit_payment", "GET", "/payments/{payment}/edit", None, statuses(302, 200, 403, 403, 403)),
+    ("spending.edit_payment", "POST", "/payments/{payment}/edit", {}, statuses(401, 200, 403, 403, 403)),
+    ("spending.delete_payment", "POST", "/payments/{payment}/delete", {}, statuses(401, 302, 403, 403, 403)),
     ("monitoring.alert", "GET", "/alerts/{alert}", None, statuses(302, 200, 403, 200, 200)),
     ("monitoring.alert", "POST", "/alerts/{alert}", {}, statuses(401, 200, 403, 403, 403)),
     ("monitoring.close_alert", "POST", "/alerts/{answered_alert}/close", {}, statuses(401, 403, 403, 302, 403)),
@@ -100,6 +106,7 @@ def places(session, users):
         for seq, status in ((2, "open"), (3, "answered"))
     ]
     session.add_all(alerts)
+    payment = add_payment(approved, PaymentData(approved.code, date(2024, 6, 30), D("1000"), "PZ-MATRIX"), "test")
     session.commit()  # requests that roll back must not take the fixture's rows with them
     return {
         "draft": draft.id,
@@ -109,6 +116,7 @@ def places(session, users):
         "owner_id": owner.id,
         "alert": alerts[0].id,
         "answered_alert": alerts[1].id,
+        "payment": payment.id,
     }
 
 

@@ -207,3 +207,34 @@ def test_scan_queries_do_not_grow_with_projects(app, runner, demo, session):
         create_project(network.budget_year, network.unit, data, actor="test")
     session.commit()
     assert selects() == seven <= 5
+
+
+def test_done_means_import_payments_then_scan(runner, demo, people, smtp, tmp_path, session):
+    """The issue's acceptance path, through the two commands a finance office would run."""
+    csv = tmp_path / "treasury.csv"
+    csv.write_text(
+        "项目编码,支付日期,金额（元）,凭证号,摘要\n"
+        "13020724P00EL6T100050,2024-03-20,65800.00,GK2024-0311,专家费\n"
+        "13020724P00EL6T100050,2024-06-28,49350.00,GK2024-0627,系统运维费\n",
+        encoding="utf-8-sig",
+    )
+    imported = runner.invoke(args=["perf", "import-payments", str(csv)])
+    assert imported.exit_code == 0, imported.stderr
+    again = runner.invoke(args=["perf", "import-payments", str(csv)])
+    assert again.exit_code == 0 and "新增 0 笔，未变 2 笔" in again.output
+    rows = scan_json(runner, "--as-of", "2024-07-01")
+    assert {k: rows[TRADING][k] for k in ("planned_pct", "actual_pct", "gap_pp", "ratio", "level")} == {
+        "planned_pct": "50.00",
+        "actual_pct": "35.00",
+        "gap_pp": "15.00",
+        "ratio": "70.00",
+        "level": "yellow",
+    }
+    assert (rows[NETWORK]["planned_pct"], rows[NETWORK]["actual_pct"], rows[NETWORK]["level"]) == (
+        "30.00",
+        "0.00",
+        "red",
+    )
+    first = len(smtp.messages)
+    scan(runner, "--as-of", "2024-07-01")
+    assert first == 14 and len(smtp.messages) == 14  # the second scan sends nothing

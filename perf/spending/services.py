@@ -1,0 +1,297 @@
+"""Payments: the rules, the audited writes and the totals a project page shows.
+
+Services flush, never commit: the boundary (view, CLI command) commits once. The rules
+that look at a project's other payments are one pure function over a ``Ledger`` (the
+project's payments as they would be after the write), so the entry form and a file
+import decide alike. Audit entries are filed under the project, so they appear on its
+修改记录 page; ``changes`` holds ``{label: [before, after]}``.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from perf.audit.services import record
+from perf.extensions import db
+from perf.numbers import fmt2
+from perf.projects.models import Project
+from perf.spending.models import SOURCE_LABELS, Payment
+from perf.spending.progress import actual_pct
+from perf.spending.schemas import PaymentData
+
+#: Audit labels of the stored fields.
+LABELS = {
+    "paid_on": "支付日期",
+    "amount": "金额（元）",
+    "source": "资金来源",
+    "voucher_no": "凭证号",
+    "refund_of": "原凭证号",
+    "note": "摘要",
+}
+#: A payment may be dated this many years before or after its project's budget year.
+YEARS_AROUND = 1
+
+
+class PaymentRuleError(ValueError):
+    """A payment write broke a rule; ``messages`` maps a schema field (or ``_schema``) to Chinese messages."""
+
+    def __init__(self, messages: dict[str, list[str]]):
+        super().__init__("；".join(m for ms in messages.values() for m in ms))
+        self.messages = messages
+
+
+@dataclass
+class Ledger:
+    """A project's payments by voucher, and how much has been refunded against each voucher (as a positive sum)."""
+
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+    refunded: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+    @classmethod
+    def of(cls, entries: Iterable[tuple[str, Decimal, str | None]]) -> "Ledger":
+        """Build from (voucher_no, amount, refund_of) triples."""
+        ledger = cls()
+        for voucher_no, amount, refund_of in entries:
+            ledger.add(voucher_no, amount, refund_of)
+        return ledger
+
+    def add(self, voucher_no: str, amount: Decimal, refund_of: str | None) -> None:
+        """Count one payment in."""
+        self.amounts[voucher_no] = amount
+        if refund_of:
+            self.refunded[refund_of] += -amount
+
+
+def date_window(year: int) -> tuple[date, date]:
+    """The dates a payment of a ``year`` project may carry: the budget year ± YEARS_AROUND."""
+    return date(year - YEARS_AROUND, 1, 1), date(year + YEARS_AROUND, 12, 31)
+
+
+def rule_messages(year: int, data: PaymentData, ledger: Ledger, previous_voucher: str | None = None) -> dict:
+    """What is wrong with ``data`` in a project of ``year`` whose payments, ``data`` included, are ``ledger``.
+
+    ``previous_voucher`` is the voucher a corrected payment had before. Voucher uniqueness is
+    checked by the caller (a query, or the file's own rows).
+    """
+    messages: dict[str, list[str]] = {}
+    first, last = date_window(year)
+    if not first <= data.paid_on <= last:
+        messages["date"] = [
+            f"支付日期 {data.paid_on.isoformat()} 不在预算年度 {year} 年前后一年内"
+            f"（{first.isoformat()} 至 {last.isoformat()}）"
+        ]
+    if data.refund_of:
+        problem = _refund_problem(data, ledger)
+        if problem:
+            messages["refund_of"] = [problem]
+    if previous_voucher:
+        for name, problem in _refunded_problems(data, ledger, previous_voucher):
+            messages.setdefault(name, []).append(problem)
+    return messages
+
+
+def _refund_problem(data: PaymentData, ledger: Ledger) -> str | None:
+    """A refund names an existing positive payment of the project and does not take back more than it paid."""
+    original = ledger.amounts.get(data.refund_of)
+    if original is None:
+        return f"本项目没有凭证号为 {data.refund_of} 的支付记录，无法退款"
+    if original < 0:
+        return f"凭证号 {data.refund_of} 本身是一笔退款，不能再退"
+    refunded = ledger.refunded[data.refund_of]
+    if refunded > original:
+        return f"凭证号 {data.refund_of} 原支付 {fmt2(original)} 元，退款合计 {fmt2(refunded)} 元，超过原支付金额"
+    return None
+
+
+def _refunded_problems(data: PaymentData, ledger: Ledger, previous_voucher: str) -> list[tuple[str, str]]:
+    """A corrected payment that has refunds keeps its voucher and at least the refunded amount."""
+    refunded = ledger.refunded.get(previous_voucher, Decimal(0))
+    if not refunded:
+        return []
+    problems = []
+    if data.voucher_no != previous_voucher:
+        problems.append(("voucher_no", f"凭证号 {previous_voucher} 已有退款记录，不能修改凭证号"))
+    if data.amount < refunded:
+        problems.append(("amount_yuan", f"凭证号 {previous_voucher} 已退款 {fmt2(refunded)} 元，金额不能少于此数"))
+    return problems
+
+
+def voucher_message(voucher_no: str) -> str:
+    """凭证号 is unique within a project."""
+    return f"本项目已有凭证号为 {voucher_no} 的支付记录"
+
+
+def add_payment(project: Project, data: PaymentData, actor: str) -> Payment:
+    """Record a payment (or refund) for ``project``; PaymentRuleError when a rule is broken."""
+    if _voucher_taken(project.id, data.voucher_no):
+        raise PaymentRuleError({"voucher_no": [voucher_message(data.voucher_no)]})
+    ledger = _ledger(project.id)
+    ledger.add(data.voucher_no, data.amount, data.refund_of)
+    _raise_if(rule_messages(project.budget_year.year, data, ledger))
+    try:
+        with db.session.begin_nested():  # another save of the same voucher may have won the race
+            payment = write_payment(project, data, actor)
+            db.session.flush()
+    except IntegrityError as error:
+        raise PaymentRuleError({"voucher_no": [voucher_message(data.voucher_no)]}) from error
+    return payment
+
+
+def write_payment(project: Project, data: PaymentData, actor: str, action: str = "payment.add") -> Payment:
+    """Add ``data`` (its rules already checked) and audit it."""
+    payment = Payment(
+        project_id=project.id,
+        paid_on=data.paid_on,
+        amount=data.amount,
+        source=data.source,
+        voucher_no=data.voucher_no,
+        refund_of=data.refund_of,
+        note=data.note,
+    )
+    db.session.add(payment)
+    after = snapshot(payment)
+    what = "退款" if data.amount < 0 else "支付"
+    record(
+        actor,
+        action,
+        "project",
+        project.id,
+        f"{'导入' if action == 'payment.import' else '新增'}{what} 凭证号 {data.voucher_no}，{fmt2(data.amount)} 元",
+        {label: [None, value] for label, value in after.items() if value},
+    )
+    return payment
+
+
+def correct_payment(payment: Payment, data: PaymentData, actor: str) -> dict:
+    """Correct a payment; audit the fields that changed (before and after) and return them."""
+    if data.voucher_no != payment.voucher_no and _voucher_taken(payment.project_id, data.voucher_no):
+        raise PaymentRuleError({"voucher_no": [voucher_message(data.voucher_no)]})
+    project = db.session.get(Project, payment.project_id)
+    ledger = _ledger(payment.project_id, excluding=payment.id)
+    ledger.add(data.voucher_no, data.amount, data.refund_of)
+    _raise_if(rule_messages(project.budget_year.year, data, ledger, previous_voucher=payment.voucher_no))
+    before = snapshot(payment)
+    for name in ("paid_on", "amount", "source", "voucher_no", "refund_of", "note"):
+        setattr(payment, name, getattr(data, name))
+    db.session.flush()
+    after = snapshot(payment)
+    changes = {label: [before[label], after[label]] for label in after if before[label] != after[label]}
+    if changes:
+        record(actor, "payment.correct", "project", payment.project_id, f"更正支付 凭证号 {before['凭证号']}", changes)
+    return changes
+
+
+def delete_payment(payment: Payment, actor: str) -> None:
+    """Delete a payment (audited); refused while another payment refunds it."""
+    refunds = db.session.scalars(
+        select(Payment.voucher_no).where(
+            Payment.project_id == payment.project_id, Payment.refund_of == payment.voucher_no
+        )
+    ).all()
+    if refunds:
+        message = f"凭证号 {payment.voucher_no} 已有退款记录（凭证号 {'、'.join(refunds)}），请先删除退款"
+        raise PaymentRuleError({"_schema": [message]})
+    before = snapshot(payment)
+    record(
+        actor,
+        "payment.delete",
+        "project",
+        payment.project_id,
+        f"删除支付 凭证号 {payment.voucher_no}，{fmt2(payment.amount)} 元",
+        {label: [value, None] for label, value in before.items() if value},
+    )
+    db.session.delete(payment)
+    db.session.flush()
+
+
+def snapshot(payment: Payment | PaymentData) -> dict[str, str | None]:
+    """A payment (stored, or as given) as audit values: JSON-safe strings by Chinese label."""
+    return {
+        LABELS["paid_on"]: payment.paid_on.isoformat(),
+        LABELS["amount"]: fmt2(payment.amount),
+        LABELS["source"]: SOURCE_LABELS.get(payment.source, payment.source),
+        LABELS["voucher_no"]: payment.voucher_no,
+        LABELS["refund_of"]: payment.refund_of,
+        LABELS["note"]: payment.note or None,
+    }
+
+
+def same_content(payment: Payment, data: PaymentData) -> bool:
+    """True when a stored payment already holds exactly ``data``."""
+    return _differences(payment, data) == []
+
+
+def differences(payment: Payment, data: PaymentData) -> str:
+    """What differs between a stored payment and ``data``, e.g. '金额（元）已存 98000.00，现为 97000.00'."""
+    pairs = _differences(payment, data)
+    return "；".join(f"{label}已存 {old or '（空）'}，现为 {new or '（空）'}" for label, old, new in pairs)
+
+
+def _differences(payment: Payment, data: PaymentData) -> list[tuple[str, str | None, str | None]]:
+    stored, given = snapshot(payment), snapshot(data)
+    return [(label, stored[label], given[label]) for label in stored if stored[label] != given[label]]
+
+
+def payment_by_id(payment_id: int) -> Payment | None:
+    """One payment."""
+    return db.session.get(Payment, payment_id)
+
+
+def payments_of(project_ids: Iterable[int]) -> list[Payment]:
+    """Every payment of the given projects (one query)."""
+    ids = list(project_ids)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Payment).where(Payment.project_id.in_(ids)).order_by(Payment.id)))
+
+
+@dataclass
+class PaymentSummary:
+    """What the project page shows: the payments, 累计支付 (元, refunds netted) and 执行率 against 预算数."""
+
+    payments: list[Payment]
+    total: Decimal
+    #: 执行率 in percent, two places half up; None when the budget is 0.
+    pct: Decimal | None
+    #: 预算数 in 万元.
+    budget: Decimal
+
+    def source_label(self, payment: Payment) -> str:
+        """财政资金 / 其他资金."""
+        return SOURCE_LABELS.get(payment.source, payment.source)
+
+
+def payment_summary(project: Project) -> PaymentSummary:
+    """The project's payments by date, their net total and the execution rate (one query)."""
+    payments = list(
+        db.session.scalars(
+            select(Payment).where(Payment.project_id == project.id).order_by(Payment.paid_on, Payment.id)
+        )
+    )
+    total = sum((p.amount for p in payments), Decimal(0))
+    return PaymentSummary(payments, total, actual_pct(total, project.total), project.total)
+
+
+def _voucher_taken(project_id: int, voucher_no: str) -> bool:
+    found = db.session.scalar(
+        select(Payment.id).where(Payment.project_id == project_id, Payment.voucher_no == voucher_no)
+    )
+    return found is not None
+
+
+def _ledger(project_id: int, excluding: int | None = None) -> Ledger:
+    """The project's stored payments (but ``excluding``)."""
+    query = select(Payment.id, Payment.voucher_no, Payment.amount, Payment.refund_of).where(
+        Payment.project_id == project_id
+    )
+    return Ledger.of((v, a, r) for pid, v, a, r in db.session.execute(query) if pid != excluding)
+
+
+def _raise_if(messages: dict[str, list[str]]) -> None:
+    if messages:
+        raise PaymentRuleError(messages)

@@ -1,0 +1,79 @@
+"""Owners answer alerts, reviewers close them; inboxes count unread messages; dashboard and chart."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from perf.audit.models import AuditEntry
+from perf.monitoring.models import Alert, InboxItem
+from perf.projects.models import Project
+
+TRADING = "13020724P00EL6T100050"
+
+
+@pytest.fixture
+def lagging(runner, demo, users, pay, session):
+    """Alerts from a scan on 2024-07-01 (公共资源交易中心 at 35%, the others at 0%)."""
+    pay(TRADING, "2024-05-10", "115150.00")
+    assert runner.invoke(args=["perf", "scan", "--as-of", "2024-07-01"]).exit_code == 0
+    return session.scalar(sa.select(Alert).join(Project).where(Project.code == TRADING, Alert.kind == "lag"))
+
+
+def test_owner_answers_and_reviewer_closes(client, users, login, lagging, session):
+    login(users["owner"])
+    page = client.get(f"/alerts/{lagging.id}").get_data(as_text=True)
+    assert "待说明" in page and "50.00%" in page and "35.00%" in page
+    bad = client.post(f"/alerts/{lagging.id}", data={"reason": "", "measures": "加快支付", "catch_up_on": "8月底"})
+    shown = bad.get_data(as_text=True)
+    assert "请填写滞后原因" in shown and "请按 年-月-日 填写日期" in shown and "加快支付" in shown
+    good = {"reason": "采购合同 7 月签订", "measures": "合同签订后 10 日内支付首付款", "catch_up_on": "2024-08-31"}
+    assert client.post(f"/alerts/{lagging.id}", data=good).status_code == 302
+    assert (lagging.status, lagging.catch_up_on.isoformat()) == ("answered", "2024-08-31")
+    audit = session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "alert.answer"))
+    assert audit.changes["滞后原因"] == ["", "采购合同 7 月签订"]
+
+    login(users["reviewer"])
+    assert "采购合同 7 月签订" in client.get(f"/alerts/{lagging.id}").get_data(as_text=True)
+    assert client.post(f"/alerts/{lagging.id}/close").status_code == 302
+    assert lagging.status == "closed"
+    owner_items = session.scalars(
+        sa.select(InboxItem.event).where(InboxItem.user_id == users["owner"].id, InboxItem.alert_id == lagging.id)
+    ).all()
+    assert sorted(owner_items) == ["closed", "opened"]
+
+
+def test_an_unanswered_alert_cannot_be_closed(client, users, login, lagging):
+    login(users["reviewer"])
+    page = client.post(f"/alerts/{lagging.id}/close", follow_redirects=True).get_data(as_text=True)
+    assert "项目负责人填写滞后原因和整改措施后才能关闭预警" in page
+    assert lagging.status == "open"
+
+
+def test_unread_count_and_marking_read(client, users, login, lagging):
+    login(users["owner"])
+    page = client.get("/inbox").get_data(as_text=True)
+    assert re.search(r'id="unread-count">7<', page)  # one opened alert per sample project
+    assert "【支出进度滞后预警】公共资源交易中心运转经费 6月底（黄灯）" in page
+    client.post("/inbox/read", data={})
+    assert 'id="unread-count"' not in client.get("/inbox").get_data(as_text=True)
+
+
+def test_dashboard_lists_lights_and_open_alerts(client, users, login, lagging):
+    login(users["reviewer"])
+    page = client.get("/departments/306/2024/dashboard?as_of=2024-07-01").get_data(as_text=True)
+    rows = re.findall(r'<tr data-level="(\w+)" data-unit="[^"]*">', page)
+    assert sorted(rows) == ["red"] * 6 + ["yellow"]
+    trading = page.split(TRADING, 1)[1].split("</tr>")[0]
+    assert re.findall(r'<td class="num">([\d.—]+)', trading)[:4] == ["32.90", "50.00", "35.00", "15.00"]
+    assert "/static/js/table-tools.js" in page
+
+
+def test_progress_chart_page_serves_echarts_locally(client, users, login, lagging, session):
+    login(users["owner"])
+    project = session.scalar(sa.select(Project).where(Project.code == TRADING))
+    page = client.get(f"/projects/{project.id}/progress?as_of=2024-07-01").get_data(as_text=True)
+    assert "/static/vendor/echarts/echarts.min.js" in page
+    assert '"planned": [["2024-01-01", "0.00"], ["2024-03-31", "25.00"], ["2024-06-30", "50.00"]' in page
+    assert '"actual": [["2024-01-01", "0.00"], ["2024-05-10", "35.00"]]' in page
+    assert client.get("/static/vendor/echarts/echarts.min.js").status_code == 200
