@@ -43,17 +43,9 @@ def run_scan(as_of: date, source: str, year: int | None = None) -> ScanResult:
     _lock()
     budget_year = scan_year(as_of, year)
     result = ScanResult(as_of, budget_year.year if budget_year else None)
-    if budget_year is None:
-        return result
-    result.statuses = compute(as_of, budget_year)
-    lagging = [s for s in result.statuses if s.level in ("yellow", "red") and s.checkpoint_seq]
-    _insert_alerts([(s, s.checkpoint_seq, "lag", s.level) for s in lagging], as_of)
-    _insert_alerts([(s, s.reminder_seq, "reminder", "reminder") for s in result.statuses if s.reminder_seq], as_of)
-    existing = _alerts_of(budget_year)
-    outbox = Outbox(Audience.load(), budget_year)
-    for status in result.statuses:
-        _settle(status, existing, result, outbox)
-    outbox.write()
+    if budget_year is not None:
+        result.statuses = compute(as_of, budget_year)
+        _bookkeep(as_of, budget_year, result)
     run = ScanRun(
         as_of=as_of,
         source=source,
@@ -67,6 +59,18 @@ def run_scan(as_of: date, source: str, year: int | None = None) -> ScanResult:
     db.session.flush()
     result.run_id = run.id
     return result
+
+
+def _bookkeep(as_of: date, budget_year, result: ScanResult) -> None:
+    """Insert missing alerts, then settle each project's alerts and queue the messages."""
+    lagging = [s for s in result.statuses if s.level in ("yellow", "red") and s.checkpoint_seq]
+    _insert_alerts([(s, s.checkpoint_seq, "lag", s.level) for s in lagging], as_of)
+    _insert_alerts([(s, s.reminder_seq, "reminder", "reminder") for s in result.statuses if s.reminder_seq], as_of)
+    existing = _alerts_of(budget_year)
+    outbox = Outbox(Audience.load(), budget_year)
+    for status in result.statuses:
+        _settle(status, existing, result, outbox)
+    outbox.write()
 
 
 def _lock() -> None:

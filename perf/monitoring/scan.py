@@ -33,6 +33,7 @@ class Status:
     budget: Decimal
     paid: Decimal
     checkpoint: date | None
+    checkpoint_label: str | None
     checkpoint_seq: int | None
     planned_pct: Decimal
     actual_pct: Decimal | None
@@ -113,6 +114,7 @@ def _status(row, plan, year_points, paid, as_of, budget_year, rules, reminder_da
         budget=row.total,
         paid=paid,
         checkpoint=passed.on_date if passed else None,
+        checkpoint_label=passed.label if passed else None,
         checkpoint_seq=_seq(budget_year, passed.on_date) if passed else None,
         planned_pct=planned,
         actual_pct=actual,

@@ -22,10 +22,14 @@ from perf.monitoring.models import ScanRun
 
 
 def daily_scan(app: Flask) -> None:
-    """The scheduled scan for today (local date), then delivery."""
+    """The scheduled scan of this year's projects for today (local date), then delivery.
+
+    Only the current budget year is scanned: a past year's projects stop being chased
+    once the year is over (``perf scan --year`` still reports on them).
+    """
     with app.app_context():
         today = local_now(app).date()
-        run_scan(today, source="scheduler")
+        run_scan(today, source="scheduler", year=today.year)
         db.session.commit()
         deliver_pending()
 

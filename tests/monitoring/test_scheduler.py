@@ -51,3 +51,10 @@ def test_a_day_missed_is_caught_up_the_next_morning(app, demo, session):
         catch_up(app)
     runs = session.scalars(sa.select(ScanRun.as_of).where(ScanRun.source == "scheduler").order_by(ScanRun.id)).all()
     assert [r.isoformat() for r in runs] == ["2024-07-01", "2024-07-03"]
+
+
+def test_the_scheduler_scans_only_the_current_budget_year(app, demo, session):
+    with time_machine.travel(datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI), tick=False):
+        assert catch_up(app) is True
+        assert catch_up(app) is False  # recorded, even with no 2026 projects
+    assert session.scalar(sa.select(sa.func.count(Alert.id))) == 0  # 2024's projects are not chased in 2026
