@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from sqlalchemy import DateTime, MetaData, Numeric, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
@@ -61,3 +62,11 @@ def _sqlite_begin(connection) -> None:
     """Emit BEGIN ourselves on SQLite (see ``_sqlite_connect``)."""
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN")
+
+
+def insert_ignoring_duplicates(session, model, rows: list[dict], keys: list[str]) -> None:
+    """INSERT … ON CONFLICT (keys) DO NOTHING, in one statement, on PostgreSQL and SQLite alike."""
+    if not rows:
+        return
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(model).on_conflict_do_nothing(index_elements=keys), rows)

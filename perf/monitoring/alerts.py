@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from perf.db import utcnow
+from perf.db import insert_ignoring_duplicates, utcnow
 from perf.extensions import db
 from perf.monitoring.models import Alert, ScanRun
 from perf.monitoring.notify import Audience, Outbox
@@ -97,9 +96,7 @@ def _insert_alerts(rows, as_of: date) -> None:
         }
         for s, seq, kind, level in rows
     ]
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(Alert).on_conflict_do_nothing(index_elements=["project_id", "checkpoint_seq", "kind"])
-    db.session.execute(statement, values)
+    insert_ignoring_duplicates(db.session, Alert, values, ["project_id", "checkpoint_seq", "kind"])
 
 
 def _alerts_of(budget_year) -> dict[tuple[int, int, str], Alert]:

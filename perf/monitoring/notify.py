@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from perf.auth.models import User, user_unit
-from perf.db import utcnow
+from perf.db import insert_ignoring_duplicates, utcnow
 from perf.extensions import db
 from perf.monitoring.models import Alert, InboxItem, Notification
 from perf.numbers import fmt2
@@ -127,8 +126,8 @@ class Outbox:
 
     def write(self) -> None:
         """Insert what was queued; rows already there (same keys) are skipped."""
-        insert_ignoring_duplicates(InboxItem, self.inbox, ["user_id", "alert_id", "event", "level"])
-        insert_ignoring_duplicates(Notification, self.notifications, ["dedupe_key"])
+        insert_ignoring_duplicates(db.session, InboxItem, self.inbox, ["user_id", "alert_id", "event", "level"])
+        insert_ignoring_duplicates(db.session, Notification, self.notifications, ["dedupe_key"])
         self.inbox, self.notifications = [], []
 
 
@@ -138,11 +137,3 @@ def _advice(event: str) -> str:
     if event == "reminder":
         return "请在节点到期前加快支出进度。"
     return "请项目负责人在系统中填写滞后原因、整改措施和预计追上进度的日期。"
-
-
-def insert_ignoring_duplicates(model, rows: list[dict], keys: list[str]) -> None:
-    if not rows:
-        return
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    db.session.execute(insert(model).on_conflict_do_nothing(index_elements=keys), rows)

@@ -68,7 +68,8 @@ def dashboard(code: str, year: int, as_of: date, user) -> tuple[Department, Budg
         dict(
             db.session.execute(
                 select(Alert.project_id, func.count(Alert.id))
-                .where(Alert.status.in_(("open", "answered")), Alert.kind == "lag")
+                .join(Project, Project.id == Alert.project_id)
+                .where(Project.year_id == budget_year.id, Alert.status.in_(("open", "answered")), Alert.kind == "lag")
                 .group_by(Alert.project_id)
             ).all()
         )

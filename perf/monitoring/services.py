@@ -10,10 +10,10 @@ from sqlalchemy import func, select, update
 
 from perf.audit.services import record
 from perf.auth.permissions import can_edit, can_review
-from perf.db import utcnow
+from perf.db import insert_ignoring_duplicates, utcnow
 from perf.extensions import db
 from perf.monitoring.models import Alert, InboxItem
-from perf.monitoring.notify import Audience, insert_ignoring_duplicates
+from perf.monitoring.notify import Audience
 
 
 class AlertRuleError(ValueError):
@@ -89,7 +89,7 @@ def _tell(alert: Alert, event: str, text: str, reviewers: bool) -> None:
         }
         for u in people
     ]
-    insert_ignoring_duplicates(InboxItem, rows, ["user_id", "alert_id", "event", "level"])
+    insert_ignoring_duplicates(db.session, InboxItem, rows, ["user_id", "alert_id", "event", "level"])
 
 
 def unread_count(user) -> int:
