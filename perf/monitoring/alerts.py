@@ -6,6 +6,7 @@ two scans at once (or a scan after a crash) cannot open, escalate or notify twic
 PostgreSQL the scan also holds a transaction-level advisory lock, so scans queue up.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,6 +22,8 @@ from perf.spending.lag import worse
 
 #: Any fixed number: the key of the PostgreSQL advisory lock that serialises scans.
 SCAN_LOCK = 7_402_331
+#: Ids per compare-and-set statement (well under SQLite's limit on bound parameters).
+CHUNK = 5000
 
 
 @dataclass
@@ -61,15 +64,94 @@ def run_scan(as_of: date, source: str, year: int | None = None) -> ScanResult:
 
 
 def _bookkeep(as_of: date, budget_year, result: ScanResult) -> None:
-    """Insert missing alerts, then settle each project's alerts and queue the messages."""
+    """Insert missing alerts, move the rest in a few set-based updates, and queue the messages."""
     lagging = [s for s in result.statuses if s.level in ("yellow", "red") and s.checkpoint_seq]
     _insert_alerts([(s, s.checkpoint_seq, "lag", s.level) for s in lagging], as_of)
     _insert_alerts([(s, s.reminder_seq, "reminder", "reminder") for s in result.statuses if s.reminder_seq], as_of)
     existing = _alerts_of(budget_year)
+    plan = _transitions(result.statuses, existing)
     outbox = Outbox(Audience.load(), budget_year)
-    for status in result.statuses:
-        _settle(status, existing, result, outbox)
+    figures = []
+    for (event, old, new), pairs in plan.items():
+        moved = _move([alert.id for alert, _ in pairs], old, new, event)
+        for alert, status in pairs:
+            if alert.id in moved:
+                _apply(alert, status, event, new)
+                outbox.event(alert, status, event, owners_only=event == "reminder")
+                _count(result, event)
+                if event in ("escalated", "reopened"):
+                    figures.append({"id": alert.id, "planned_pct": status.planned_pct, "actual_pct": status.actual_pct})
+    if figures:  # the numbers that changed the alert, by primary key in one executemany
+        db.session.execute(update(Alert), figures)
     outbox.write()
+
+
+def _transitions(statuses, existing) -> dict[tuple[str, str, str], list[tuple[Alert, Status]]]:
+    """(event, old value, new value) -> the alerts to move, decided from this scan's statuses.
+
+    For ``escalated`` old/new are levels; for every other event they are statuses.
+    """
+    plan: dict[tuple[str, str, str], list] = defaultdict(list)
+    for status in statuses:
+        reminder = existing.get((status.project_id, status.reminder_seq, "reminder"))
+        if reminder is not None and reminder.status == "new":
+            plan[("reminder", "new", "open")].append((reminder, status))
+        alert = existing.get((status.project_id, status.checkpoint_seq, "lag"))
+        if alert is not None:
+            step = _step(alert, status)
+            if step:
+                plan[step].append((alert, status))
+    return plan
+
+
+def _step(alert: Alert, status: Status) -> tuple[str, str, str] | None:
+    """What this scan does to one lag alert, if anything."""
+    lagging = status.level in ("yellow", "red")
+    if lagging and alert.status == "new":
+        return ("opened", "new", "open")
+    if lagging and alert.status == "resolved":
+        return ("reopened", "resolved", "open")
+    if lagging and alert.status != "closed" and worse(status.level, alert.level):
+        return ("escalated", alert.level, status.level)
+    if not lagging and alert.status in ("open", "answered"):
+        return ("resolved", alert.status, "resolved")
+    return None
+
+
+def _move(ids: list[int], old: str, new: str, event: str) -> set[int]:
+    """Compare-and-set in one statement per chunk; returns the ids this scan actually moved."""
+    column = Alert.level if event == "escalated" else Alert.status
+    values = {"level": new, "escalated_at": utcnow()} if event == "escalated" else {"status": new}
+    if event == "resolved":
+        values["resolved_at"] = utcnow()
+    moved: set[int] = set()
+    for start in range(0, len(ids), CHUNK):
+        statement = (
+            update(Alert)
+            .where(Alert.id.in_(ids[start : start + CHUNK]), column == old)
+            .values(**values)
+            .returning(Alert.id)
+            .execution_options(synchronize_session=False)
+        )
+        moved.update(db.session.scalars(statement))
+    return moved
+
+
+def _apply(alert: Alert, status: Status, event: str, new: str) -> None:
+    """Mirror a move on the loaded object (the row is already updated)."""
+    if event == "escalated":
+        alert.level = new
+    else:
+        alert.status = new
+    db.session.expire(alert, ["escalated_at", "resolved_at"])  # never written back by the ORM
+
+
+def _count(result: ScanResult, event: str) -> None:
+    attribute = {"opened": "opened", "reopened": "opened", "escalated": "escalated", "resolved": "resolved"}
+    if event == "reminder":
+        result.reminders += 1
+    else:
+        setattr(result, attribute[event], getattr(result, attribute[event]) + 1)
 
 
 def _lock() -> None:
@@ -108,53 +190,3 @@ def _alerts_of(budget_year) -> dict[tuple[int, int, str], Alert]:
         .execution_options(populate_existing=True)
     )
     return {(a.project_id, a.checkpoint_seq, a.kind): a for a in alerts}
-
-
-def _settle(status: Status, existing, result: ScanResult, outbox: Outbox) -> None:
-    """Open, escalate, reopen or resolve this project's alerts, and queue what people must hear."""
-    reminder = existing.get((status.project_id, status.reminder_seq, "reminder"))
-    if status.reminder_seq and _claim(reminder, "new", "open"):
-        outbox.event(reminder, status, "reminder", owners_only=True)
-        result.reminders += 1
-    alert = existing.get((status.project_id, status.checkpoint_seq, "lag")) if status.checkpoint_seq else None
-    if alert is None:
-        return
-    lagging = status.level in ("yellow", "red")
-    if lagging and _claim(alert, "new", "open"):
-        result.opened += 1
-        outbox.event(alert, status, "opened")
-    elif lagging and alert.status != "closed" and worse(status.level, alert.level) and _escalate(alert, status):
-        result.escalated += 1
-        outbox.event(alert, status, "escalated")
-    elif lagging and alert.status == "resolved" and _claim(alert, "resolved", "open"):
-        result.opened += 1
-        outbox.event(alert, status, "reopened")
-    elif not lagging and alert.status in ("open", "answered") and _claim(alert, alert.status, "resolved"):
-        result.resolved += 1
-        outbox.event(alert, status, "resolved")
-
-
-def _claim(alert: Alert | None, old: str, new: str) -> bool:
-    """Move the alert's status from ``old`` to ``new`` unless another scan already did."""
-    if alert is None or alert.status != old:
-        return False
-    changes = {"status": new}
-    if new == "resolved":
-        changes["resolved_at"] = utcnow()
-    done = db.session.execute(update(Alert).where(Alert.id == alert.id, Alert.status == old).values(**changes)).rowcount
-    if done:
-        for name, value in changes.items():
-            setattr(alert, name, value)
-    return bool(done)
-
-
-def _escalate(alert: Alert, status: Status) -> bool:
-    """Raise the level (yellow -> red) unless another scan already did."""
-    done = db.session.execute(
-        update(Alert)
-        .where(Alert.id == alert.id, Alert.level == alert.level)
-        .values(level=status.level, escalated_at=utcnow(), planned_pct=status.planned_pct, actual_pct=status.actual_pct)
-    ).rowcount
-    if done:
-        alert.level = status.level
-    return bool(done)
