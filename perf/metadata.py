@@ -2,6 +2,13 @@
 
 from perf.audit.models import AuditEntry
 from perf.auth.models import User
+from perf.evaluation.models import (
+    ActualValue,
+    EvaluationRow,
+    EvaluationVersion,
+    MonitoringEntry,
+    SelfEvaluation,
+)
 from perf.monitoring.models import Alert, InboxItem, Notification, ScanRun
 from perf.org.models import BudgetYear, Checkpoint, Department, DepartmentBudget, Unit
 from perf.projects.models import Indicator, PlanEntry, Project
@@ -9,14 +16,18 @@ from perf.review.models import ProjectVersion, ReviewComment
 from perf.spending.models import Payment
 
 __all__ = [
+    "ActualValue",
     "Alert",
     "AuditEntry",
     "BudgetYear",
     "Checkpoint",
     "Department",
     "DepartmentBudget",
+    "EvaluationRow",
+    "EvaluationVersion",
     "InboxItem",
     "Indicator",
+    "MonitoringEntry",
     "Notification",
     "Payment",
     "PlanEntry",
@@ -24,6 +35,7 @@ __all__ = [
     "ProjectVersion",
     "ReviewComment",
     "ScanRun",
+    "SelfEvaluation",
     "Unit",
     "User",
 ]
