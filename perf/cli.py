@@ -10,6 +10,7 @@ def _register() -> None:
     """Collect each domain's commands into the ``perf`` group."""
     from perf.auth.cli import create_user
     from perf.documents.cli import demo, import_disclosure_command
+    from perf.evaluation.self_eval_cli import self_eval
     from perf.monitoring.cli import deliver, scan, scheduler
     from perf.projects.cli import export_project
     from perf.review.cli import review
@@ -25,6 +26,7 @@ def _register() -> None:
         scan,
         deliver,
         scheduler,
+        self_eval,
     )
     for command in commands:
         perf_group.add_command(command)

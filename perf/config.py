@@ -56,6 +56,8 @@ class Defaults:
     WEBHOOK_FORMAT = "wecom"
     #: Attempts before a message is marked failed; the wait doubles after each failure.
     DELIVERY_ATTEMPTS = 5
+    #: Self-evaluation settings (weights, 反向 formula, bands, grades); see perf/evaluation/settings.py.
+    SELF_EVALUATION: ClassVar[dict] = {}
     DELIVERY_RETRY_SECONDS = 60
 
 
