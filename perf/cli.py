@@ -10,6 +10,7 @@ def _register() -> None:
     """Collect each domain's commands into the ``perf`` group."""
     from perf.auth.cli import create_user
     from perf.documents.cli import demo, import_disclosure_command
+    from perf.evaluation.cli import import_actuals_command
     from perf.evaluation.self_eval_cli import self_eval
     from perf.monitoring.cli import deliver, scan, scheduler
     from perf.projects.cli import export_project
@@ -27,6 +28,7 @@ def _register() -> None:
         deliver,
         scheduler,
         self_eval,
+        import_actuals_command,
     )
     for command in commands:
         perf_group.add_command(command)

@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from perf.extensions import db
+from perf.numbers import plain
 from perf.projects.models import Project
 from perf.projects.queries import project_by_code
 from perf.spending.schemas import PaymentData, PaymentSchema
@@ -204,9 +205,17 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers store wrong dimensions; read every row there is
-        return [(line, list(cells)) for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        return [(line, [_shown(cell) for cell in cells]) for line, cells in enumerate(sheet.iter_rows(), start=1)]
     finally:
         workbook.close()
+
+
+def _shown(cell):
+    """A cell's value as Excel shows it where that differs: 0.96 formatted as a percent is "96%"."""
+    value = cell.value
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        return f"{plain(Decimal(format(value, '.15g')) * 100)}%"
+    return value
 
 
 def header_key(text) -> str:

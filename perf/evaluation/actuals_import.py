@@ -1,0 +1,277 @@
+"""Import actual values (实际完成值) from CSV or XLSX: all or nothing, idempotent.
+
+Columns: 项目编码, 三级指标, 实际完成值, and optionally 偏差原因, 日期 (default: 12月31日 of the
+project's budget year), 一级指标 (to tell apart a 三级 name a table holds twice) and 备注.
+The file reading (encodings, delimiters, XLSX cells, header normalising) is the payments
+importer's, imported from ``perf.spending.importer`` including some of its private helpers.
+Every row loads through ``ActualRowSchema``, finds its indicator, and passes the rules of
+``perf.evaluation.actuals``; only a clean file is written. The service flushes; the caller commits.
+"""
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from marshmallow import RAISE, Schema, ValidationError, fields
+from sqlalchemy import select
+
+from perf.evaluation.actuals import ActualRuleError, check_actual, check_date, same_content, set_actual
+from perf.evaluation.models import ActualValue
+from perf.extensions import db
+from perf.projects.models import Indicator, Project
+from perf.projects.queries import project_by_code
+from perf.spending.importer import (
+    _OLE,
+    ImportFileError,
+    Problem,
+    _cell,
+    _filled,
+    _flatten,
+    _read_csv,
+    _read_xlsx,
+    header_key,
+)
+from perf.spending.schemas import Text, parse_date
+
+#: Normalised header (see ``header_key``) -> schema field.
+HEADERS = {
+    "项目编码": "project_code",
+    "project_code": "project_code",
+    "三级指标": "indicator",
+    "indicator": "indicator",
+    "实际完成值": "actual",
+    "actual": "actual",
+    "偏差原因": "reason",
+    "reason": "reason",
+    "日期": "as_of",
+    "as_of": "as_of",
+    "一级指标": "level1",
+    "level1": "level1",
+    "备注": "note",
+    "note": "note",
+}
+REQUIRED = ("project_code", "indicator", "actual")
+LABELS = {
+    "project_code": "项目编码",
+    "indicator": "三级指标",
+    "actual": "实际完成值",
+    "reason": "偏差原因",
+    "as_of": "日期",
+    "level1": "一级指标",
+    "note": "备注",
+}
+
+
+class AsOf(fields.Field):
+    """日期: the forms 支付日期 accepts (2024-12-31, 2024/12/31, 2024年12月31日) or an Excel date; blank: None."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = unicodedata.normalize("NFKC", str(value)).strip().split(" ")[0]
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except ValidationError as error:
+            # parse_date words its messages for 支付日期.
+            raise ValidationError([m.replace("支付日期", "日期") for m in _flatten(error.messages)]) from None
+
+
+class ActualRowSchema(Schema):
+    """One imported row of actual values."""
+
+    class Meta:
+        unknown = RAISE
+
+    project_code = Text("项目编码", 40, identifier=True, required=True)
+    indicator = Text("三级指标", 200, required=True)
+    actual = Text("实际完成值", 200, required=True)
+    reason = Text("偏差原因", 2000, load_default=None, allow_none=True)
+    note = Text("备注", 2000, load_default=None, allow_none=True)
+    level1 = Text("一级指标", 30, load_default=None, allow_none=True)
+    as_of = AsOf(load_default=None, allow_none=True)
+
+
+@dataclass
+class ActualsResult:
+    """What an import wrote (created / updated / unchanged rows), or why it wrote nothing."""
+
+    created: list["Row"] = field(default_factory=list)
+    updated: list["Row"] = field(default_factory=list)
+    unchanged: list["Row"] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    #: Columns the file has that perf does not read.
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was clean (and written)."""
+        return not self.problems
+
+    def add(self, line: int, message: str) -> None:
+        """Report a problem on ``line``."""
+        self.problems.append(Problem(f"第{line}行", message, line))
+
+
+@dataclass
+class Row:
+    """A loaded row with its indicator and date; ``reason``/``note`` None when the file has no such column."""
+
+    line: int
+    indicator: Indicator
+    project: Project
+    as_of: date
+    actual: str
+    reason: str | None
+    note: str | None
+
+
+def import_actuals(data: bytes, filename: str, actor: str, year: int | None = None) -> ActualsResult:
+    """Import an actual-values file; on any problem write nothing and return the problems."""
+    result = ActualsResult()
+    try:
+        rows = read_table(data, filename)
+        columns = _map_headers(*rows[0], result)
+    except ImportFileError as error:
+        result.problems.append(error.problem)
+        return result
+    loaded = _load(rows[1:], columns, year, result)
+    _sort_out(loaded, result)
+    result.problems.sort(key=lambda p: p.line)
+    if result.problems:
+        result.created, result.updated, result.unchanged = [], [], []
+        return result
+    for row in result.created + result.updated:
+        set_actual(row.indicator, row.actual, row.as_of, actor, note=row.note, reason=row.reason)
+    db.session.flush()
+    return result
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def read_table(data: bytes, filename: str) -> list[tuple[int, list]]:
+    """The non-empty rows of a CSV or XLSX file; at least a header and one row."""
+    if data.startswith(_OLE) or filename.lower().endswith(".xls"):
+        raise ImportFileError("不支持 .xls（Excel 97-2003）格式，请在 Excel 中另存为 .xlsx 或 CSV")
+    rows = _read_xlsx(data) if data.startswith(b"PK\x03\x04") else _read_csv(data)
+    rows = [(line, cells) for line, cells in rows if any(_filled(c) for c in cells)]
+    if not rows:
+        raise ImportFileError("文件为空")
+    if len(rows) == 1:
+        raise ImportFileError("文件中只有表头，没有实际完成值", rows[0][0])
+    return rows
+
+
+def _map_headers(line: int, header: list, result: ActualsResult) -> dict[str, int]:
+    """Schema field -> column index; unknown headers are noted, repeated or missing required ones refused."""
+    columns: dict[str, int] = {}
+    for index, text in enumerate(header):
+        if not _filled(text):
+            continue
+        name = HEADERS.get(header_key(text))
+        if name is None:
+            result.ignored_columns.append(str(text).strip())
+        elif name in columns:
+            raise ImportFileError(f"“{LABELS[name]}”列出现了两次（第 {columns[name] + 1} 列和第 {index + 1} 列）", line)
+        else:
+            columns[name] = index
+    missing = [f"{LABELS[n]}（{n}）" for n in REQUIRED if n not in columns]
+    if missing:
+        raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}（表头应为第一个非空行）", line)
+    return columns
+
+
+# --- checking ------------------------------------------------------------------------
+
+
+def _load(rows: list[tuple[int, list]], columns: dict[str, int], year: int | None, result: ActualsResult) -> list[Row]:
+    """Each row through the schema, the project and indicator lookup, and the rules of an actual."""
+    schema, projects, loaded = ActualRowSchema(), {}, []
+    for line, cells in rows:
+        record = {
+            name: _cell(cells[i] if i < len(cells) else None, "date" if name == "as_of" else name)
+            for name, i in columns.items()
+        }
+        try:
+            values = schema.load(record)
+        except ValidationError as error:
+            for message in _flatten(error.messages):
+                result.add(line, message)
+            continue
+        code = values["project_code"]
+        if code not in projects:
+            projects[code] = project_by_code(code, year)
+        row = _row(line, values, projects[code], year, result)
+        if row is not None:
+            loaded.append(row)
+    return loaded
+
+
+def _row(line: int, values: dict, project: Project | None, year: int | None, result: ActualsResult) -> Row | None:
+    """The row's indicator, date and checked value, or None after reporting why not."""
+    if project is None:
+        where = f"{year} 年度" if year else "系统中"
+        result.add(line, f"{where}没有项目编码为 {values['project_code']} 的项目")
+        return None
+    try:
+        indicator = find_indicator(project, values["indicator"], values["level1"])
+        budget_year = project.budget_year.year
+        as_of = values["as_of"] or date(budget_year, 12, 31)
+        check_date(as_of, budget_year)
+        check_actual(indicator, values["actual"])
+    except ActualRuleError as error:
+        for message in error.messages:
+            result.add(line, message)
+        return None
+    return Row(line, indicator, project, as_of, values["actual"], values["reason"], values["note"])
+
+
+def find_indicator(project: Project, name: str, level1: str | None) -> Indicator:
+    """The project's indicator with 三级 ``name`` (and 一级 ``level1`` if given); ActualRuleError otherwise."""
+    matches = [i for i in project.indicators if header_key(i.name) == header_key(name)]
+    if level1:
+        wanted = header_key(level1).removesuffix("指标")
+        matches = [i for i in matches if header_key(i.level1).removesuffix("指标") == wanted]
+    if len(matches) == 1:
+        return matches[0]
+    where = f"项目 {project.code}（{project.name}）的绩效目标表"
+    if not matches:
+        under = f"一级指标“{level1}”下" if level1 else ""
+        raise ActualRuleError([f"{where}{under}没有三级指标“{name}”"])
+    rows = "、".join(f"第{i.position}行（{i.level1} / {i.level2}）" for i in matches)
+    hint = "" if level1 else "，请增加“一级指标”列加以区分"
+    raise ActualRuleError([f"三级指标“{name}”在{where}中出现了 {len(matches)} 次：{rows}{hint}"])
+
+
+def _sort_out(rows: list[Row], result: ActualsResult) -> None:
+    """Created, updated or unchanged against the stored values (one query); a repeated key is a problem."""
+    stored = _stored({row.indicator.id for row in rows})
+    seen: dict[tuple[int, date], int] = {}
+    for row in rows:
+        key = (row.indicator.id, row.as_of)
+        if key in seen:
+            result.add(
+                row.line,
+                f"与第{seen[key]}行重复：项目 {row.project.code} 的三级指标“{row.indicator.name}”"
+                f"（{row.as_of.isoformat()}）在第{seen[key]}行和第{row.line}行都有实际完成值",
+            )
+            continue
+        seen[key] = row.line
+        existing = stored.get(key)
+        if existing is None:
+            result.created.append(row)
+        elif same_content(existing, row.actual, row.note, row.reason):
+            result.unchanged.append(row)
+        else:
+            result.updated.append(row)
+
+
+def _stored(indicator_ids: set[int]) -> dict[tuple[int, date], ActualValue]:
+    if not indicator_ids:
+        return {}
+    query = select(ActualValue).where(ActualValue.indicator_id.in_(indicator_ids))
+    return {(a.indicator_id, a.as_of): a for a in db.session.scalars(query)}
