@@ -35,6 +35,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per domain."""
     from perf.auth.views import bp as auth_bp
+    from perf.evaluation.reports.views import bp as reports_bp
     from perf.monitoring.views import bp as monitoring_bp
     from perf.projects.views import bp as projects_bp
     from perf.review.views import bp as review_bp
@@ -45,6 +46,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp)
     app.register_blueprint(monitoring_bp)
     app.register_blueprint(spending_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -11,6 +11,7 @@ def _register() -> None:
     from perf.auth.cli import create_user
     from perf.documents.cli import demo, import_disclosure_command
     from perf.evaluation.cli import import_actuals_command
+    from perf.evaluation.export_cli import export_self_eval
     from perf.evaluation.self_eval_cli import self_eval
     from perf.monitoring.cli import deliver, scan, scheduler
     from perf.projects.cli import export_project
@@ -29,6 +30,7 @@ def _register() -> None:
         scheduler,
         self_eval,
         import_actuals_command,
+        export_self_eval,
     )
     for command in commands:
         perf_group.add_command(command)

@@ -8,6 +8,28 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   echo "perf needs Python 3.11 or newer ($PYTHON is $("$PYTHON" --version 2>&1))" >&2
   exit 1
 fi
+# PDF reports (WeasyPrint) need Pango and a CJK font; poppler-utils lets people look at the result.
+pdf_packages="libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils"
+if command -v dpkg-query >/dev/null 2>&1; then
+  missing=""
+  for package in $pdf_packages; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
+  done
+  if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "Installing the system packages PDF reports need:$missing"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+    else
+      echo "NOTE: PDF reports need the system packages:$missing" >&2
+      echo "      install them as root: apt-get install -y$missing" >&2
+      echo "      (perf runs without them; PDF downloads answer 503 with a message until then)" >&2
+    fi
+  fi
+else
+  echo "NOTE: PDF reports need Pango and a CJK font (Debian: libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk)" >&2
+fi
+
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 stamp=.venv/.perf-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then

@@ -1,0 +1,74 @@
+"""The 自评表 as PDF: WeasyPrint renders the print page (the same HTML and print.css).
+
+Why WeasyPrint: it lays out the very HTML the print page shows (one template, one stylesheet,
+so page and PDF cannot drift apart), handles rowspan/colspan tables and CSS paged media (A4,
+page numbers, a page per project), and embeds subsets of the system fonts it uses, so a CJK font
+from fontconfig (Debian: fonts-noto-cjk) ends up inside the file and the PDF shows Chinese on
+any machine. ReportLab would need the table drawn a second time in Python and a TTF registered
+by path; a headless browser is a far heavier dependency.
+
+What it needs (scripts/setup.sh installs it): the Python package ``weasyprint``, Pango
+(``libpango-1.0-0 libpangoft2-1.0-0``) and a CJK font (``fonts-noto-cjk``). Whether they are
+there is checked when a PDF is asked for, not at import, so the rest of perf runs without them
+and the user gets ``PdfUnavailable`` with a Chinese message instead of a traceback.
+"""
+
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+
+from flask import current_app, render_template
+
+from perf.evaluation.reports.layout import Layout
+
+SETUP_HINT = "请运行 scripts/setup.sh，或安装 weasyprint 及系统软件包 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk"
+
+
+class PdfUnavailable(RuntimeError):
+    """PDF output cannot work on this server; the message says why, in Chinese."""
+
+
+def _weasyprint():
+    """The weasyprint module, or PdfUnavailable (it raises OSError at import when Pango is missing)."""
+    try:
+        import weasyprint
+    except ImportError as exc:
+        raise PdfUnavailable(f"服务器未安装 PDF 组件 WeasyPrint，暂不能生成 PDF。{SETUP_HINT}") from exc
+    except OSError as exc:
+        raise PdfUnavailable(f"服务器缺少 PDF 所需的系统库 Pango（{exc}），暂不能生成 PDF。{SETUP_HINT}") from exc
+    return weasyprint
+
+
+def has_cjk_font() -> bool:
+    """True when fontconfig knows a font covering Chinese (without one, PDFs would show tofu boxes)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    try:
+        found = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(found.stdout.strip())
+
+
+def check() -> object:
+    """The weasyprint module when PDF output works here; PdfUnavailable otherwise."""
+    module = _weasyprint()
+    if not has_cjk_font():
+        raise PdfUnavailable(f"服务器没有中文字体，生成的 PDF 会出现方框乱码，暂不能生成 PDF。{SETUP_HINT}")
+    return module
+
+
+def render_html(layouts: Sequence[Layout]) -> str:
+    """The print page's HTML for ``layouts`` (one page per project), without links to the screen assets."""
+    title = layouts[0].title if len(layouts) == 1 else "项目支出绩效自评表"
+    return render_template("reports/self_evaluation.html", layouts=layouts, title=title, for_pdf=True)
+
+
+def to_bytes(layouts: Sequence[Layout]) -> bytes:
+    """The PDF of ``layouts``; PdfUnavailable when WeasyPrint, Pango or a CJK font is missing."""
+    weasyprint = check()
+    css = os.path.join(current_app.static_folder, "css", "print.css")
+    document = weasyprint.HTML(string=render_html(layouts), base_url=current_app.static_folder)
+    return document.write_pdf(stylesheets=[weasyprint.CSS(filename=css)])

@@ -1,0 +1,136 @@
+"""The 自评表 as an XLSX workbook (openpyxl): one sheet per project, ready to print on A4.
+
+Every table cell has a thin border (merged ranges too), text wraps, numbers are numbers with
+their format (0.00, 0.00%), the print area is the table, and the page is A4 portrait scaled to
+one page wide. Row heights are estimated from the text, since neither Excel nor LibreOffice
+grows a row for a merged, wrapped cell by itself.
+"""
+
+import math
+from collections.abc import Iterable
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from perf.evaluation.reports.layout import CENTER, COLUMNS, HEAD, LABEL, NOTE, NUM, TITLE, Cell, Layout
+
+FONT = "宋体"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="F2F2F2")
+LINE_HEIGHT = 14.5  # points per line of 10.5 pt text
+FONTS = {
+    TITLE: Font(name=FONT, size=16, bold=True),
+    NOTE: Font(name=FONT, size=10),
+    HEAD: Font(name=FONT, size=10.5, bold=True),
+    LABEL: Font(name=FONT, size=10.5, bold=True),
+}
+ALIGN = {
+    TITLE: Alignment(horizontal="center", vertical="center"),
+    NUM: Alignment(horizontal="right", vertical="center", wrap_text=True),
+    HEAD: Alignment(horizontal="center", vertical="center", wrap_text=True),
+    LABEL: Alignment(horizontal="center", vertical="center", wrap_text=True),
+    CENTER: Alignment(horizontal="center", vertical="center", wrap_text=True),
+}
+TEXT_ALIGN = Alignment(horizontal="left", vertical="center", wrap_text=True)
+
+
+def workbook(layouts: Iterable[Layout]) -> Workbook:
+    """A workbook with one sheet per layout, named by 项目编码."""
+    book = Workbook()
+    book.remove(book.active)
+    for layout in layouts:
+        write_sheet(book.create_sheet(_sheet_title(book, layout.code)), layout)
+    if not book.worksheets:
+        book.create_sheet("自评表")
+    return book
+
+
+def to_bytes(layouts: Iterable[Layout]) -> bytes:
+    buffer = BytesIO()
+    workbook(layouts).save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(book: Workbook, code: str) -> str:
+    base = "".join(ch for ch in code if ch not in "[]:*?/\\")[:28] or "自评表"
+    title, n = base, 1
+    while title in book.sheetnames:
+        n += 1
+        title = f"{base}-{n}"
+    return title
+
+
+def write_sheet(sheet: Worksheet, layout: Layout) -> None:
+    for index, width in enumerate(layout.widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for cell in layout.cells:
+        _write_cell(sheet, cell)
+    _row_heights(sheet, layout)
+    _page_setup(sheet, layout)
+
+
+def _write_cell(sheet: Worksheet, cell: Cell) -> None:
+    row, col = cell.row + 1, cell.col + 1
+    target = sheet.cell(row=row, column=col)
+    if cell.value is not None:
+        target.value = cell.value
+        target.number_format = cell.number_format or "General"
+    else:
+        target.value = cell.text or None
+    target.font = FONTS.get(cell.kind, Font(name=FONT, size=10.5))
+    target.alignment = ALIGN.get(cell.kind, TEXT_ALIGN)
+    if cell.kind == NOTE:
+        target.alignment = Alignment(horizontal="right" if cell.col else "left", vertical="center")
+    if cell.merged:
+        sheet.merge_cells(
+            start_row=row, start_column=col, end_row=row + cell.rowspan - 1, end_column=col + cell.colspan - 1
+        )
+    if not cell.bordered:
+        return
+    for r in range(row, row + cell.rowspan):  # a merged range shows the borders of all its cells
+        for c in range(col, col + cell.colspan):
+            covered = sheet.cell(row=r, column=c)
+            covered.border = BORDER
+            if cell.kind == HEAD:
+                covered.fill = HEAD_FILL
+
+
+def _text_width(text: str) -> int:
+    """Display width in spreadsheet characters: CJK and full-width characters count two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _lines(cell: Cell, widths: tuple[int, ...]) -> float:
+    """Lines the cell needs, shared among the rows it spans."""
+    width = max(sum(widths[cell.col : cell.col + cell.colspan]) - 1, 1)
+    lines = sum(max(1, math.ceil(_text_width(part) / width)) for part in (cell.text or "").split("\n"))
+    return lines / cell.rowspan
+
+
+def _row_heights(sheet: Worksheet, layout: Layout) -> None:
+    lines = [1.0] * layout.n_rows
+    for cell in layout.cells:
+        if cell.kind not in (TITLE, NOTE):
+            for row in range(cell.row, cell.row + cell.rowspan):
+                lines[row] = max(lines[row], _lines(cell, layout.widths))
+    for row, count in enumerate(lines):
+        sheet.row_dimensions[row + 1].height = max(math.ceil(count) * LINE_HEIGHT + 6, 20)
+    sheet.row_dimensions[1].height = 32
+
+
+def _page_setup(sheet: Worksheet, layout: Layout) -> None:
+    last = get_column_letter(COLUMNS)
+    sheet.print_area = f"A1:{last}{layout.n_rows}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_PORTRAIT
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the indicators need
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
