@@ -21,15 +21,13 @@ from perf.extensions import db
 from perf.projects.models import Indicator, Project
 from perf.projects.queries import project_by_code
 from perf.spending.importer import (
-    _OLE,
     ImportFileError,
     Problem,
     _cell,
     _filled,
     _flatten,
-    _read_csv,
-    _read_xlsx,
     header_key,
+    read_rows,
 )
 from perf.spending.schemas import Text, parse_date
 
@@ -133,7 +131,7 @@ def import_actuals(data: bytes, filename: str, actor: str, year: int | None = No
     """Import an actual-values file; on any problem write nothing and return the problems."""
     result = ActualsResult()
     try:
-        rows = read_table(data, filename)
+        rows = read_rows(data, filename, what="实际完成值")
         columns = _map_headers(*rows[0], result)
     except ImportFileError as error:
         result.problems.append(error.problem)
@@ -151,19 +149,6 @@ def import_actuals(data: bytes, filename: str, actor: str, year: int | None = No
 
 
 # --- reading -------------------------------------------------------------------------
-
-
-def read_table(data: bytes, filename: str) -> list[tuple[int, list]]:
-    """The non-empty rows of a CSV or XLSX file; at least a header and one row."""
-    if data.startswith(_OLE) or filename.lower().endswith(".xls"):
-        raise ImportFileError("不支持 .xls（Excel 97-2003）格式，请在 Excel 中另存为 .xlsx 或 CSV")
-    rows = _read_xlsx(data) if data.startswith(b"PK\x03\x04") else _read_csv(data)
-    rows = [(line, cells) for line, cells in rows if any(_filled(c) for c in cells)]
-    if not rows:
-        raise ImportFileError("文件为空")
-    if len(rows) == 1:
-        raise ImportFileError("文件中只有表头，没有实际完成值", rows[0][0])
-    return rows
 
 
 def _map_headers(line: int, header: list, result: ActualsResult) -> dict[str, int]:

@@ -147,8 +147,8 @@ def import_payments(data: bytes, filename: str, actor: str, year: int | None = N
 # --- reading -------------------------------------------------------------------------
 
 
-def read_rows(data: bytes, filename: str) -> list[tuple[int, list]]:
-    """The non-empty rows of a CSV or XLSX file as (line number, cells); at least a header and one row."""
+def read_rows(data: bytes, filename: str, what: str = "支付记录") -> list[tuple[int, list]]:
+    """The non-empty rows of a CSV or XLSX file as (line number, cells); at least a header and one ``what``."""
     if data.startswith(_OLE) or filename.lower().endswith(".xls"):
         raise ImportFileError("不支持 .xls（Excel 97-2003）格式，请在 Excel 中另存为 .xlsx 或 CSV")
     rows = _read_xlsx(data) if data.startswith(b"PK\x03\x04") else _read_csv(data)
@@ -156,7 +156,7 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, list]]:
     if not rows:
         raise ImportFileError("文件为空")
     if len(rows) == 1:
-        raise ImportFileError("文件中只有表头，没有支付记录", rows[0][0])
+        raise ImportFileError(f"文件中只有表头，没有{what}", rows[0][0])
     return rows
 
 
