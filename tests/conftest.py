@@ -8,6 +8,7 @@ whole run, never skips, when the server cannot be reached.
 
 import os
 import uuid
+from contextlib import contextmanager
 
 import flask
 import pytest
@@ -25,25 +26,37 @@ def pytest_report_header(config):
     return f"perf test database: {ENGINE}"
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    """A new, empty database for this run."""
-    if ENGINE == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'perf.sqlite'}"
+@contextmanager
+def throwaway_database(prefix: str, folder, engine: str = ENGINE):
+    """A new, empty database, dropped afterwards: a SQLite file in ``folder`` or a PostgreSQL database.
+
+    The run fails, never skips, when PostgreSQL cannot be reached.
+    """
+    if engine == "sqlite":
+        yield f"sqlite:///{folder / f'{prefix}.sqlite'}"
         return
-    if ENGINE != "postgresql":
-        pytest.exit(f"PERF_TEST_DATABASE must be sqlite or postgresql, not {ENGINE!r}", 2)
-    name = f"perf_test_{uuid.uuid4().hex[:12]}"
+    if engine != "postgresql":
+        pytest.exit(f"PERF_TEST_DATABASE must be sqlite or postgresql, not {engine!r}", 2)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     except sa.exc.OperationalError as exc:
         pytest.exit(f"PostgreSQL is not reachable at {PG_URL}: {exc}", 3)
-    yield sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    try:
+        yield sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A new, empty database for this run."""
+    with throwaway_database("perf_test", tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

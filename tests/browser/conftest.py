@@ -19,15 +19,13 @@ import uuid
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from perf import create_app
 from perf.extensions import db
+from tests.conftest import throwaway_database
 
-ENGINE = os.environ.get("PERF_TEST_DATABASE", "sqlite")
-PG_URL = os.environ.get("PERF_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 CHROMIUM = os.environ.get("PERF_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -60,24 +58,8 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def live_database_url(tmp_path_factory):
     """A new, empty database for the live server (not the one the other suites share)."""
-    if ENGINE == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'perf.sqlite'}"
-        return
-    if ENGINE != "postgresql":
-        pytest.exit(f"PERF_TEST_DATABASE must be sqlite or postgresql, not {ENGINE!r}", 2)
-    name = f"perf_browser_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sa.exc.OperationalError as exc:
-        pytest.exit(f"PostgreSQL is not reachable at {PG_URL}: {exc}", 3)
-    try:
-        yield sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with throwaway_database("perf_browser", tmp_path_factory.mktemp("browser-db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

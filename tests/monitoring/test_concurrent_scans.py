@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -17,7 +16,7 @@ from perf.extensions import db
 from perf.monitoring.models import Alert, InboxItem, Notification
 from perf.projects.models import Project
 from perf.spending.models import Payment
-from tests.conftest import ENGINE, PG_URL
+from tests.conftest import ENGINE, throwaway_database
 from tests.monitoring.conftest import Mailbox, free_port
 
 pytestmark = pytest.mark.skipif(ENGINE != "postgresql", reason="runs in the PostgreSQL half of the suite")
@@ -26,17 +25,10 @@ PROCESSES = 6
 
 
 @pytest.fixture
-def committed_database():
+def committed_database(tmp_path):
     """A database of its own, with the sample loaded and committed (other processes must see it)."""
-    name = f"perf_conc_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    with throwaway_database("perf_conc", tmp_path, engine="postgresql") as url:
+        yield url
 
 
 def perf(url: str, *args: str, env: dict | None = None) -> subprocess.Popen:
