@@ -15,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
     register_extensions(app)
     register_blueprints(app)
+    register_api(app)
     register_errorhandlers(app)
     register_template_filters(app)
     register_commands(app)
@@ -36,6 +37,8 @@ def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per domain."""
     from perf.auth.views import bp as auth_bp
     from perf.evaluation.reports.views import bp as reports_bp
+    from perf.evaluation.views import bp as evaluation_bp
+    from perf.midyear.views import bp as midyear_bp
     from perf.monitoring.views import bp as monitoring_bp
     from perf.projects.views import bp as projects_bp
     from perf.review.views import bp as review_bp
@@ -47,6 +50,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(monitoring_bp)
     app.register_blueprint(spending_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(evaluation_bp)
+    app.register_blueprint(midyear_bp)
+
+
+def register_api(app: Flask) -> None:
+    """Mount the REST API (/api/v1)."""
+    from perf.api import init_app
+
+    init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
