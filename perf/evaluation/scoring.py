@@ -38,8 +38,10 @@ Over-achievement
     Never for a target ≤ 0. ``reason_for_unmet`` (default off) also requires a reason for every
     unmet indicator, as some provinces do.
 Units
-    The actual must be in the target's unit; money units 元/千元/万元/亿元 convert (also inside
-    compound units: 元/月 vs 万元/月); a missing unit on either side is taken as the other side's.
+    The actual must be in the target's unit (else the row scores 0 and is a problem, like a 定性
+    band score outside its band: stored data never makes ``evaluate`` raise); money units
+    元/千元/万元/亿元 convert (also inside compound units: 元/月 vs 万元/月); a missing unit on either
+    side is taken as the other side's.
 Warning light
     red first, then yellow, else green. The 90 and 10 of the rule are the configured indicator
     points and execution weight; red is impossible when the indicator total is 0; yellow never for
@@ -254,6 +256,7 @@ class ScoredRow:
     weight: Decimal
     result: IndicatorScore
     actual: str | None  # the actual as shown
+    error: str | None = None  # why the row could not be scored (rule "invalid")
 
     @property
     def score(self) -> Decimal:
@@ -329,15 +332,23 @@ def missing_reasons(scored_rows: Sequence[ScoredRow]) -> list[str]:
 
 
 def _score_row(indicator: IndicatorInput, weight: Decimal, settings: Settings) -> ScoredRow:
+    if weight < 0:  # an argument error, not stale data (the database refuses negative weights)
+        raise ScoringError("分值不能为负数")
     target, actual, shown = indicator.target, indicator.actual, indicator.actual_text
     if target.kind is Kind.QUANTITATIVE and actual is not None:
-        actual = to_target_unit(actual, indicator.actual_unit, target.unit)
         shown = shown or f"{plain(indicator.actual)}{indicator.actual_unit or target.unit or ''}"
+        mismatch = unit_mismatch(target.unit, indicator.actual_unit)
+        if mismatch:
+            return ScoredRow(indicator, weight, IndicatorScore(round2(ZERO), "invalid", None, False), shown, mismatch)
+        actual = to_target_unit(actual, indicator.actual_unit, target.unit)
     elif target.kind is Kind.QUALITATIVE and indicator.band is not None:
         shown = shown or find_band(indicator.band, settings).label
-    result = indicator_score(
-        target, actual, weight, indicator.level1, indicator.level2, settings, indicator.band, indicator.band_score
-    )
+    try:
+        result = indicator_score(
+            target, actual, weight, indicator.level1, indicator.level2, settings, indicator.band, indicator.band_score
+        )
+    except ScoringError as error:  # e.g. a band score outside the band once its weight changed: 0 and a problem
+        return ScoredRow(indicator, weight, IndicatorScore(round2(ZERO), "invalid", None, False), shown, str(error))
     return ScoredRow(indicator, weight, result, shown)
 
 
@@ -347,6 +358,8 @@ def _missing_values(rows: Sequence[ScoredRow]) -> list[str]:
         if row.result.rule_used == "missing":
             what = "实际完成值" if row.indicator.target.kind is Kind.QUANTITATIVE else "评价档次和得分"
             problems.append(f"{_label(index, row.indicator)}未填写{what}")
+        elif row.error:
+            problems.append(f"{_label(index, row.indicator)}无法评分：{row.error}")
     return problems
 
 

@@ -117,6 +117,7 @@ RULE_LABELS = {
     "equal_zero_unmet": "等于0的指标，实际值>0，得0分",
     "qualitative": "定性指标，按评价档次打分",
     "missing": "未填写实际完成值或评价档次",
+    "invalid": "实际完成值或评价得分与指标不符，计0分",
 }
 
 

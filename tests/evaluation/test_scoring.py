@@ -788,15 +788,23 @@ def test_evaluate_with_edited_weights_and_missing_values():
     assert result.to_json()["indicators"][1]["actual"] is None
 
 
-def test_evaluate_refuses_bad_input():
-    bad_unit = EvaluationInput(D(10), D(10), (row("产出指标", "数量指标", "人数", "≥200人", "90", "%"),))
-    with pytest.raises(ScoringError, match="不一致"):
-        evaluate(bad_unit)
-    bad_band = EvaluationInput(
-        D(10), D(10), (row("效益指标", "社会效益指标", "环境", "环境提升", band="achieved", band_score=D(5)),)
+def test_evaluate_scores_unusable_rows_zero_and_lists_why():
+    # stored data can go stale (a target's unit adjusted, a weight lowered under a band score): never a crash
+    bad_unit = evaluate(EvaluationInput(D(10), D(10), (row("产出指标", "数量指标", "人数", "≥200人", "90", "%"),)))
+    assert (bad_unit.rows[0].score, bad_unit.rows[0].result.rule_used) == (D("0.00"), "invalid")
+    assert bad_unit.rows[0].actual == "90%"
+    assert "第1行“人数”无法评分：实际完成值的单位“%”与年度指标值的单位“人”不一致" in bad_unit.problems
+    bad_band = evaluate(
+        EvaluationInput(
+            D(10), D(10), (row("效益指标", "社会效益指标", "环境", "环境提升", band="achieved", band_score=D(5)),)
+        )
     )
-    with pytest.raises(ScoringError, match="档次的得分"):
-        evaluate(bad_band)
+    assert (bad_band.rows[0].score, bad_band.rows[0].result.rule_used) == (D("0.00"), "invalid")
+    assert any("无法评分：“达成年度指标”档次的得分应不低于24分" in p for p in bad_band.problems), bad_band.problems
+    assert not bad_band.ready
+
+
+def test_evaluate_refuses_bad_arguments():
     negative = EvaluationInput(D(10), D(10), (row("产出指标", "数量指标", "人数", "≥200人", "90"),), weights=(D(-1),))
     with pytest.raises(ScoringError, match="分值不能为负数"):
         evaluate(negative)
