@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from perf.audit.services import record
-from perf.evaluation.models import ActualValue
+from perf.evaluation.models import ActualValue, SelfEvaluation
 from perf.evaluation.scoring_rules import unit_mismatch
 from perf.extensions import db
 from perf.org.models import BudgetYear
@@ -80,6 +80,13 @@ def check_date(as_of: date, year: int) -> None:
         raise ActualRuleError([f"日期 {as_of.isoformat()} 不在 {year} 预算年度内"])
 
 
+def check_unlocked(project_id: int) -> None:
+    """A submitted or signed self-evaluation freezes the project's actual values until it is reopened."""
+    evaluation = db.session.scalar(select(SelfEvaluation).where(SelfEvaluation.project_id == project_id))
+    if evaluation is not None and evaluation.locked:
+        raise ActualRuleError([f"绩效自评{evaluation.status_label}，实际完成值已锁定（退回或重新打开后才能修改）"])
+
+
 def stored_actual(indicator_id: int, as_of: date) -> ActualValue | None:
     """The stored actual of one indicator on one date."""
     query = select(ActualValue).where(ActualValue.indicator_id == indicator_id, ActualValue.as_of == as_of)
@@ -101,6 +108,7 @@ def set_actual(
     """
     checked = check_actual(indicator, value_text)
     check_date(as_of, budget_year_of(indicator))
+    check_unlocked(indicator.project_id)
     row = stored_actual(indicator.id, as_of)
     before = _content(row)
     if row is None:
@@ -117,6 +125,43 @@ def set_actual(
         _audit(indicator, as_of, actor, before, after)
     db.session.flush()
     return row
+
+
+def set_actuals(project: Project, as_of: date, entries: list[tuple[int, str, str, str]], actor: str) -> int:
+    """Write several actuals of one project on one date, all or nothing; returns how many changed.
+
+    ``entries`` are (indicator id, value, note, reason); an empty value is skipped. Raises
+    ActualsError with the messages keyed by the entry's position (the caller rolls back).
+    """
+    indicators = {indicator.id: indicator for indicator in project.indicators}
+    problems: dict[int, list[str]] = {}
+    changed = 0
+    for position, (indicator_id, value, note, reason) in enumerate(entries):
+        indicator = indicators.get(indicator_id)
+        if indicator is None:
+            problems[position] = ["指标不属于本项目，请刷新页面"]
+            continue
+        if not (value or "").strip():
+            continue
+        if same_content(stored_actual(indicator.id, as_of), value, note, reason):
+            continue
+        try:
+            set_actual(indicator, value, as_of, actor, note, reason)
+        except ActualRuleError as error:
+            problems[position] = error.messages
+        else:
+            changed += 1
+    if problems:
+        raise ActualsError(problems)
+    return changed
+
+
+class ActualsError(ValueError):
+    """Some rows of a multi-row entry were refused: position -> Chinese messages."""
+
+    def __init__(self, problems: dict[int, list[str]]):
+        super().__init__("；".join(m for found in problems.values() for m in found))
+        self.problems = problems
 
 
 def same_content(row: ActualValue | None, value_text: str, note: str | None, reason: str | None) -> bool:

@@ -107,6 +107,15 @@ class SelfEvaluation(db.Model):
 
     project: Mapped[Project] = relationship()
     signed_by: Mapped[User | None] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return EVALUATION_STATUS_LABELS[self.status]
+
+    @property
+    def locked(self) -> bool:
+        """Submitted or signed: the rows and the year's actual values are frozen."""
+        return self.status in ("submitted", "signed")
     rows: Mapped[list["EvaluationRow"]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
 

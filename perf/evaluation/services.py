@@ -10,11 +10,19 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import func, select
 
+from perf.evaluation.actuals import latest_actuals
 from perf.evaluation.models import ActualValue, EvaluationRow, SelfEvaluation
-from perf.evaluation.scoring import Evaluation, EvaluationInput, IndicatorInput, evaluate, settings_from_config
+from perf.evaluation.scoring import (
+    Evaluation,
+    EvaluationInput,
+    IndicatorInput,
+    Settings,
+    evaluate,
+    settings_from_config,
+)
 from perf.extensions import db
 from perf.projects.indicator_value import parse_value
-from perf.projects.models import Indicator, Project
+from perf.projects.models import Project
 from perf.spending.models import Payment
 from perf.spending.progress import YUAN_PER_WAN
 
@@ -34,15 +42,9 @@ def spent_wan(project: Project, as_of: date) -> Decimal:
     return Decimal(paid) / YUAN_PER_WAN
 
 
-def actuals_as_of(project: Project, as_of: date) -> dict[int, ActualValue]:
-    """indicator id -> its latest actual value on or before ``as_of`` (one query)."""
-    rows = db.session.scalars(
-        select(ActualValue)
-        .join(Indicator, ActualValue.indicator_id == Indicator.id)
-        .where(Indicator.project_id == project.id, ActualValue.as_of <= as_of)
-        .order_by(ActualValue.indicator_id, ActualValue.as_of)
-    )
-    return {row.indicator_id: row for row in rows}  # later dates overwrite earlier ones
+def scoring_settings() -> Settings:
+    """The scoring settings of the running app (``SELF_EVALUATION``)."""
+    return settings_from_config(current_app.config["SELF_EVALUATION"])
 
 
 def evaluation_of(project: Project, as_of: date | None = None) -> Evaluation:
@@ -50,12 +52,12 @@ def evaluation_of(project: Project, as_of: date | None = None) -> Evaluation:
     as_of = as_of or year_end(project)
     stored = db.session.scalar(select(SelfEvaluation).where(SelfEvaluation.project_id == project.id))
     rows = {row.indicator_id: row for row in stored.rows} if stored else {}
-    actuals = actuals_as_of(project, as_of)
+    actuals = latest_actuals(project, as_of)
     indicators = tuple(_indicator_input(ind, actuals.get(ind.id), rows.get(ind.id)) for ind in project.indicators)
     weights = _weights(project, rows)
     budget = stored.full_year_budget if stored and stored.full_year_budget is not None else project.total
     data = EvaluationInput(budget, spent_wan(project, as_of), indicators, weights, project.budget_year.scheme)
-    return evaluate(data, settings_from_config(current_app.config["SELF_EVALUATION"]))
+    return evaluate(data, scoring_settings())
 
 
 def _indicator_input(indicator, actual: ActualValue | None, row: EvaluationRow | None) -> IndicatorInput:

@@ -1,5 +1,219 @@
-"""Pages of the year-end self-evaluation and of actual values (blueprint ``evaluation``)."""
+"""Pages of the year-end self-evaluation and of actual values (blueprint ``evaluation``).
 
-from flask import Blueprint
+The owner of the project's unit enters actual values and fills the self-evaluation; the
+department's reviewer signs it off, returns it or reopens it. The services decide who may
+do what and when; these views adapt forms and show refusals at their fields.
+"""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from perf.audit.models import AuditEntry
+from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, require
+from perf.evaluation import workflow
+from perf.evaluation.actuals import ActualsError, latest_actuals, set_actuals
+from perf.evaluation.forms import ActualsForm, SelfEvaluationForm
+from perf.evaluation.models import EvaluationVersion
+from perf.evaluation.services import evaluation_of, scoring_settings, year_end
+from perf.extensions import db
+from perf.projects import queries
+from perf.projects.models import Project
 
 bp = Blueprint("evaluation", __name__)
+
+#: step -> (service, what to tell the user afterwards)
+STEPS = {
+    "submit": (workflow.submit, "绩效自评已提交审核"),
+    "return": (workflow.return_for_changes, "绩效自评已退回项目负责人修改"),
+    "sign": (workflow.sign_off, "绩效自评已审核通过并锁定"),
+    "reopen": (workflow.reopen, "绩效自评已重新打开，项目负责人可以修改"),
+}
+
+
+def _project(project_id: int) -> Project:
+    project = queries.project_by_id(project_id) or abort(404)
+    ensure(can_view(current_user, project))
+    return project
+
+
+def _page(project: Project) -> str:
+    return url_for("evaluation.self_evaluation", project_id=project.id)
+
+
+@bp.route("/projects/<int:project_id>/self-evaluation", methods=["GET", "POST"])
+@require(Perm.PROJECT_VIEW)
+def self_evaluation(project_id: int):
+    """The scoring as it stands; the owner's form while it is a draft (POST saves it)."""
+    project = _project(project_id)
+    evaluation = workflow.stored_evaluation(project)
+    may_fill = can_edit(current_user, project) and workflow.status_of(evaluation) == "draft"
+    form = SelfEvaluationForm()
+    if request.method == "POST":
+        ensure(can_edit(current_user, project))
+        form.configure(scoring_settings().bands)
+        if form.validate():
+            try:
+                workflow.save(project, current_user, form.to_data())
+            except workflow.EvaluationError as error:
+                db.session.rollback()
+                if not may_fill:  # submitted or signed meanwhile: nothing to correct in the form
+                    for message in error.messages:
+                        flash(message, "error")
+                    return redirect(_page(project))
+                form.form_errors.extend(error.messages)
+                form.show_errors(error.fields)
+            else:
+                db.session.commit()
+                flash("绩效自评已保存", "success")
+                return redirect(_page(project))
+        return _render(project, evaluation, form if may_fill else None, 422)
+    if may_fill:
+        form.fill(evaluation, workflow.current_rows(project))
+        form.configure(scoring_settings().bands)
+    return _render(project, evaluation, form if may_fill else None)
+
+
+def _render(project: Project, evaluation, form, status: int = 200):
+    scored = evaluation_of(project)
+    versions = workflow.versions_of(evaluation)
+    signed = versions[-1] if evaluation and evaluation.status == "signed" and versions else None
+    context = {
+        "project": project,
+        "evaluation": evaluation,
+        "status": workflow.status_of(evaluation),
+        "scored": scored,
+        "form": form,
+        "lines": _lines(project, scored, form),
+        "may_submit": can_edit(current_user, project) and workflow.status_of(evaluation) == "draft" and evaluation,
+        "may_review": can_review(current_user, project),
+        "versions": versions,
+        "signed": signed,
+        "history": _history(project),
+    }
+    return render_template("evaluation/self_evaluation.html", **context), status
+
+
+def _lines(project: Project, scored, form) -> list[tuple]:
+    """(indicator, its scored row, its form row or None) in table order."""
+    entries = {}
+    if form is not None:
+        entries = {_int(entry.form.indicator_id.data): entry.form for entry in form.rows}
+    return [
+        (indicator, row, entries.get(indicator.id))
+        for indicator, row in zip(project.indicators, scored.rows, strict=True)
+    ]
+
+
+def _history(project: Project) -> list[AuditEntry]:
+    """The evaluation's steps, newest first."""
+    query = select(AuditEntry).where(
+        AuditEntry.object_type == "project",
+        AuditEntry.object_id == str(project.id),
+        AuditEntry.action.in_([f"self_evaluation.{step}" for step in ("submit", "return", "sign", "reopen")]),
+    )
+    return list(db.session.scalars(query.order_by(AuditEntry.id.desc())))
+
+
+@bp.post("/projects/<int:project_id>/self-evaluation/<any(submit, return, sign, reopen):step>")
+@require(Perm.PROJECT_VIEW)
+def take_step(project_id: int, step: str):
+    """Submit (owner); sign off, return or reopen (reviewer). The service checks who may."""
+    project = _project(project_id)
+    action, done = STEPS[step]
+    allowed = can_edit if step == "submit" else can_review
+    ensure(allowed(current_user, project))
+    try:
+        action(project, current_user, request.form.get("comment", ""))
+    except workflow.EvaluationError as error:
+        db.session.rollback()
+        for message in error.messages:
+            flash(message, "error")
+        return redirect(_page(project))
+    db.session.commit()
+    flash(done, "success")
+    return redirect(_page(project))
+
+
+@bp.get("/projects/<int:project_id>/self-evaluation/versions/<int:number>")
+@require(Perm.PROJECT_VIEW)
+def version(project_id: int, number: int):
+    """One kept version of the self-evaluation, as it was submitted or signed."""
+    project = _project(project_id)
+    evaluation = workflow.stored_evaluation(project) or abort(404)
+    kept = db.session.scalar(
+        select(EvaluationVersion).where(
+            EvaluationVersion.evaluation_id == evaluation.id, EvaluationVersion.number == number
+        )
+    )
+    if kept is None:
+        abort(404)
+    return render_template("evaluation/version.html", project=project, version=kept)
+
+
+@bp.route("/projects/<int:project_id>/actuals", methods=["GET", "POST"])
+@require(Perm.PROJECT_VIEW)
+def actuals(project_id: int):
+    """实际完成值 of every indicator as of a date: the owner enters them, everyone who sees the project reads them."""
+    project = _project(project_id)
+    may_enter = can_edit(current_user, project)
+    form = ActualsForm()
+    status = 200
+    if request.method == "POST":
+        ensure(may_enter)
+        if form.validate():
+            entries = [
+                (_int(row.form.indicator_id.data), row.form.value.data, row.form.note.data, row.form.reason.data)
+                for row in form.rows
+            ]
+            try:
+                changed = set_actuals(project, form.as_of.data, entries, current_user.username)
+            except ActualsError as error:
+                db.session.rollback()
+                _show_row_errors(form, error.problems)
+            else:
+                db.session.commit()
+                flash(f"已保存 {changed} 项实际完成值" if changed else "没有修改", "success")
+                return redirect(url_for("evaluation.actuals", project_id=project.id, as_of=form.as_of.data))
+        status = 422
+    else:
+        as_of = _as_of(project)
+        form.fill(as_of, project.indicators, latest_actuals(project, as_of))
+    as_of = form.as_of.data or _as_of(project)
+    context = {
+        "project": project,
+        "form": form,
+        "may_enter": may_enter,
+        "latest": latest_actuals(project, as_of),
+        "locked": workflow.stored_evaluation(project) is not None and workflow.stored_evaluation(project).locked,
+    }
+    return render_template("evaluation/actuals.html", **context), status
+
+
+def _as_of(project: Project) -> date:
+    """The ``as_of`` argument if it lies in the budget year, else today within the year (its end after it)."""
+    end = year_end(project)
+    start = date(end.year, 1, 1)
+    wanted = request.args.get("as_of", "")
+    try:
+        chosen = date.fromisoformat(wanted) if wanted else None
+    except ValueError:
+        chosen = None
+    if chosen is not None and start <= chosen <= end:
+        return chosen
+    return min(max(date.today(), start), end)
+
+
+def _int(text: str | None) -> int:
+    return int(text) if (text or "").isdigit() else 0
+
+
+def _show_row_errors(form: ActualsForm, problems: dict[int, list[str]]) -> None:
+    for position, messages in problems.items():
+        if position < len(form.rows):
+            field = form.rows[position].form.value
+            field.errors = [*field.errors, *messages]
+        else:
+            form.form_errors.extend(messages)

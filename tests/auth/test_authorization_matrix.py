@@ -96,6 +96,44 @@ MATRIX = [
     ("monitoring.read", "POST", "/inbox/read", {}, statuses(401, 302, 302, 302, 302)),
     ("monitoring.dashboard", "GET", "/departments/306/2024/dashboard?as_of=2024-07-01", None, VIEW_ALL),
     ("monitoring.progress", "GET", "/projects/{approved}/progress", None, statuses(302, 200, 403, 200, 200)),
+    # self-evaluation: an empty form is refused (422) with its reasons; steps redirect with a message
+    (
+        "evaluation.self_evaluation",
+        "GET",
+        "/projects/{approved}/self-evaluation",
+        None,
+        statuses(302, 200, 403, 200, 200),
+    ),
+    (
+        "evaluation.self_evaluation",
+        "POST",
+        "/projects/{approved}/self-evaluation",
+        {},
+        statuses(401, 422, 403, 403, 403),
+    ),
+    (
+        "evaluation.take_step",
+        "POST",
+        "/projects/{approved}/self-evaluation/submit",
+        {},
+        statuses(401, 302, 403, 403, 403),
+    ),
+    (
+        "evaluation.take_step",
+        "POST",
+        "/projects/{approved}/self-evaluation/sign",
+        {},
+        statuses(401, 403, 403, 302, 403),
+    ),
+    (
+        "evaluation.version",
+        "GET",
+        "/projects/{approved}/self-evaluation/versions/1",
+        None,
+        statuses(302, 404, 403, 404, 404),
+    ),
+    ("evaluation.actuals", "GET", "/projects/{approved}/actuals", None, statuses(302, 200, 403, 200, 200)),
+    ("evaluation.actuals", "POST", "/projects/{approved}/actuals", {}, statuses(401, 422, 403, 403, 403)),
 ]
 
 
