@@ -180,7 +180,8 @@ def actuals(project_id: int):
         status = 422
     else:
         as_of = _as_of(project)
-        form.fill(as_of, project.indicators, latest_actuals(project, as_of))
+        on_the_day = {i: row for i, row in latest_actuals(project, as_of).items() if row.as_of == as_of}
+        form.fill(as_of, project.indicators, on_the_day)  # earlier values are shown, not carried forward
     as_of = form.as_of.data or _as_of(project)
     context = {
         "project": project,

@@ -107,7 +107,8 @@ def test_submit_is_refused_with_the_reasons_then_signed_off_by_the_reviewer(clie
     login(users["reviewer"])
     page = client.get(f"/projects/{project.id}/self-evaluation").get_data(as_text=True)
     assert 'id="review-panel"' in page
-    signed = client.post(f"/projects/{project.id}/self-evaluation/sign", data={"comment": "同意"}, follow_redirects=True)
+    url = f"/projects/{project.id}/self-evaluation/sign"
+    signed = client.post(url, data={"comment": "同意"}, follow_redirects=True)
     text = signed.get_data(as_text=True)
     assert "绩效自评已审核通过并锁定" in text and "已审核" in text
     assert "第 2 版" in text
@@ -135,7 +136,15 @@ def test_actual_values_are_entered_on_the_page(client, login, users, project, se
     assert sorted(stored) == ["提供材料比例", "长期使用性", "项目预算控制数"]
     assert (stored["项目预算控制数"].number, stored["项目预算控制数"].unit) == (D("275000"), "元")
     page = client.get(f"/projects/{project.id}/actuals?as_of=2024-12-31").get_data(as_text=True)
-    assert 'value="45%"' in page and "2024-12-31 · t-owner" in page
+    assert 'value="45%"' in page and "45%（2024-12-31 · t-owner）" in page
+
+
+def test_an_earlier_value_is_shown_but_not_carried_into_the_form(client, login, users, project):
+    login(users["owner"])
+    client.post(f"/projects/{project.id}/actuals", data=actual_form(project, {"提供材料比例": "20%"}, "2024-07-31"))
+    page = client.get(f"/projects/{project.id}/actuals?as_of=2024-12-31").get_data(as_text=True)
+    assert "20%（2024-07-31 · t-owner）" in page
+    assert re.search(r'id="rows-0-value"[^>]*value=""', page)  # saving 12月31日 does not copy the 7月31日 value
 
 
 def test_one_bad_actual_value_saves_none(client, login, users, project, session):
@@ -151,7 +160,8 @@ def test_one_bad_actual_value_saves_none(client, login, users, project, session)
 
 def test_an_actual_outside_the_budget_year_is_refused(client, login, users, project, session):
     login(users["owner"])
-    response = client.post(f"/projects/{project.id}/actuals", data=actual_form(project, {"提供材料比例": "45%"}, "2025-01-02"))
+    form = actual_form(project, {"提供材料比例": "45%"}, "2025-01-02")
+    response = client.post(f"/projects/{project.id}/actuals", data=form)
     assert response.status_code == 422
     assert "不在 2024 预算年度内" in response.get_data(as_text=True)
     assert session.scalar(sa.select(sa.func.count()).select_from(ActualValue)) == 0
