@@ -1,12 +1,14 @@
-"""The 自评表 of one project: print page, XLSX and PDF downloads (blueprint ``reports``)."""
+"""Self-evaluation reports (blueprint ``reports``): one project's 自评表 and a department's 自评汇总表,
+each as a print page, an XLSX and a PDF download."""
 
 from io import BytesIO
 
-from flask import Blueprint, Response, render_template, send_file, url_for
+from flask import Blueprint, Response, abort, render_template, send_file, url_for
 from flask_login import current_user
 
 from perf.auth.permissions import Perm, can_view, ensure, require
-from perf.evaluation.reports import layout_of, pdf, xlsx
+from perf.evaluation.reports import layout_of, pdf, summary_pdf, summary_xlsx, xlsx
+from perf.evaluation.reports.summary import Summary, summary_for
 from perf.extensions import db
 from perf.projects.models import Project
 
@@ -61,6 +63,49 @@ def pdf_download(project_id: int):
     except pdf.PdfUnavailable as exc:
         return render_template("error.html", code=503, message=str(exc)), 503
     return _attachment(data, "application/pdf", _download_name(project, "pdf"))
+
+
+# --- the department summary ------------------------------------------------------------------
+
+
+def _summary(code: str, year: int) -> Summary:
+    """The summary over the department's projects the user may see; 404 for an unknown department or year."""
+    return summary_for(code, year, current_user) or abort(404)
+
+
+def _summary_name(summary: Summary, extension: str) -> str:
+    return f"{summary.department_code}-项目支出绩效自评汇总表-{summary.year}.{extension}"
+
+
+@bp.get("/departments/<code>/<int:year>/self-evaluations")
+@require(Perm.PROJECT_VIEW)
+def department_summary(code: str, year: int):
+    """The department's 自评汇总表: every project's budget, execution, score, grade and light, with charts."""
+    summary = _summary(code, year)
+    downloads = [
+        {"label": "下载 Excel", "url": url_for("reports.department_summary_xlsx", code=code, year=year)},
+        {"label": "下载 PDF", "url": url_for("reports.department_summary_pdf", code=code, year=year)},
+    ]
+    back_url = url_for("projects.department", code=code, year=year)
+    return summary_pdf.render_html(summary, for_pdf=False, downloads=downloads, back_url=back_url)
+
+
+@bp.get("/departments/<code>/<int:year>/self-evaluations.xlsx")
+@require(Perm.PROJECT_VIEW)
+def department_summary_xlsx(code: str, year: int):
+    summary = _summary(code, year)
+    return _attachment(summary_xlsx.to_bytes(summary), XLSX_MIMETYPE, _summary_name(summary, "xlsx"))
+
+
+@bp.get("/departments/<code>/<int:year>/self-evaluations.pdf")
+@require(Perm.PROJECT_VIEW)
+def department_summary_pdf(code: str, year: int):
+    summary = _summary(code, year)
+    try:
+        data = summary_pdf.to_bytes(summary)
+    except pdf.PdfUnavailable as exc:
+        return render_template("error.html", code=503, message=str(exc)), 503
+    return _attachment(data, "application/pdf", _summary_name(summary, "pdf"))
 
 
 def _attachment(data: bytes, mimetype: str, name: str) -> Response:
