@@ -59,6 +59,8 @@ class Defaults:
     #: Self-evaluation settings (weights, 反向 formula, bands, grades); see perf/evaluation/settings.py.
     SELF_EVALUATION: ClassVar[dict] = {}
     DELIVERY_RETRY_SECONDS = 60
+    #: The mid-year 绩效运行监控 round, "MM-DD" within each budget year (1–7月 data: 07-31).
+    MIDYEAR_ROUND = "07-31"
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:

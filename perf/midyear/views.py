@@ -1,5 +1,102 @@
-"""Pages of the mid-year monitoring round (blueprint ``midyear``)."""
+"""Pages of the mid-year monitoring round (blueprint ``midyear``): the 监控表, its XLSX and the overview.
 
-from flask import Blueprint
+Anyone who may view a project sees its 监控表; owners of the project's unit fill it in.
+A refused form is shown again with what was typed and a Chinese message at each field.
+"""
+
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user
+
+from perf.auth.permissions import Perm, can_edit, can_view, ensure, require
+from perf.evaluation.models import CAUSE_LABELS, LIKELIHOOD_LABELS
+from perf.extensions import db
+from perf.midyear import lights, queries, services, xlsx
+from perf.midyear.forms import MidyearForm
+from perf.midyear.settings import parse_round, round_date
+from perf.projects.queries import project_by_id
+from perf.spending.lag import LEVEL_LABELS
 
 bp = Blueprint("midyear", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.record_once
+def _check_setting(state) -> None:
+    """Fail at start-up on a MIDYEAR_ROUND that is not a month-day."""
+    parse_round(state.app.config["MIDYEAR_ROUND"])
+
+
+@bp.get("/projects/<int:project_id>/midyear")
+@require(Perm.PROJECT_VIEW)
+def round_page(project_id: int):
+    """The project's 监控表 with its lights; the owner gets the form."""
+    project = _viewable(project_id)
+    sheet = queries.sheet(project, round_date(project.budget_year.year))
+    form = None
+    if can_edit(current_user, project):
+        form = MidyearForm()
+        form.fill(sheet.rows)
+    return _page(sheet, form)
+
+
+@bp.post("/projects/<int:project_id>/midyear")
+@require(Perm.PROJECT_EDIT)
+def save_round(project_id: int):
+    """Save the owner's entries of the round (all rows or none)."""
+    project = project_by_id(project_id) or abort(404)
+    ensure(can_edit(current_user, project))
+    round_on = round_date(project.budget_year.year)
+    form = MidyearForm()
+    if form.validate_on_submit():
+        try:
+            changed = services.save_entries(project, round_on, form.to_data(), current_user.username)
+        except services.MidyearRuleError as error:
+            db.session.rollback()
+            form.show_errors(error.errors)
+        else:
+            db.session.commit()
+            flash(f"已保存 {changed} 个指标的监控情况" if changed else "内容没有变化", "success")
+            return redirect(url_for("midyear.round_page", project_id=project_id))
+    return _page(queries.sheet(project, round_on), form), 200
+
+
+@bp.get("/projects/<int:project_id>/midyear.xlsx")
+@require(Perm.PROJECT_VIEW)
+def round_xlsx(project_id: int):
+    """The 监控表 as an XLSX workbook."""
+    project = _viewable(project_id)
+    sheet = queries.sheet(project, round_date(project.budget_year.year))
+    filename = f"{project.code}-绩效运行监控表-{sheet.round_on.isoformat()}.xlsx"
+    return send_file(BytesIO(xlsx.to_bytes(sheet)), mimetype=XLSX, as_attachment=True, download_name=filename)
+
+
+@bp.get("/departments/<code>/<int:year>/midyear")
+@require(Perm.PROJECT_VIEW)
+def department_round(code: str, year: int):
+    """Every visible project of the department with its lights in the round."""
+    page = queries.overview(code, year, round_date, current_user) or abort(404)
+    return render_template("midyear/department.html", page=page, **_labels())
+
+
+def _viewable(project_id: int):
+    project = project_by_id(project_id) or abort(404)
+    ensure(can_view(current_user, project))
+    return project
+
+
+def _labels() -> dict:
+    return {
+        "light_labels": lights.LABELS,
+        "light_order": lights.ORDER,
+        "spending_labels": LEVEL_LABELS,
+        "likelihood_labels": LIKELIHOOD_LABELS,
+        "cause_labels": CAUSE_LABELS,
+    }
+
+
+def _page(sheet, form: MidyearForm | None) -> str:
+    subs = form.by_indicator() if form is not None else {}
+    return render_template("midyear/project.html", sheet=sheet, form=form, subs=subs, **_labels())

@@ -1,0 +1,97 @@
+"""The owner's form of the 监控表: one sub-form per indicator, messages in Chinese at each field."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from perf.evaluation.models import CAUSE_LABELS, LIKELIHOOD_LABELS
+from perf.midyear.services import EntryData
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multi-select rendered as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class EntryForm(Form):
+    """One indicator's row (no CSRF of its own: the page form carries it)."""
+
+    indicator_id = HiddenField()
+    actual = StringField("1–7月执行情况")
+    forecast = StringField("全年预计完成情况")
+    likelihood = SelectField(
+        "完成目标可能性",
+        choices=[SelectChoice("", "请选择"), *(SelectChoice(key, label) for key, label in LIKELIHOOD_LABELS.items())],
+        validate_choice=False,
+    )
+    causes = MultiCheckboxField(
+        "偏差原因", choices=[SelectChoice(key, label) for key, label in CAUSE_LABELS.items()], validate_choice=False
+    )
+    measures = TextAreaField("纠偏措施")
+
+
+class MidyearForm(FlaskForm):
+    """Every indicator of the project in the round."""
+
+    entries = FieldList(FormField(EntryForm))
+    #: Set when the service refused the rows (WTForms' ``errors`` does not see messages added after validation).
+    refused = False
+
+    def fill(self, rows) -> None:
+        """Pre-fill from the sheet's rows (stored entry and latest actual)."""
+        for row in rows:
+            entry = row.entry
+            self.entries.append_entry(
+                {
+                    "indicator_id": str(row.indicator.id),
+                    "actual": row.actual.value_text if row.actual else "",
+                    "forecast": entry.forecast_text if entry else "",
+                    "likelihood": (entry.likelihood or "") if entry else "",
+                    "causes": list(entry.causes or []) if entry else [],
+                    "measures": entry.measures if entry else "",
+                }
+            )
+
+    def to_data(self) -> list[EntryData]:
+        """The service's form of what was typed; an unreadable indicator id becomes 0 (refused there)."""
+        return [
+            EntryData(
+                indicator_id=int(sub.indicator_id.data) if (sub.indicator_id.data or "").isdigit() else 0,
+                actual=sub.actual.data,
+                forecast=sub.forecast.data or "",
+                likelihood=sub.likelihood.data or None,
+                causes=list(sub.causes.data or []),
+                measures=sub.measures.data or "",
+            )
+            for sub in (entry.form for entry in self.entries)
+        ]
+
+    def by_indicator(self) -> dict[int, EntryForm]:
+        """Indicator id -> its sub-form, for laying the inputs into the table."""
+        subs = (entry.form for entry in self.entries)
+        return {int(sub.indicator_id.data): sub for sub in subs if (sub.indicator_id.data or "").isdigit()}
+
+    def show_errors(self, errors: dict) -> None:
+        """Put the service's ``{indicator id: {field: [messages]}}`` at the fields; the rest above the form."""
+        self.refused = True
+        subs = self.by_indicator()
+        for indicator_id, fields in errors.items():
+            sub = subs.get(indicator_id)
+            for name, messages in fields.items():
+                field = sub._fields.get(name) if sub is not None else None
+                if field is None:
+                    self.form_errors.extend(messages)
+                else:
+                    field.errors = [*field.errors, *messages]

@@ -1,0 +1,203 @@
+"""Saving the owner's part of the 监控表: 1–7月执行情况, 全年预计, 可能性, 偏差原因, 纠偏措施.
+
+Rules (Chinese messages per indicator and field):
+
+* A row left entirely blank (no 全年预计, 可能性, 偏差原因 or 纠偏措施) is "not filled yet" and
+  is not checked, so an owner can fill the table over several sittings; a stored entry whose
+  row is cleared is cleared too. A row with anything in it needs 全年预计完成情况 and 完成目标可能性.
+* 全年预计完成情况 of a quantitative target is read like an actual (``check_actual``): one number
+  in a unit that compares with the target's. A 定性 target takes any text.
+* 偏差原因 and 纠偏措施 are required when the row's light (with the 1–7月 value as typed) is red
+  or yellow, or the likelihood is 有可能 / 完全不可能.
+* 1–7月执行情况, when typed and different from the latest actual on or before the round date, is
+  stored as the actual on the round date through ``set_actual`` (its own ``actual.set`` audit
+  entry); a blank field keeps what is stored.
+* All or nothing: every row is checked before anything is written. One ``midyear.set`` audit
+  entry per indicator whose entry changed. Services flush; the caller commits.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from perf.audit.services import record
+from perf.evaluation.actuals import ActualRuleError, check_actual, latest_actuals, set_actual
+from perf.evaluation.models import CAUSE_LABELS, CAUSES, LIKELIHOOD_LABELS, ActualValue, MonitoringEntry
+from perf.extensions import db
+from perf.midyear import lights
+from perf.midyear.queries import entries_of, light_of
+from perf.projects.indicator_value import Kind
+from perf.projects.models import Indicator, Project
+
+#: MonitoringEntry.forecast_text is String(200).
+MAX_FORECAST = 200
+MAX_MEASURES = 2000
+#: Key of messages that belong to no row.
+FORM = None
+
+
+@dataclass
+class EntryData:
+    """One row as typed; ``actual`` None: the field was not on the form."""
+
+    indicator_id: int
+    actual: str | None = None
+    forecast: str = ""
+    likelihood: str | None = None
+    causes: list[str] = field(default_factory=list)
+    measures: str = ""
+
+
+class MidyearRuleError(ValueError):
+    """Rows that break the rules: ``errors[indicator id][field] = [Chinese messages]`` (``None``: the form)."""
+
+    def __init__(self, errors: dict[int | None, dict[str, list[str]]]):
+        flat = [message for fields in errors.values() for messages in fields.values() for message in messages]
+        super().__init__("；".join(flat))
+        self.errors = errors
+
+
+@dataclass
+class _Checked:
+    indicator: Indicator
+    data: EntryData
+    new_actual: bool
+
+
+def save_entries(project: Project, round_on: date, entries: list[EntryData], actor: str) -> int:
+    """Check every row, then write; returns how many indicators changed. MidyearRuleError writes nothing."""
+    indicators = {indicator.id: indicator for indicator in project.indicators}
+    latest = latest_actuals(project, round_on)
+    months = lights.months_elapsed(round_on, project.budget_year.year)
+    errors: dict[int | None, dict[str, list[str]]] = {}
+    checked: list[_Checked] = []
+    seen: set[int] = set()
+    for data in entries:
+        indicator = indicators.get(data.indicator_id)
+        if indicator is None or data.indicator_id in seen:
+            errors.setdefault(FORM, {}).setdefault("form", []).append("提交的指标与本项目不符，请刷新页面后重新填写")
+            continue
+        seen.add(indicator.id)
+        problems, new_actual = check_row(indicator, data, latest.get(indicator.id), months)
+        if problems:
+            errors[indicator.id] = problems
+        checked.append(_Checked(indicator, data, new_actual))
+    if errors:
+        raise MidyearRuleError(errors)
+    stored = entries_of([project.id], round_on)
+    changed = 0
+    for item in checked:
+        if item.new_actual:
+            set_actual(item.indicator, item.data.actual, round_on, actor, note=None, reason=None)
+        wrote = _write_entry(item.indicator, stored.get(item.indicator.id), round_on, item.data, actor)
+        changed += 1 if (wrote or item.new_actual) else 0
+    db.session.flush()
+    return changed
+
+
+def check_row(
+    indicator: Indicator, data: EntryData, latest: ActualValue | None, months: int
+) -> tuple[dict[str, list[str]], bool]:
+    """(messages per field, whether a new 1–7月 value was typed) for one row."""
+    problems: dict[str, list[str]] = {}
+    actual, new_actual = _check_actual(indicator, data.actual, latest, problems)
+    forecast, measures = data.forecast.strip(), data.measures.strip()
+    _check_forecast(indicator, forecast, problems)
+    if data.likelihood and data.likelihood not in LIKELIHOOD_LABELS:
+        problems["likelihood"] = ["完成目标可能性应为确定能、有可能或完全不可能"]
+    if any(cause not in CAUSE_LABELS for cause in data.causes):
+        problems["causes"] = ["偏差原因只能从经费保障、制度保障、人员保障、硬件条件保障、其他中选择"]
+    if len(measures) > MAX_MEASURES:
+        problems["measures"] = [f"纠偏措施最多 {MAX_MEASURES} 个字"]
+    if forecast or data.likelihood or data.causes or measures:
+        _check_filled(indicator, data, actual, months, problems)
+    return problems, new_actual
+
+
+def _check_actual(
+    indicator: Indicator, typed: str | None, latest: ActualValue | None, problems: dict
+) -> tuple[ActualValue | None, bool]:
+    """The 1–7月 value the light is computed from, and whether it is new."""
+    text = (typed or "").strip()
+    if not text or (latest is not None and text == latest.value_text):
+        return latest, False
+    try:
+        checked = check_actual(indicator, text)
+    except ActualRuleError as error:
+        problems["actual"] = [message.replace("实际完成值", "1–7月执行情况") for message in error.messages]
+        return latest, False
+    # transient, never added to the session: only read for the light
+    return ActualValue(value_text=text, number=checked.number, unit=checked.unit, kind=checked.kind), True
+
+
+def _check_forecast(indicator: Indicator, forecast: str, problems: dict) -> None:
+    if len(forecast) > MAX_FORECAST:
+        problems["forecast"] = [f"全年预计完成情况最多 {MAX_FORECAST} 个字符"]
+    elif forecast and indicator.kind == Kind.QUANTITATIVE:
+        try:
+            check_actual(indicator, forecast)
+        except ActualRuleError as error:
+            problems["forecast"] = [
+                message.replace("实际完成值", "全年预计完成情况").replace("实际达到", "预计达到")
+                for message in error.messages
+            ]
+
+
+def _check_filled(indicator: Indicator, data: EntryData, actual, months: int, problems: dict) -> None:
+    """A row with anything in it: 全年预计 and 可能性, and the explanation a red/yellow/unsure row needs."""
+    if not data.forecast.strip():
+        problems.setdefault("forecast", ["请填写全年预计完成情况"])
+    if not data.likelihood:
+        problems.setdefault("likelihood", ["请选择完成目标可能性"])
+    level = light_of(indicator, actual, months, data.likelihood).light.level
+    if not lights.needs_explanation(level, data.likelihood):
+        return
+    if level in (lights.RED, lights.YELLOW) and indicator.kind == Kind.QUANTITATIVE:  # 定性: the likelihood says why
+        because = f"该指标为{lights.LABELS[level]}"
+    else:
+        because = f"完成目标可能性为“{LIKELIHOOD_LABELS[data.likelihood]}”"
+    if not data.causes:
+        problems.setdefault("causes", [f"{because}，请选择偏差原因"])
+    if not data.measures.strip():
+        problems.setdefault("measures", [f"{because}，请填写纠偏措施"])
+
+
+def _content(entry: MonitoringEntry | None) -> tuple[str, str | None, list[str], str]:
+    if entry is None:
+        return "", None, [], ""
+    return entry.forecast_text or "", entry.likelihood, list(entry.causes or []), entry.measures or ""
+
+
+def _write_entry(indicator: Indicator, entry: MonitoringEntry | None, round_on: date, data: EntryData, actor: str):
+    """Insert or update one entry; audit and return True when its content changed."""
+    causes = [cause for cause in CAUSES if cause in data.causes]  # stored in the published order
+    after = (data.forecast.strip(), data.likelihood or None, causes, data.measures.strip())
+    before = _content(entry)
+    if after == before:
+        return False
+    if entry is None:
+        entry = MonitoringEntry(indicator_id=indicator.id, round_on=round_on)
+        db.session.add(entry)
+    entry.forecast_text, entry.likelihood, entry.causes, entry.measures = after
+    entry.updated_by = actor
+    _audit(indicator, round_on, actor, before, after)
+    return True
+
+
+#: (label, how a value is shown) per field of the entry tuple.
+_SHOWN = (
+    ("全年预计完成情况", lambda value: value),
+    ("完成目标可能性", lambda value: LIKELIHOOD_LABELS.get(value, "")),
+    ("偏差原因", lambda value: "、".join(CAUSE_LABELS[cause] for cause in value)),
+    ("纠偏措施", lambda value: value),
+)
+
+
+def _audit(indicator: Indicator, round_on: date, actor: str, before: tuple, after: tuple) -> None:
+    """One ``midyear.set`` entry on the project with the changed fields, shown in Chinese."""
+    changes = {
+        f"{indicator.name}{label}": [show(old), show(new)]
+        for (label, show), old, new in zip(_SHOWN, before, after, strict=True)
+        if old != new
+    }
+    summary = f"绩效运行监控（{round_on.isoformat()}）第{indicator.position}行 {indicator.name}"
+    record(actor, "midyear.set", "project", indicator.project_id, summary, changes)
