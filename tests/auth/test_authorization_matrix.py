@@ -132,6 +132,13 @@ MATRIX = [
         None,
         statuses(302, 404, 403, 404, 404),
     ),
+    ("reports.department_summary", "GET", "/departments/306/2024/self-evaluations", None, VIEW_ALL),
+    ("reports.department_summary_xlsx", "GET", "/departments/306/2024/self-evaluations.xlsx", None, VIEW_ALL),
+    ("reports.department_summary_pdf", "GET", "/departments/306/2024/self-evaluations.pdf", None, VIEW_ALL),
+    ("midyear.round_page", "GET", "/projects/{approved}/midyear", None, statuses(302, 200, 403, 200, 200)),
+    ("midyear.save_round", "POST", "/projects/{approved}/midyear", {}, statuses(401, 302, 403, 403, 403)),
+    ("midyear.round_xlsx", "GET", "/projects/{approved}/midyear.xlsx", None, statuses(302, 200, 403, 200, 200)),
+    ("midyear.department_round", "GET", "/departments/306/2024/midyear", None, VIEW_ALL),
     ("evaluation.actuals", "GET", "/projects/{approved}/actuals", None, statuses(302, 200, 403, 200, 200)),
     ("evaluation.actuals", "POST", "/projects/{approved}/actuals", {}, statuses(401, 422, 403, 403, 403)),
 ]

@@ -154,7 +154,8 @@ def test_a_band_score_outside_its_band_is_refused_at_its_field(users, project):
     with pytest.raises(EvaluationError) as refused:
         workflow.save(project, users["owner"], form_data(project, band="partial", band_score=D("8")))
     # 部分达成 is [60%, 80%) of 10 points: 8 is the next band's
-    assert refused.value.fields == {f"rows-{position}-band_score": ["“部分达成并具有一定效果”的得分应不低于 6 且低于 8"]}
+    expected = ["“部分达成并具有一定效果”的得分应不低于 6 且低于 8"]
+    assert refused.value.fields == {f"rows-{position}-band_score": expected}
     with pytest.raises(EvaluationError) as refused:
         workflow.save(project, users["owner"], form_data(project, band=None, band_score=D("8")))
     assert refused.value.fields == {f"rows-{position}-band": ["请选择评价档次"]}
