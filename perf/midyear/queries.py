@@ -118,15 +118,16 @@ def entries_of(project_ids: list[int], round_on: date) -> dict[int, MonitoringEn
     return {entry.indicator_id: entry for entry in db.session.scalars(query)}
 
 
-def _spending(budget_year: BudgetYear, round_on: date) -> dict[int, Status]:
-    return {status.project_id: status for status in compute(round_on, budget_year)}
+def _spending(budget_year: BudgetYear, round_on: date, project_ids: list[int] | None = None) -> dict[int, Status]:
+    return {status.project_id: status for status in compute(round_on, budget_year, project_ids)}
 
 
 def sheet(project: Project, round_on: date) -> Sheet:
     """The project's 监控表 at ``round_on`` (project loaded with its table, as ``project_by_id`` does)."""
     months = lights.months_elapsed(round_on, project.budget_year.year)
     rows = _rows(project, latest_actuals(project, round_on), entries_of([project.id], round_on), months)
-    return Sheet(project, round_on, months, rows, _spending(project.budget_year, round_on).get(project.id))
+    spending = _spending(project.budget_year, round_on, [project.id]).get(project.id)
+    return Sheet(project, round_on, months, rows, spending)
 
 
 def _latest_actuals(project_ids: list[int], as_of: date) -> dict[int, ActualValue]:
@@ -175,7 +176,7 @@ def overview(code: str, year: int, round_on_of, user) -> Overview | None:
     projects = list(db.session.scalars(visible(query, user, Project)))
     ids = [project.id for project in projects]
     actuals, entries = _latest_actuals(ids, round_on), entries_of(ids, round_on)
-    spending = _spending(budget_year, round_on)
+    spending = _spending(budget_year, round_on, ids)
     months = lights.months_elapsed(round_on, budget_year.year)
     sheets = [
         Sheet(project, round_on, months, _rows(project, actuals, entries, months), spending.get(project.id))

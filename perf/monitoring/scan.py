@@ -6,6 +6,7 @@ scheduler call ``run_scan``; the caller commits, then delivers the queued messag
 """
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -54,15 +55,15 @@ def scan_year(as_of: date, year: int | None = None) -> BudgetYear | None:
     return db.session.scalar(query.where(BudgetYear.year <= as_of.year).order_by(BudgetYear.year.desc()).limit(1))
 
 
-def compute(as_of: date, budget_year: BudgetYear) -> list[Status]:
-    """Every project of ``budget_year``: three queries whatever the number of projects."""
-    projects = db.session.execute(
-        select(Project.id, Project.code, Project.name, Project.unit_id, Project.total)
-        .where(Project.year_id == budget_year.id)
-        .order_by(Project.code)
-    ).all()
-    plans = _plans(budget_year)
-    paid = _paid(budget_year, as_of)
+def compute(as_of: date, budget_year: BudgetYear, project_ids: Collection[int] | None = None) -> list[Status]:
+    """Every project of ``budget_year`` (or only ``project_ids``): three queries whatever the number of projects."""
+    query = select(Project.id, Project.code, Project.name, Project.unit_id, Project.total)
+    query = query.where(Project.year_id == budget_year.id).order_by(Project.code)
+    if project_ids is not None:
+        query = query.where(Project.id.in_(list(project_ids) or [-1]))
+    projects = db.session.execute(query).all()
+    plans = _plans(budget_year, project_ids)
+    paid = _paid(budget_year, as_of, project_ids)
     year_points = [PlanPoint(cp.on_date, cp.label, Decimal(0)) for cp in budget_year.checkpoints]
     rules = parse_rules(current_app.config["LAG_RULES"])
     days = current_app.config["REMINDER_DAYS"]
@@ -72,28 +73,34 @@ def compute(as_of: date, budget_year: BudgetYear) -> list[Status]:
     ]
 
 
-def _plans(budget_year: BudgetYear) -> dict[int, list[tuple[int, PlanPoint]]]:
+def _plans(budget_year: BudgetYear, project_ids: Collection[int] | None) -> dict[int, list[tuple[int, PlanPoint]]]:
     """project id -> [(seq, checkpoint with planned percent)] in order."""
-    rows = db.session.execute(
+    query = (
         select(PlanEntry.project_id, PlanEntry.seq, Checkpoint.on_date, Checkpoint.label, PlanEntry.cumulative_pct)
         .join(Checkpoint, (Checkpoint.year_id == PlanEntry.year_id) & (Checkpoint.seq == PlanEntry.seq))
         .where(PlanEntry.year_id == budget_year.id)
         .order_by(PlanEntry.project_id, PlanEntry.seq)
     )
+    if project_ids is not None:
+        query = query.where(PlanEntry.project_id.in_(list(project_ids) or [-1]))
+    rows = db.session.execute(query)
     plans: dict[int, list[tuple[int, PlanPoint]]] = defaultdict(list)
     for project_id, seq, on_date, label, pct in rows:
         plans[project_id].append((seq, PlanPoint(on_date, label, pct)))
     return plans
 
 
-def _paid(budget_year: BudgetYear, as_of: date) -> dict[int, Decimal]:
+def _paid(budget_year: BudgetYear, as_of: date, project_ids: Collection[int] | None) -> dict[int, Decimal]:
     """project id -> payments dated on or before ``as_of`` (元), refunds included."""
-    rows = db.session.execute(
+    query = (
         select(Payment.project_id, func.sum(Payment.amount))
         .join(Project, Project.id == Payment.project_id)
         .where(Project.year_id == budget_year.id, Payment.paid_on <= as_of)
         .group_by(Payment.project_id)
     )
+    if project_ids is not None:
+        query = query.where(Payment.project_id.in_(list(project_ids) or [-1]))
+    rows = db.session.execute(query)
     return {project_id: Decimal(total) for project_id, total in rows}
 
 
