@@ -87,6 +87,7 @@ def _render(project: Project, evaluation, form, status: int = 200):
         "scored": scored,
         "form": form,
         "lines": _lines(project, scored, form),
+        "band_labels": {band.key: band.label for band in scoring_settings().bands},
         "may_submit": can_edit(current_user, project) and workflow.status_of(evaluation) == "draft" and evaluation,
         "may_review": can_review(current_user, project),
         "versions": versions,
