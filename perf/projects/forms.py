@@ -165,6 +165,10 @@ class ProjectForm(FlaskForm):
         if name.startswith("plan-"):
             index = int(name.removeprefix("plan-"))
             return self.plan.entries[index] if index < len(self.plan.entries) else None
+        if name.startswith("indicators-"):
+            _, index, field = name.split("-", 2)
+            entries = self.indicators.entries
+            return entries[int(index)].form._fields.get(field) if int(index) < len(entries) else None
         return getattr(self, name, None)
 
     def fill_from(self, project) -> None:

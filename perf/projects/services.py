@@ -79,6 +79,7 @@ def create_project(
     check_amounts(data)
     _check_code_free(year, data.code)
     check_plan(year, data.plan)
+    check_indicators(data.indicators)
     project = Project(
         budget_year=year,
         unit=unit,
@@ -113,6 +114,7 @@ def update_project(project: Project, data: ProjectData, actor: str, expected_ver
     if data.code != project.code:
         _check_code_free(project.budget_year, data.code)
     check_plan(project.budget_year, data.plan)
+    check_indicators(data.indicators)
     return replace_table(project, data, actor, "project.update", f"修改项目 {data.code}")
 
 
@@ -191,6 +193,33 @@ def replace_indicators(project: Project, rows: Sequence[IndicatorData]) -> None:
             )
         )
     db.session.flush()
+
+
+#: indicator.target is Numeric(24, 6) and indicator.unit String(20): what the database can hold.
+MAX_TARGET_DIGITS = 18
+MAX_UNIT = 20
+
+
+def indicator_value_problem(value: str, level1: str, level2: str, unit_hint: str | None = None) -> str | None:
+    """Why a 指标值's parsed number or unit cannot be stored, in Chinese; None when it can."""
+    parsed = value_fields(value, level1, level2, unit_hint)
+    target = parsed["target"]
+    if target is not None and target.adjusted() >= MAX_TARGET_DIGITS:
+        return f"指标值中的数字过大（整数部分最多 {MAX_TARGET_DIGITS} 位）"
+    if len(parsed["unit"] or "") > MAX_UNIT:
+        return f"指标值的计量单位最多 {MAX_UNIT} 个字符"
+    return None
+
+
+def check_indicators(rows: Sequence[IndicatorData]) -> None:
+    """Every row's 指标值 fits the database (a form must never end in a 500)."""
+    fields: dict[str, list[str]] = {}
+    for index, row in enumerate(rows):
+        message = indicator_value_problem(row.value, row.level1, row.level2, row.unit_hint)
+        if message:
+            fields[f"indicators-{index}-value"] = [f"第{index + 1}行“{row.name}”：{message}"]
+    if fields:
+        raise ProjectRuleError([m for found in fields.values() for m in found], fields)
 
 
 def check_amounts(data: ProjectData) -> None:

@@ -93,6 +93,12 @@ def test_an_owner_creates_a_draft_with_six_indicators(client, owner, session):
             "“数量指标”不属于效益指标",
         ),
         ({"indicators-2-value": ""}, "indicators-2-value", "请填写指标值"),
+        # more digits than indicator.target (Numeric(24, 6)) holds: a message, not a 500 on PostgreSQL
+        (
+            {"indicators-2-value": "≥99999999999999999999999%"},
+            "indicators-2-value",
+            "指标值中的数字过大（整数部分最多 18 位）",
+        ),
         ({"code": "13020724P00X4BL10005W"}, "code", "2024 年度已有项目编码为 13020724P00X4BL10005W 的项目"),
     ],
 )
