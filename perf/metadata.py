@@ -1,5 +1,6 @@
 """Import every domain's models so the metadata is complete (Alembic, tests, CLI)."""
 
+from perf.api.models import ApiToken
 from perf.audit.models import AuditEntry
 from perf.auth.models import User
 from perf.evaluation.models import (
@@ -18,6 +19,7 @@ from perf.spending.models import Payment
 __all__ = [
     "ActualValue",
     "Alert",
+    "ApiToken",
     "AuditEntry",
     "BudgetYear",
     "Checkpoint",

@@ -149,3 +149,13 @@ def apply_rule_errors(form, error: UserRuleError, aliases: dict[str, str] | None
             form.form_errors.extend(messages)
         else:
             field.errors = [*field.errors, *messages]
+
+
+class TokenForm(ChineseForm):
+    """Name a new API token."""
+
+    name = StringField(
+        "令牌名称",
+        [InputRequired("请填写令牌名称"), Length(max=100, message="最多 100 个字")],
+        description="用途，如“国库支付系统对接”",
+    )

@@ -3,11 +3,11 @@
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from perf.auth import services
-from perf.auth.forms import LoginForm, PasswordForm, UserForm, apply_rule_errors
+from perf.auth.forms import LoginForm, PasswordForm, TokenForm, UserForm, apply_rule_errors
 from perf.auth.models import User
 from perf.auth.permissions import Perm, has, public, require
 from perf.auth.services import UserRuleError
@@ -99,7 +99,21 @@ def account():
             db.session.commit()
             flash("密码已修改")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, user=_me())
+    return account_page(form, TokenForm(formdata=None))
+
+
+def account_page(form: PasswordForm, token_form: TokenForm, secret: str | None = None):
+    """The account page; a new token's secret is shown in this one answer, never stored or cached."""
+    from perf.api.tokens import tokens_of
+
+    me = _me()
+    page = render_template(
+        "auth/account.html", form=form, user=me, token_form=token_form, tokens=tokens_of(me), new_secret=secret
+    )
+    response = make_response(page)
+    if secret:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/admin/users")

@@ -1,0 +1,127 @@
+"""Alerts (预警): list, read, answer (owner: 滞后原因, 整改措施, catch-up date) and close (reviewer)."""
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from perf.api import examples, queries
+from perf.api.common import PageArgs, allow, api_abort, not_found, page_of, paginate
+from perf.api.fields import ApiSchema, Choice, Day, Id, Int, Moment, Money, Text, Year
+from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure
+from perf.extensions import db
+from perf.monitoring import services
+from perf.monitoring.models import ALERT_KINDS, ALERT_STATUSES
+
+blp = Blueprint("api_alerts", __name__, url_prefix="/api/v1/alerts", description="预警：说明与关闭")
+
+
+class AlertArgs(PageArgs):
+    """Filter alerts."""
+
+    status = Choice(
+        [s for s in ALERT_STATUSES if s != "new"],
+        metadata={"description": "open 待说明 / answered 已说明 / closed 已关闭 / resolved 已追上进度"},
+    )
+    level = Choice(("yellow", "red", "reminder"))
+    kind = Choice(ALERT_KINDS, metadata={"description": "lag 滞后 / reminder 节点提醒"})
+    year = Year()
+    unit_id = Id()
+    project_id = Id()
+
+
+class AlertSchema(ApiSchema):
+    """An alert on a project at a checkpoint."""
+
+    id = Int(dump_only=True)
+    project_id = Int(dump_only=True)
+    project_code = Text(attribute="project.code", dump_only=True)
+    project_name = Text(attribute="project.name", dump_only=True)
+    year = Int(attribute="project.budget_year.year", dump_only=True)
+    checkpoint_seq = Int(dump_only=True)
+    kind = Text(dump_only=True)
+    level = Text(dump_only=True, metadata={"description": "yellow / red / reminder"})
+    status = Text(dump_only=True)
+    status_label = Text(dump_only=True)
+    planned_pct = Money()
+    actual_pct = Money()
+    as_of = Day(dump_only=True)
+    opened_at = Moment(dump_only=True)
+    escalated_at = Moment(dump_only=True, allow_none=True)
+    resolved_at = Moment(dump_only=True, allow_none=True)
+    reason = Text(dump_only=True, metadata={"description": "滞后原因"})
+    measures = Text(dump_only=True, metadata={"description": "整改措施"})
+    catch_up_on = Day(dump_only=True, allow_none=True, metadata={"description": "预计追上进度的日期"})
+    answered_at = Moment(dump_only=True, allow_none=True)
+    closed_at = Moment(dump_only=True, allow_none=True)
+
+
+class AnswerSchema(ApiSchema):
+    """The owner's explanation of a lag."""
+
+    reason = Text(required=True, min_length=1, max_length=2000, metadata={"description": "滞后原因"})
+    measures = Text(required=True, min_length=1, max_length=2000, metadata={"description": "整改措施"})
+    catch_up_on = Day(required=True, metadata={"description": "预计追上进度的日期"})
+
+
+def _visible_alert(alert_id: int):
+    alert = queries.alert(alert_id) or not_found("预警")
+    ensure(can_view(current_user, alert.project))
+    return alert
+
+
+def _refused(error: services.AlertRuleError):
+    """Field problems are a 422; a step the alert's status does not allow is a 409."""
+    db.session.rollback()
+    fields = {k: v for k, v in error.messages.items() if k}
+    if fields:
+        api_abort(422, str(error), fields)
+    api_abort(409, str(error), {"_schema": error.messages.get("", [])})
+
+
+@blp.route("", methods=["GET"])
+@allow(Perm.PROJECT_VIEW)
+@blp.arguments(AlertArgs, location="query")
+@blp.response(200, page_of(AlertSchema))
+def list_alerts(args):
+    """List alerts on the projects the caller may see, newest first"""
+    return paginate(queries.alerts(current_user, args), args)
+
+
+@blp.route("/<int:alert_id>", methods=["GET"], parameters=[examples.ALERT_ID])
+@allow(Perm.PROJECT_VIEW)
+@blp.response(200, AlertSchema)
+def get_alert(alert_id: int):
+    """Read one alert"""
+    return _visible_alert(alert_id)
+
+
+@blp.route("/<int:alert_id>/answer", methods=["POST"], parameters=[examples.ALERT_ID])
+@allow(Perm.PROJECT_EDIT)
+@blp.arguments(AnswerSchema, example=examples.ANSWER)
+@blp.response(200, AlertSchema)
+def answer_alert(body, alert_id: int):
+    """Explain a lag (owner of the project's unit); may be improved until the reviewer closes it"""
+    alert = _visible_alert(alert_id)
+    ensure(can_edit(current_user, alert.project))
+    try:
+        services.answer(
+            alert, current_user._get_current_object(), body["reason"], body["measures"], body["catch_up_on"]
+        )
+    except services.AlertRuleError as error:
+        _refused(error)
+    db.session.commit()
+    return queries.alert(alert_id)
+
+
+@blp.route("/<int:alert_id>/close", methods=["POST"], parameters=[examples.ALERT_ID])
+@allow(Perm.PROJECT_REVIEW)
+@blp.response(200, AlertSchema)
+def close_alert(alert_id: int):
+    """Close an answered (or caught-up) alert (reviewer of the project's department)"""
+    alert = _visible_alert(alert_id)
+    ensure(can_review(current_user, alert.project))
+    try:
+        services.close(alert, current_user._get_current_object())
+    except services.AlertRuleError as error:
+        _refused(error)
+    db.session.commit()
+    return queries.alert(alert_id)

@@ -1,0 +1,59 @@
+"""The audit log (修改记录), for reviewers (their department's projects) and admins (everything)."""
+
+from datetime import datetime, time, timedelta, timezone
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from perf.api import queries
+from perf.api.common import PageArgs, allow, page_of, paginate
+from perf.api.fields import ApiSchema, Day, Id, Int, Moment, Text
+from perf.auth.permissions import Perm
+
+blp = Blueprint("api_audit", __name__, url_prefix="/api/v1/audit", description="修改记录")
+
+#: Dates in filters are Beijing dates.
+CST = timezone(timedelta(hours=8))
+
+
+class AuditArgs(PageArgs):
+    """Filter the audit log."""
+
+    project_id = Id(metadata={"description": "只看某个项目的记录"})
+    object_type = Text(max_length=50, metadata={"description": "如 project、user"})
+    action = Text(max_length=50, metadata={"description": "如 project.update、payment.add"})
+    actor = Text(max_length=100, metadata={"description": "用户名"})
+    since = Day(metadata={"description": "不早于此日（北京时间）"})
+    until = Day(metadata={"description": "不晚于此日（北京时间）"})
+
+
+class AuditEntrySchema(ApiSchema):
+    """One recorded write, with the values before and after."""
+
+    id = Int(dump_only=True)
+    at = Moment(dump_only=True)
+    actor = Text(dump_only=True)
+    action = Text(dump_only=True)
+    object_type = Text(dump_only=True)
+    object_id = Text(dump_only=True)
+    summary = Text(dump_only=True)
+    changes = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(allow_none=True),
+        dump_only=True,
+        metadata={"description": "字段 -> [修改前, 修改后]"},
+    )
+
+
+@blp.route("", methods=["GET"])
+@allow(Perm.AUDIT_VIEW)
+@blp.arguments(AuditArgs, location="query")
+@blp.response(200, page_of(AuditEntrySchema))
+def list_audit_entries(args):
+    """List audit entries, newest first"""
+    if args.get("since"):
+        args["since"] = datetime.combine(args["since"], time.min, CST)
+    if args.get("until"):
+        args["until"] = datetime.combine(args["until"], time.min, CST) + timedelta(days=1)
+    return paginate(queries.audit(current_user, args), args)

@@ -1,0 +1,111 @@
+"""What every API resource uses: the error envelope, object look-ups, permissions and pagination."""
+
+from copy import deepcopy
+from typing import NoReturn
+
+from flask_smorest import abort
+from sqlalchemy import Select, func, select
+
+from perf.api.fields import MAX_ID, ApiSchema, Int, Items, Obj
+from perf.auth.permissions import Perm, require
+from perf.extensions import db
+
+
+def api_abort(code: int, message: str, errors: dict[str, list[str]] | None = None) -> NoReturn:
+    """Stop with the JSON envelope ``{code, message, errors}`` (perf/errors.py renders it)."""
+    abort(code, message=message, errors=errors or {})
+
+
+def refuse_star_if_match() -> None:
+    """``If-Match: *`` would overwrite whatever is there now: an update must name the version it changes."""
+    from flask import request
+
+    if request.if_match.star_tag:
+        api_abort(428, "If-Match 须为先前 GET 取得的 ETag，不接受 *（以免覆盖他人的修改）")
+
+
+def keyed(problems: dict[str, list[str]], prefix: str, messages) -> None:
+    """Add marshmallow-style ``messages`` to ``problems`` under dotted keys starting with ``prefix``."""
+    from perf.errors import flatten
+
+    for key, texts in flatten(messages, prefix).items():
+        problems.setdefault(key, []).extend(texts)
+
+
+def not_found(what: str) -> NoReturn:
+    """404 naming what was not found."""
+    api_abort(404, f"{what}不存在")
+
+
+def in_range(ident: int) -> bool:
+    """A value a database id column can hold."""
+    return 1 <= ident <= MAX_ID
+
+
+def found(model, ident: int, what: str):
+    """The row with this primary key, or 404."""
+    row = db.session.get(model, ident) if in_range(ident) else None
+    return row if row is not None else not_found(what)
+
+
+def allow(perm: Perm):
+    """Declare and enforce an operation's permission (401 anonymous, 403 wrong role); documented as x-permission.
+
+    The view's name becomes the operation's ``operationId``.
+
+    Put it right under the route decorator, so the caller is known before the body is read.
+    """
+
+    def decorator(view):
+        guarded = require(perm)(view)
+        guarded._apidoc = deepcopy(getattr(guarded, "_apidoc", {}))
+        manual = guarded._apidoc.setdefault("manual_doc", {})
+        manual["x-permission"] = perm.value
+        manual["operationId"] = view.__name__  # unique across the API (tests/api/test_api_matrix.py)
+        return guarded
+
+    return decorator
+
+
+class PageArgs(ApiSchema):
+    """?page=1&per_page=20"""
+
+    page = Int(minimum=1, maximum=100_000, load_default=1, metadata={"description": "页码，从 1 开始"})
+    per_page = Int(minimum=1, maximum=200, load_default=20, metadata={"description": "每页条数（最多 200）"})
+
+
+_PAGE_SCHEMAS: dict[str, type] = {}
+
+
+def page_of(item_schema: type) -> type:
+    """The envelope of a page of ``item_schema``: ``{items, total, page, per_page}``."""
+    name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
+    if name not in _PAGE_SCHEMAS:
+        _PAGE_SCHEMAS[name] = type(
+            name,
+            (ApiSchema,),
+            {
+                "__doc__": "一页数据及总条数",
+                "items": Items(Obj(item_schema), required=True),
+                "total": Int(required=True, metadata={"description": "符合条件的总条数"}),
+                "page": Int(required=True),
+                "per_page": Int(required=True),
+            },
+        )
+    return _PAGE_SCHEMAS[name]
+
+
+def paginate(query: Select, args: dict, scalars: bool = True) -> dict:
+    """One page of ``query`` and the total count (two queries)."""
+    page, per_page = args["page"], args["per_page"]
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    paged = query.limit(per_page).offset((page - 1) * per_page)
+    items = list(db.session.scalars(paged)) if scalars else list(db.session.execute(paged))
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def page_list(items: list, args: dict) -> dict:
+    """One page of an already computed list."""
+    page, per_page = args["page"], args["per_page"]
+    start = (page - 1) * per_page
+    return {"items": items[start : start + per_page], "total": len(items), "page": page, "per_page": per_page}

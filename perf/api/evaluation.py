@@ -1,0 +1,185 @@
+"""Actual values (实际完成值, read and write) and the self-evaluation's scores (read).
+
+Self-evaluation writes (weights, 定性 bands, submission, sign-off) come with that workflow.
+"""
+
+import hashlib
+import json
+from datetime import date
+
+from flask import abort as flask_abort
+from flask import request
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from perf.api import examples
+from perf.api.common import PageArgs, allow, api_abort, in_range, not_found, page_list, page_of, refuse_star_if_match
+from perf.api.fields import ApiSchema, Day, Exact, Int, Items, Obj, Text
+from perf.api.projects import visible_project
+from perf.auth.permissions import Perm, can_edit, ensure
+from perf.evaluation.actuals import ActualRuleError, latest_actuals, set_actual, stored_actual
+from perf.evaluation.models import ActualValue
+from perf.evaluation.services import evaluation_of
+from perf.extensions import db
+from perf.projects.models import Indicator
+
+blp = Blueprint("api_evaluation", __name__, url_prefix="/api/v1/projects", description="实际完成值与绩效自评")
+
+
+ACTUAL_PATH = "/<int:project_id>/indicators/<int:indicator_id>/actuals/<isodate:as_of>"
+ACTUAL_PARAMETERS = [examples.PROJECT_ID, examples.INDICATOR_ID, examples.AS_OF]
+
+
+class ActualArgs(PageArgs):
+    """Which actual values."""
+
+    latest_on = Day(metadata={"description": "只列每个指标在此日期（含）之前的最新值"})
+
+
+class ActualSchema(ApiSchema):
+    """The actual value of one indicator on one date."""
+
+    id = Int(dump_only=True)
+    indicator_id = Int(dump_only=True)
+    indicator = Text(attribute="indicator.name", dump_only=True, metadata={"description": "三级指标"})
+    as_of = Day(dump_only=True)
+    value = Text(attribute="value_text", dump_only=True, metadata={"description": "实际完成值，如 96%"})
+    number = Exact(allow_none=True)
+    unit = Text(dump_only=True, allow_none=True)
+    kind = Text(dump_only=True)
+    note = Text(dump_only=True)
+    reason = Text(dump_only=True, metadata={"description": "偏差原因"})
+    entered_by = Text(dump_only=True)
+
+
+class ActualInSchema(ApiSchema):
+    """An actual value to store; leave out note or reason to keep the stored one."""
+
+    value = Text(required=True, min_length=1, max_length=200, metadata={"description": "实际完成值，如 96%、7人"})
+    note = Text(max_length=2000, metadata={"description": "备注"})
+    reason = Text(max_length=2000, metadata={"description": "偏差原因"})
+
+
+class ExecutionSchema(ApiSchema):
+    """预算执行率 and its score."""
+
+    budget = Text(dump_only=True, metadata={"description": "全年预算数（万元）"})
+    spent = Text(dump_only=True, metadata={"description": "全年执行数（万元）"})
+    rate = Text(dump_only=True, allow_none=True, metadata={"description": "执行率（%）"})
+    score = Text(dump_only=True)
+
+
+class ScoredIndicatorSchema(ApiSchema):
+    """One indicator's score."""
+
+    level1 = Text(dump_only=True)
+    level2 = Text(dump_only=True)
+    name = Text(dump_only=True)
+    target = Text(dump_only=True, metadata={"description": "年度指标值"})
+    actual = Text(dump_only=True, allow_none=True, metadata={"description": "实际完成值"})
+    weight = Text(dump_only=True, allow_none=True, metadata={"description": "分值"})
+    score = Text(dump_only=True, allow_none=True, metadata={"description": "得分"})
+    reason = Text(dump_only=True, allow_none=True, metadata={"description": "偏差原因分析及改进措施"})
+
+
+class SelfEvaluationSchema(ApiSchema):
+    """The self-evaluation's scores as perf computes them from payments, actual values and weights."""
+
+    execution = Obj(ExecutionSchema, dump_only=True)
+    indicators = Items(Obj(ScoredIndicatorSchema), dump_only=True)
+    total = Text(dump_only=True, metadata={"description": "自评得分"})
+    grade = Text(dump_only=True, metadata={"description": "等级：优 / 良 / 中 / 差"})
+    warning = Text(dump_only=True, allow_none=True, metadata={"description": "自评预警"})
+
+
+class AsOfArgs(ApiSchema):
+    """Score as of a date."""
+
+    as_of = Day(metadata={"description": "计算截止日期（默认：预算年度末）"})
+
+
+def _indicator(project, indicator_id: int) -> Indicator:
+    indicator = next((i for i in project.indicators if i.id == indicator_id), None) if in_range(indicator_id) else None
+    return indicator or not_found("指标")
+
+
+def _etag(row: ActualValue | None) -> str:
+    content = None if row is None else [row.value_text, row.note or "", row.reason or ""]
+    return hashlib.sha1(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+
+
+@blp.route("/<int:project_id>/actuals", methods=["GET"], parameters=[examples.PROJECT_ID])
+@allow(Perm.PROJECT_VIEW)
+@blp.arguments(ActualArgs, location="query")
+@blp.response(200, page_of(ActualSchema))
+def list_actuals(args, project_id: int):
+    """List a project's actual values, by indicator and date (or only the latest on a date)"""
+    project = visible_project(project_id)
+    if args.get("latest_on"):
+        latest = latest_actuals(project, args["latest_on"])
+        rows = [latest[i.id] for i in project.indicators if i.id in latest]
+    else:
+        query = (
+            select(ActualValue)
+            .join(Indicator, Indicator.id == ActualValue.indicator_id)
+            .where(Indicator.project_id == project.id)
+            .order_by(Indicator.position, ActualValue.as_of)
+        )
+        rows = list(db.session.scalars(query))
+    return page_list(rows, args)
+
+
+@blp.route(ACTUAL_PATH, methods=["GET"], parameters=ACTUAL_PARAMETERS)
+@allow(Perm.PROJECT_VIEW)
+@blp.response(200, ActualSchema)
+def get_actual(project_id: int, indicator_id: int, as_of: date):
+    """Read the actual value of an indicator on a date (its ETag may go in If-Match to change it)"""
+    indicator = _indicator(visible_project(project_id), indicator_id)
+    row = stored_actual(indicator.id, as_of) or not_found("该日期的实际完成值")
+    return row, 200, {"ETag": f'"{_etag(row)}"'}
+
+
+@blp.route(ACTUAL_PATH, methods=["PUT"], parameters=ACTUAL_PARAMETERS)
+@allow(Perm.PROJECT_EDIT)
+@blp.arguments(ActualInSchema, example=examples.ACTUAL)
+@blp.response(200, ActualSchema)
+@blp.doc(
+    parameters=[
+        {
+            "name": "If-Match",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "可选：先前 GET 取得的 ETag；数据已被他人修改时返回 412",
+        }
+    ]
+)
+def put_actual(body, project_id: int, indicator_id: int, as_of: date):
+    """Set the actual value of an indicator on a date (owner); checked like the form and audited"""
+    project = visible_project(project_id)
+    ensure(can_edit(current_user, project))
+    indicator = _indicator(project, indicator_id)
+    refuse_star_if_match()
+    if request.if_match and _etag(stored_actual(indicator.id, as_of)) not in request.if_match:
+        flask_abort(412)
+    try:
+        row = set_actual(indicator, body["value"], as_of, current_user.username, body.get("note"), body.get("reason"))
+    except ActualRuleError as error:
+        db.session.rollback()
+        fields = {"as_of" if m.startswith("日期") else "value": [] for m in error.messages}
+        for message in error.messages:
+            fields["as_of" if message.startswith("日期") else "value"].append(message)
+        api_abort(422, "；".join(error.messages), fields)
+    db.session.commit()
+    return row, 200, {"ETag": f'"{_etag(row)}"'}
+
+
+@blp.route("/<int:project_id>/self-evaluation", methods=["GET"], parameters=[examples.PROJECT_ID])
+@allow(Perm.PROJECT_VIEW)
+@blp.arguments(AsOfArgs, location="query")
+@blp.response(200, SelfEvaluationSchema)
+def get_self_evaluation(args, project_id: int):
+    """The self-evaluation's scores (预算执行率, each indicator, total, grade, warning)"""
+    project = visible_project(project_id)
+    return evaluation_of(project, args.get("as_of")).to_json()

@@ -1,0 +1,226 @@
+"""Payments (支付记录): list, read, record one, record up to 10,000 at once, correct and delete."""
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import validate
+from sqlalchemy import select
+
+from perf.api import examples, queries
+from perf.api.bulk import MAX_ITEMS, add_payments
+from perf.api.common import PageArgs, allow, api_abort, found, keyed, page_of, paginate, refuse_star_if_match
+from perf.api.fields import ApiSchema, Day, Id, Int, Items, Money, Obj, Text, Year
+from perf.auth.permissions import Perm, can_edit, can_view, ensure
+from perf.extensions import db
+from perf.org.models import BudgetYear
+from perf.projects.models import Project
+from perf.projects.queries import project_by_code
+from perf.spending import services
+from perf.spending.models import SOURCE_LABELS, Payment
+from perf.spending.schemas import PaymentSchema
+from perf.spending.services import PaymentRuleError
+
+blp = Blueprint("api_payments", __name__, url_prefix="/api/v1/payments", description="支付记录（金额单位：元）")
+
+
+class PaymentArgs(PageArgs):
+    """Filter payments."""
+
+    project_id = Id()
+    year = Year(metadata={"description": "项目的预算年度"})
+    date_from = Day(metadata={"description": "支付日期不早于"})
+    date_to = Day(metadata={"description": "支付日期不晚于"})
+    voucher_no = Text(max_length=64)
+
+
+class YearArgs(ApiSchema):
+    """Which budget year a 项目编码 belongs to."""
+
+    year = Year(metadata={"description": "项目编码所在的预算年度（默认：含此编码的最新年度）"})
+
+
+class PaymentOutSchema(ApiSchema):
+    """A stored payment; a negative amount is a refund of ``refund_of``."""
+
+    id = Int(dump_only=True)
+    project_id = Int(dump_only=True)
+    project_code = Text(dump_only=True)
+    year = Int(dump_only=True)
+    date = Day(attribute="paid_on", dump_only=True)
+    amount_yuan = Money(attribute="amount", metadata={"description": "金额（元），退款为负数"})
+    source = Text(dump_only=True, metadata={"description": "fiscal 财政资金 / other 其他资金"})
+    source_label = Text(dump_only=True)
+    voucher_no = Text(dump_only=True)
+    refund_of = Text(dump_only=True, allow_none=True)
+    note = Text(dump_only=True)
+
+
+class PaymentChangeSchema(PaymentSchema):
+    """A corrected payment: every field but the project, which does not change."""
+
+    class Meta(PaymentSchema.Meta):
+        exclude = ("project_code",)
+
+
+class RawItems(Items):
+    """A list documented as items of its schema but handed over unloaded, so each item's errors keep its index."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, list):
+            raise self.make_error("invalid")
+        return value
+
+
+class BulkSchema(ApiSchema):
+    """Up to 10,000 payments, written all together or not at all."""
+
+    payments = RawItems(
+        Obj(PaymentSchema),
+        required=True,
+        validate=[validate.Length(min=1, max=MAX_ITEMS, error=f"一次应提交 1 到 {MAX_ITEMS} 条支付记录")],
+    )
+
+
+class BulkResultSchema(ApiSchema):
+    """What a bulk request wrote."""
+
+    created = Int(required=True, metadata={"description": "新增条数"})
+    unchanged = Int(required=True, metadata={"description": "与已存记录完全相同、未重复保存的条数"})
+    total = Money(metadata={"description": "本批金额合计（元，含未变动的）"})
+    ids = Items(Int(), dump_only=True, metadata={"description": "新增支付记录的 id"})
+
+
+def payment_json(payment: Payment, code: str, year: int) -> dict:
+    """The output form of a stored payment."""
+    return {
+        "id": payment.id,
+        "project_id": payment.project_id,
+        "project_code": code,
+        "year": year,
+        "paid_on": payment.paid_on,
+        "amount": payment.amount,
+        "source": payment.source,
+        "source_label": SOURCE_LABELS.get(payment.source, payment.source),
+        "voucher_no": payment.voucher_no,
+        "refund_of": payment.refund_of,
+        "note": payment.note or "",
+    }
+
+
+def _json_of(payment: Payment) -> dict:
+    code, year = db.session.execute(
+        select(Project.code, BudgetYear.year).join(BudgetYear).where(Project.id == payment.project_id)
+    ).one()
+    return payment_json(payment, code, year)
+
+
+def _project_of(code: str, year: int | None):
+    """The project of a payment body's 项目编码 (422 unknown), which the caller must own (403)."""
+    project = project_by_code(code, year)
+    if project is None:
+        where = f"{year} 年度" if year else "系统中"
+        api_abort(422, "提交的数据有误", {"project_code": [f"{where}没有项目编码为 {code} 的项目"]})
+    ensure(can_edit(current_user, project))
+    return project
+
+
+def _editable(payment_id: int) -> Payment:
+    payment = found(Payment, payment_id, "支付记录")
+    project = queries.project(payment.project_id)
+    ensure(can_view(current_user, project) and can_edit(current_user, project))
+    return payment
+
+
+def _rule_error(error: PaymentRuleError, status: int = 422):
+    db.session.rollback()
+    problems: dict[str, list[str]] = {}
+    keyed(problems, "", error.messages)
+    api_abort(status, str(error), problems)
+
+
+@blp.route("", methods=["GET"])
+@allow(Perm.PROJECT_VIEW)
+@blp.arguments(PaymentArgs, location="query")
+@blp.response(200, page_of(PaymentOutSchema))
+def list_payments(args):
+    """List payments of the projects the caller may see, by date"""
+    query = queries.payments(current_user, args).add_columns(Project.code, BudgetYear.year)
+    page = paginate(query, args, scalars=False)
+    page["items"] = [payment_json(*row) for row in page["items"]]
+    return page
+
+
+@blp.route("/<int:payment_id>", methods=["GET"], parameters=[examples.PAYMENT_ID])
+@allow(Perm.PROJECT_VIEW)
+@blp.etag
+@blp.response(200, PaymentOutSchema)
+def get_payment(payment_id: int):
+    """Read one payment (its ETag goes in If-Match to correct it)"""
+    payment = found(Payment, payment_id, "支付记录")
+    ensure(can_view(current_user, queries.project(payment.project_id)))
+    return _json_of(payment)
+
+
+@blp.route("", methods=["POST"])
+@allow(Perm.PROJECT_EDIT)
+@blp.arguments(YearArgs, location="query")
+@blp.arguments(PaymentSchema, example=examples.PAYMENT)
+@blp.response(201, PaymentOutSchema)
+def create_payment(args, data):
+    """Record one payment (or refund) of one of the caller's projects
+
+    The body is the same schema the payments import reads each row with.
+    """
+    project = _project_of(data.project_code, args.get("year"))
+    try:
+        payment = services.add_payment(project, data, current_user.username)
+    except PaymentRuleError as error:
+        _rule_error(error)
+    db.session.commit()
+    return _json_of(payment)
+
+
+@blp.route("/bulk", methods=["POST"])
+@allow(Perm.PROJECT_EDIT)
+@blp.arguments(YearArgs, location="query")
+@blp.arguments(BulkSchema, example=examples.BULK)
+@blp.response(201, BulkResultSchema)
+def create_payments(args, body):
+    """Record up to 10,000 payments in one all-or-nothing request
+
+    Problems are keyed ``payments.<index>.<field>`` and nothing is written while there is one.
+    An item identical to a stored payment counts as unchanged, so a batch may be sent again.
+    """
+    result = add_payments(body["payments"], args.get("year"), current_user._get_current_object())
+    db.session.commit()
+    return result
+
+
+@blp.route("/<int:payment_id>", methods=["PUT"], parameters=[examples.PAYMENT_ID])
+@allow(Perm.PROJECT_EDIT)
+@blp.etag
+@blp.arguments(PaymentChangeSchema, example=examples.PAYMENT_CHANGE)
+@blp.response(200, PaymentOutSchema)
+def correct_payment(data, payment_id: int):
+    """Correct a payment (If-Match required); the change is audited"""
+    payment = _editable(payment_id)
+    refuse_star_if_match()
+    blp.check_etag(_json_of(payment), PaymentOutSchema)
+    try:
+        services.correct_payment(payment, data, current_user.username)
+    except PaymentRuleError as error:
+        _rule_error(error)
+    db.session.commit()
+    return _json_of(payment)
+
+
+@blp.route("/<int:payment_id>", methods=["DELETE"], parameters=[examples.PAYMENT_ID])
+@allow(Perm.PROJECT_EDIT)
+@blp.response(204)
+def delete_payment(payment_id: int):
+    """Delete a payment (409 while a refund names it); the deletion is audited"""
+    payment = _editable(payment_id)
+    try:
+        services.delete_payment(payment, current_user.username)
+    except PaymentRuleError as error:
+        _rule_error(error, 409)
+    db.session.commit()

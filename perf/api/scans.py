@@ -1,0 +1,166 @@
+"""The milestone scan (支出进度检查): its runs, a run for any date, and each project's status on a date."""
+
+from datetime import date
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from perf.api import examples, queries
+from perf.api.common import PageArgs, allow, api_abort, not_found, page_list, page_of, paginate
+from perf.api.fields import ApiSchema, Choice, Day, Flag, Id, Int, Items, Moment, Money, Obj, Text, Year
+from perf.auth.permissions import Perm, visible
+from perf.extensions import db
+from perf.monitoring import alerts
+from perf.monitoring.models import ScanRun
+from perf.monitoring.scan import compute, scan_year
+from perf.projects.models import Project
+from perf.spending.lag import LEVELS
+
+blp = Blueprint("api_scans", __name__, url_prefix="/api/v1/scans", description="支出进度检查（双监控）")
+
+LAGGING = ("yellow", "red")
+
+
+class ScanRunSchema(ApiSchema):
+    """One run of the scan."""
+
+    id = Int(dump_only=True)
+    as_of = Day(dump_only=True, metadata={"description": "检查日期"})
+    source = Text(dump_only=True, metadata={"description": "cli / scheduler / api"})
+    started_at = Moment(dump_only=True)
+    finished_at = Moment(dump_only=True, allow_none=True)
+    projects = Int(dump_only=True)
+    alerts_opened = Int(dump_only=True)
+    alerts_escalated = Int(dump_only=True)
+    alerts_resolved = Int(dump_only=True)
+
+
+class StatusSchema(ApiSchema):
+    """One project's spending status on the scan date (percents of 预算数)."""
+
+    project_id = Int(dump_only=True)
+    code = Text(dump_only=True)
+    name = Text(dump_only=True)
+    unit_id = Int(dump_only=True)
+    checkpoint = Day(dump_only=True, allow_none=True, metadata={"description": "已过的最近节点"})
+    checkpoint_label = Text(dump_only=True, allow_none=True)
+    planned_pct = Money(metadata={"description": "计划累计支出进度（%）"})
+    actual_pct = Money(allow_none=True, metadata={"description": "实际累计支出进度（%）；预算为 0 时为 null"})
+    gap_pp = Money(allow_none=True, metadata={"description": "落后的百分点"})
+    ratio = Money(allow_none=True, metadata={"description": "实际 ÷ 计划 × 100"})
+    level = Text(dump_only=True, metadata={"description": "green 绿灯 / yellow 黄灯 / red 红灯"})
+    time_pct = Money(metadata={"description": "序时进度（%）"})
+    budget = Money(metadata={"description": "预算数（万元）"})
+    paid_yuan = Money(attribute="paid", metadata={"description": "已支付（元）"})
+    has_plan = Flag(dump_only=True)
+
+
+class ScanArgs(ApiSchema):
+    """Run a scan."""
+
+    as_of = Day(required=True, metadata={"description": "检查日期，如 2024-07-01"})
+    year = Year(metadata={"description": "预算年度（默认：检查日期所在年度）"})
+
+
+class StatusArgs(PageArgs):
+    """Filter the statuses of a date."""
+
+    year = Year(metadata={"description": "预算年度（默认：该日期所在年度）"})
+    level = Choice(LEVELS, metadata={"description": "green / yellow / red"})
+    lagging = Flag(metadata={"description": "true：只列黄灯和红灯（滞后）的项目"})
+    unit_id = Id()
+
+
+class LevelCountSchema(ApiSchema):
+    """Projects per light."""
+
+    red = Int(dump_only=True)
+    yellow = Int(dump_only=True)
+    green = Int(dump_only=True)
+
+
+class ScanResultSchema(ApiSchema):
+    """What a run found and changed, and the lagging projects the caller may see."""
+
+    run = Obj(ScanRunSchema, dump_only=True)
+    year = Int(dump_only=True, allow_none=True)
+    counts = Obj(LevelCountSchema, dump_only=True)
+    opened = Int(dump_only=True)
+    escalated = Int(dump_only=True)
+    resolved = Int(dump_only=True)
+    reminders = Int(dump_only=True)
+    lagging = Items(Obj(StatusSchema), dump_only=True)
+
+
+def _seen(statuses, user, budget_year) -> list:
+    """The statuses of projects the user may see."""
+    if not statuses:
+        return []
+    query = select(Project.id).where(Project.year_id == budget_year.id)
+    allowed = set(db.session.scalars(visible(query, user, Project)))
+    return [s for s in statuses if s.project_id in allowed]
+
+
+@blp.route("", methods=["GET"])
+@allow(Perm.PROJECT_VIEW)
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(ScanRunSchema))
+def list_scans(args):
+    """List scan runs, newest first"""
+    return paginate(queries.scan_runs(), args)
+
+
+@blp.route("/latest", methods=["GET"])
+@allow(Perm.PROJECT_VIEW)
+@blp.response(200, ScanRunSchema)
+def latest_scan():
+    """The latest scan run (404 before the first)"""
+    return db.session.scalar(queries.scan_runs().limit(1)) or not_found("检查记录")
+
+
+@blp.route("", methods=["POST"])
+@allow(Perm.ORG_ADMIN)
+@blp.arguments(ScanArgs, example=examples.SCAN)
+@blp.response(201, ScanResultSchema)
+def run_scan(body):
+    """Run the scan for a date: open, escalate and resolve alerts; answer the lagging projects
+
+    Notifications are queued and sent by the scheduler's delivery job (every 5 minutes).
+    """
+    as_of = body["as_of"]
+    budget_year = scan_year(as_of, body.get("year"))
+    if budget_year is None:
+        api_abort(422, "没有可检查的预算年度", {"as_of": [f"{as_of.year} 年及以前没有预算年度数据"]})
+    result = alerts.run_scan(as_of, source="api", year=body.get("year"))
+    db.session.commit()
+    statuses = _seen(result.statuses, current_user, budget_year)
+    return {
+        "run": db.session.get(ScanRun, result.run_id),
+        "year": result.year,
+        "counts": {level: sum(s.level == level for s in statuses) for level in LEVELS},
+        "opened": result.opened,
+        "escalated": result.escalated,
+        "resolved": result.resolved,
+        "reminders": result.reminders,
+        "lagging": [s for s in statuses if s.level in LAGGING],
+    }
+
+
+@blp.route("/<isodate:as_of>/projects", methods=["GET"], parameters=[examples.AS_OF])
+@allow(Perm.PROJECT_VIEW)
+@blp.arguments(StatusArgs, location="query")
+@blp.response(200, page_of(StatusSchema))
+def scan_statuses(args, as_of: date):
+    """Each project's spending status on a date, read-only (``lagging=true``: only the lagging ones)"""
+    budget_year = scan_year(as_of, args.get("year"))
+    if budget_year is None:
+        not_found(f"{as_of.year} 年及以前的预算年度")
+    found = _seen(compute(as_of, budget_year), current_user, budget_year)
+    if args.get("lagging"):
+        found = [s for s in found if s.level in LAGGING]
+    if args.get("level"):
+        found = [s for s in found if s.level == args["level"]]
+    if args.get("unit_id"):
+        found = [s for s in found if s.unit_id == args["unit_id"]]
+    return page_list(found, args)

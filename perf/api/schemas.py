@@ -1,0 +1,217 @@
+"""Schemas of the API's envelope, organisation and projects (input and output)."""
+
+from decimal import Decimal
+
+from marshmallow import fields, validate
+
+from perf.api.common import PageArgs
+from perf.api.fields import ApiSchema, Day, DecimalString, Exact, Flag, Id, Int, Items, Moment, Money, Obj, Text, Year
+from perf.projects.models import STATUSES
+
+
+class ErrorSchema(ApiSchema):
+    """Every error: HTTP status, a Chinese message and the messages of each field at fault."""
+
+    code = Int(required=True, metadata={"description": "HTTP 状态码"})
+    message = Text(required=True, metadata={"description": "中文说明"})
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        required=True,
+        metadata={"description": "字段 -> 说明；嵌套字段以点号连接，如 payments.3.amount_yuan"},
+    )
+
+
+# Organisation ------------------------------------------------------------------------------
+
+
+class CheckpointSchema(ApiSchema):
+    """A 资金支出计划 checkpoint of a year."""
+
+    seq = Int(dump_only=True)
+    on_date = Day(dump_only=True)
+    label = Text(dump_only=True)
+    is_final = Flag(dump_only=True)
+
+
+class YearSchema(ApiSchema):
+    """A budget year, its indicator scheme and its checkpoints."""
+
+    id = Int(dump_only=True)
+    year = Int(dump_only=True)
+    scheme = Text(dump_only=True, metadata={"description": "指标体系：2020 或 2021"})
+    checkpoints = Items(Obj(CheckpointSchema), dump_only=True)
+
+
+class UnitSchema(ApiSchema):
+    """A budget unit (单位)."""
+
+    id = Int(dump_only=True)
+    department_id = Int(dump_only=True)
+    department_code = Text(attribute="department.code", dump_only=True)
+    name = Text(dump_only=True)
+    nature = Text(dump_only=True)
+    rank = Text(dump_only=True)
+    funding = Text(dump_only=True)
+
+
+class DepartmentSchema(ApiSchema):
+    """A department (部门) and its units."""
+
+    id = Int(dump_only=True)
+    code = Text(dump_only=True)
+    name = Text(dump_only=True)
+    units = Items(Obj(UnitSchema), dump_only=True)
+
+
+class UnitArgs(ApiSchema):
+    """Filter units."""
+
+    department = Text(max_length=20, metadata={"description": "部门编码，如 306"})
+
+
+class MeSchema(ApiSchema):
+    """The caller."""
+
+    id = Int(dump_only=True)
+    username = Text(dump_only=True)
+    display_name = Text(dump_only=True)
+    role = Text(dump_only=True, metadata={"description": "owner / reviewer / admin"})
+    role_label = Text(dump_only=True)
+    department_id = Int(dump_only=True, allow_none=True)
+    unit_ids = Items(Int(), dump_only=True)
+    permissions = Items(Text(), dump_only=True)
+
+
+# Projects ----------------------------------------------------------------------------------
+
+
+class ProjectArgs(PageArgs):
+    """Filter the project list."""
+
+    year = Year(metadata={"description": "预算年度"})
+    unit_id = Id(metadata={"description": "实施单位"})
+    department = Text(max_length=20, metadata={"description": "部门编码"})
+    status = Text(
+        validate=[validate.OneOf(STATUSES, error="应为 draft、submitted 或 approved")],
+        metadata={"description": "draft 草稿 / submitted 已提交 / approved 已批复"},
+    )
+    code = Text(max_length=40, metadata={"description": "项目编码"})
+
+
+class ProjectSummarySchema(ApiSchema):
+    """A project as listed."""
+
+    id = Int(dump_only=True)
+    code = Text(dump_only=True, metadata={"description": "项目编码"})
+    name = Text(dump_only=True)
+    year = Int(attribute="budget_year.year", dump_only=True)
+    department_code = Text(attribute="unit.department.code", dump_only=True)
+    unit_id = Int(dump_only=True)
+    unit = Text(attribute="unit.name", dump_only=True)
+    status = Text(dump_only=True, metadata={"description": "draft / submitted / approved"})
+    status_label = Text(dump_only=True, metadata={"description": "草稿 / 已提交 / 已批复 / 调整中 / 调整待审"})
+    total = Money(metadata={"description": "预算数（万元）"})
+    fiscal = Money(metadata={"description": "财政资金（万元）"})
+    other = Money(metadata={"description": "其他资金（万元）"})
+    lock_version = Int(dump_only=True)
+    updated_at = Moment(dump_only=True)
+
+
+class PlanPointSchema(ApiSchema):
+    """One checkpoint of the 资金支出计划: cumulative percent planned as spent."""
+
+    seq = Int(dump_only=True)
+    checkpoint = Day(attribute="checkpoint.on_date", dump_only=True)
+    label = Text(attribute="checkpoint.label", dump_only=True)
+    cumulative_pct = Money()
+
+
+class IndicatorSchema(ApiSchema):
+    """An indicator row, as entered and as parsed."""
+
+    id = Int(dump_only=True)
+    position = Int(dump_only=True)
+    level1 = Text(dump_only=True, metadata={"description": "一级指标"})
+    level2 = Text(dump_only=True, metadata={"description": "二级指标"})
+    name = Text(dump_only=True, metadata={"description": "三级指标"})
+    description = Text(dump_only=True)
+    value = Text(attribute="value_text", dump_only=True, metadata={"description": "指标值，如 ≥95%"})
+    comparator = Text(dump_only=True, allow_none=True)
+    target = Exact(allow_none=True)
+    unit = Text(dump_only=True, allow_none=True)
+    kind = Text(dump_only=True, metadata={"description": "quantitative 定量 / qualitative 定性"})
+    direction = Text(dump_only=True, allow_none=True)
+    basis = Text(dump_only=True, metadata={"description": "指标值确定依据"})
+
+
+class FindingSchema(ApiSchema):
+    """A finding of the automatic target review (目标审核); an error blocks submission."""
+
+    rule = Text(dump_only=True)
+    severity = Text(dump_only=True, metadata={"description": "error / warning"})
+    message = Text(dump_only=True)
+    indicator = Text(dump_only=True, allow_none=True)
+    position = Int(dump_only=True, allow_none=True)
+
+
+class ProjectDetailSchema(ProjectSummarySchema):
+    """A whole 绩效目标表 with its review findings; its ETag goes in If-Match to update it."""
+
+    purpose = Text(dump_only=True, metadata={"description": "资金用途"})
+    goal = Text(dump_only=True, metadata={"description": "绩效目标"})
+    adjustment_reason = Text(dump_only=True, allow_none=True, metadata={"description": "调整原因（调整中）"})
+    spend_plan = Items(Obj(PlanPointSchema), attribute="plan", dump_only=True)
+    indicators = Items(Obj(IndicatorSchema), dump_only=True)
+    findings = Items(Obj(FindingSchema), dump_only=True)
+
+
+class IndicatorInSchema(ApiSchema):
+    """An indicator row to store."""
+
+    level1 = Text(required=True, max_length=30, metadata={"description": "一级指标，如 产出指标"})
+    level2 = Text(required=True, max_length=30, metadata={"description": "二级指标，如 数量指标"})
+    name = Text(required=True, min_length=1, max_length=200, metadata={"description": "三级指标"})
+    value = Text(required=True, min_length=1, max_length=200, metadata={"description": "指标值，如 ≥95%"})
+    description = Text(max_length=1000, load_default="")
+    basis = Text(max_length=1000, load_default="")
+
+
+class ProjectChangeSchema(ApiSchema):
+    """A whole 绩效目标表 to store (the header, one percent per checkpoint, the indicator rows)."""
+
+    code = Text(
+        required=True,
+        max_length=40,
+        validate=[validate.Regexp(r"^[A-Za-z0-9]+$", error="项目编码只能由字母和数字组成")],
+    )
+    name = Text(required=True, min_length=1, max_length=200)
+    total = DecimalString(required=True, metadata={"description": "预算数（万元）"})
+    fiscal = DecimalString(required=True, metadata={"description": "财政资金（万元）"})
+    other = DecimalString(load_default=Decimal(0), metadata={"description": "其他资金（万元）"})
+    purpose = Text(max_length=5000, load_default="")
+    goal = Text(max_length=5000, load_default="")
+    spend_plan = Items(
+        DecimalString(integer_digits=3, metadata={"example": "30"}),
+        required=True,
+        validate=[validate.Length(max=24, error="节点过多")],
+        metadata={"description": "每个节点（见 /api/v1/years）的累计计划支出进度（%），按时间顺序"},
+    )
+    indicators = Items(
+        Obj(IndicatorInSchema),
+        required=True,
+        validate=[validate.Length(min=1, max=200, error="请填写 1 到 200 行绩效指标")],
+    )
+
+
+class ProjectCreateSchema(ProjectChangeSchema):
+    """A new project: its year and unit, and its table."""
+
+    year = Year(required=True)
+    unit_id = Id(required=True, metadata={"description": "实施单位（须是本人负责的单位）"})
+
+
+class StepSchema(ApiSchema):
+    """A workflow step's comment (退回 and 调整 need one)."""
+
+    comment = Text(max_length=5000, load_default="")

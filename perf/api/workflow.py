@@ -1,0 +1,67 @@
+"""Workflow steps on a 绩效目标表: submit, return (退回), approve (批复), adjust (调整)."""
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from perf.api import examples
+from perf.api.common import allow, api_abort
+from perf.api.projects import visible_project
+from perf.api.schemas import ProjectDetailSchema, StepSchema
+from perf.api.tables import ProjectView
+from perf.auth.permissions import Perm, can_edit, can_review, ensure
+from perf.extensions import db
+from perf.review import workflow
+
+blp = Blueprint("api_workflow", __name__, url_prefix="/api/v1/projects", description="审核流程：提交、退回、批复、调整")
+
+
+def _step(project_id: int, body: dict, action, allowed, comment_required: str | None = None) -> ProjectView:
+    """Take one step by the workflow service; 403 for the wrong person, 409 when the status forbids it."""
+    project = visible_project(project_id)
+    ensure(allowed(current_user, project))
+    comment = body["comment"]
+    if comment_required and not comment:
+        api_abort(422, comment_required, {"comment": [comment_required]})
+    try:
+        action(project, current_user._get_current_object(), comment)
+    except workflow.WorkflowError as error:
+        db.session.rollback()
+        api_abort(409, "；".join(error.messages), {"_schema": error.messages})
+    db.session.commit()
+    return ProjectView(project)
+
+
+@blp.route("/<int:project_id>/submit", methods=["POST"], parameters=[examples.PROJECT_ID])
+@allow(Perm.PROJECT_EDIT)
+@blp.arguments(StepSchema, example=examples.STEP)
+@blp.response(200, ProjectDetailSchema)
+def submit_project(body, project_id: int):
+    """Submit a draft for review (owner); review errors block it (409)"""
+    return _step(project_id, body, workflow.submit, can_edit)
+
+
+@blp.route("/<int:project_id>/return", methods=["POST"], parameters=[examples.PROJECT_ID])
+@allow(Perm.PROJECT_REVIEW)
+@blp.arguments(StepSchema, example=examples.STEP)
+@blp.response(200, ProjectDetailSchema)
+def return_project(body, project_id: int):
+    """Return a submitted table to its owner with a comment (reviewer)"""
+    return _step(project_id, body, workflow.return_for_changes, can_review, "退回时必须填写审核意见")
+
+
+@blp.route("/<int:project_id>/approve", methods=["POST"], parameters=[examples.PROJECT_ID])
+@allow(Perm.PROJECT_REVIEW)
+@blp.arguments(StepSchema, example=examples.STEP)
+@blp.response(200, ProjectDetailSchema)
+def approve_project(body, project_id: int):
+    """Approve a submitted table (reviewer); it is locked from then on"""
+    return _step(project_id, body, workflow.approve, can_review)
+
+
+@blp.route("/<int:project_id>/adjust", methods=["POST"], parameters=[examples.PROJECT_ID])
+@allow(Perm.PROJECT_EDIT)
+@blp.arguments(StepSchema, example=examples.STEP)
+@blp.response(200, ProjectDetailSchema)
+def adjust_project(body, project_id: int):
+    """Ask to change an approved table (调整, owner): it reopens as a draft; the comment is the reason"""
+    return _step(project_id, body, workflow.request_adjustment, can_edit, "申请调整必须填写调整原因")
