@@ -109,7 +109,7 @@ def save(project: Project, user, data: EvaluationData) -> SelfEvaluation:
         db.session.add(evaluation)
     names = {indicator.id: indicator.name for indicator in project.indicators}
     before = _content(evaluation, names)
-    _apply(evaluation, data)
+    _apply(evaluation, data, project)
     after = _content(evaluation, names)
     changes = {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
     if changes:
@@ -161,7 +161,9 @@ def _row_problems(indicator, row: RowData, settings) -> list[tuple[str, str]]:
     return problems
 
 
-def _apply(evaluation: SelfEvaluation, data: EvaluationData) -> None:
+def _apply(evaluation: SelfEvaluation, data: EvaluationData, project: Project) -> None:
+    qualitative = {indicator.id for indicator in project.indicators if indicator.kind == Kind.QUALITATIVE}
+    settings = scoring_settings()
     evaluation.outcome = data.outcome.strip()
     evaluation.full_year_budget = data.full_year_budget
     evaluation.carried_over = data.carried_over
@@ -172,7 +174,8 @@ def _apply(evaluation: SelfEvaluation, data: EvaluationData) -> None:
             row = EvaluationRow(indicator_id=entry.indicator_id)
             evaluation.rows.append(row)
         row.weight, row.reason = entry.weight, entry.reason.strip()
-        row.band, row.band_score = (entry.band, entry.band_score) if entry.band else (None, None)
+        banded = entry.band and entry.indicator_id in qualitative  # a band means nothing on a 定量 row
+        row.band, row.band_score = (find_band(entry.band, settings).key, entry.band_score) if banded else (None, None)
 
 
 def _content(evaluation: SelfEvaluation, names: dict[int, str]) -> dict[str, str | None]:
