@@ -22,6 +22,8 @@ from perf.projects.models import Indicator, Project
 
 #: ActualValue.value_text is String(200).
 MAX_TEXT = 200
+#: ActualValue.number is Numeric(24, 6): at most 18 digits before the point.
+MAX_DIGITS = 18
 
 
 class ActualRuleError(ValueError):
@@ -57,6 +59,8 @@ def check_actual(indicator: Indicator, value_text: str | None) -> CheckedActual:
         message = f"年度指标值“{target}”是定量指标，实际完成值应为一个数（如 96% 或 7人），不能是“{text}”"
         raise ActualRuleError([message])
     messages = []
+    if parsed.number is not None and parsed.number.adjusted() >= MAX_DIGITS:
+        raise ActualRuleError([f"实际完成值中的数字过大（整数部分最多 {MAX_DIGITS} 位）"])
     if parsed.comparator is not None:
         messages.append(f"实际完成值应为实际达到的数，不带“{parsed.comparator}”等比较符号")
     unit = parsed.unit or indicator.unit

@@ -33,6 +33,8 @@ from perf.projects.models import Project
 #: Text limits of the form (the columns are TEXT; these keep a 自评表 printable).
 MAX_OUTCOME = 2000
 MAX_REASON = 1000
+#: 全年预算数 and 上年结转 are Numeric(14, 2) in 万元.
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 class EvaluationError(ValueError):
@@ -124,6 +126,10 @@ def _check(project: Project, data: EvaluationData) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     if len(data.outcome.strip()) > MAX_OUTCOME:
         fields.setdefault("outcome", []).append(f"最多 {MAX_OUTCOME} 个字")
+    for name in ("full_year_budget", "carried_over"):
+        amount = getattr(data, name)
+        if amount is not None and amount >= MAX_AMOUNT:
+            fields.setdefault(name, []).append("金额过大（整数部分最多 12 位）")
     indicators = {ind.id: ind for ind in project.indicators}
     if sorted(row.indicator_id for row in data.rows) != sorted(indicators):
         return {**fields, "rows": ["指标与绩效目标表不一致，请刷新页面后重新填写"]}
@@ -135,30 +141,40 @@ def _check(project: Project, data: EvaluationData) -> dict[str, list[str]]:
 
 
 def _row_problems(indicator, row: RowData, settings) -> list[tuple[str, str]]:
+    """(field, message) for one row: the weight and reason, then a 定性 row's band and score."""
+    most = settings.indicator_points
     problems = []
     if row.weight is None:
         problems.append(("weight", "请填写分值"))
+    elif row.weight > most:
+        problems.append(("weight", f"分值不能超过 {fmt2(most)}"))
     if len(row.reason.strip()) > MAX_REASON:
         problems.append(("reason", f"最多 {MAX_REASON} 个字"))
-    if indicator.kind != Kind.QUALITATIVE:
-        return problems
+    if row.band_score is not None and row.band_score > most:
+        return [*problems, ("band_score", f"得分不能超过 {fmt2(most)}")]
+    if indicator.kind == Kind.QUALITATIVE:
+        problems += _band_problems(row, settings)
+    return problems
+
+
+def _band_problems(row: RowData, settings) -> list[tuple[str, str]]:
+    """A 定性 row: a known band, and a score inside it for the row's weight."""
     if row.band is None:
-        if row.band_score is not None:
-            problems.append(("band", "请选择评价档次"))
-        return problems
+        return [("band", "请选择评价档次")] if row.band_score is not None else []
     try:
         band = find_band(row.band, settings)
     except ScoringError as error:
-        return [*problems, ("band", str(error))]
+        return [("band", str(error))]
     if row.band_score is None:
-        problems.append(("band_score", "请填写得分"))
-    elif row.weight is not None:
-        low, high = band_range(band, row.weight)
-        top = band.high_pct == 100
-        if row.band_score < low or row.band_score > high or (row.band_score == high and not top):
-            upper = f"不超过 {plain(high)}" if top else f"低于 {plain(high)}"
-            problems.append(("band_score", f"“{band.label}”的得分应不低于 {plain(low)} 且{upper}"))
-    return problems
+        return [("band_score", "请填写得分")]
+    if row.weight is None:
+        return []
+    low, high = band_range(band, row.weight)
+    top = band.high_pct == 100
+    if row.band_score < low or row.band_score > high or (row.band_score == high and not top):
+        upper = f"不超过 {plain(high)}" if top else f"低于 {plain(high)}"
+        return [("band_score", f"“{band.label}”的得分应不低于 {plain(low)} 且{upper}")]
+    return []
 
 
 def _apply(evaluation: SelfEvaluation, data: EvaluationData, project: Project) -> None:

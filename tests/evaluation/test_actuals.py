@@ -69,6 +69,8 @@ def test_accepted_values(session, demo, code, name, text, stored):
         ),
         (NETWORK, "网上审批及时率", "≥96%", ["实际完成值应为实际达到的数，不带“≥”等比较符号"]),
         (NETWORK, "长期使用性", "很" * 201, ["实际完成值最多 200 个字符"]),
+        # more than ActualValue.number (Numeric(24, 6)) holds: refused, not a 500 on PostgreSQL
+        (NETWORK, "网上审批及时率", "1" * 19 + "%", ["实际完成值中的数字过大（整数部分最多 18 位）"]),
     ],
 )
 def test_refused_values(session, demo, code, name, text, messages):

@@ -178,3 +178,16 @@ def test_an_indicator_of_another_project_is_refused(session, users, project):
         workflow.save(project, users["owner"], replace(data, rows=rows))
     assert refused.value.fields == {"rows": ["指标与绩效目标表不一致，请刷新页面后重新填写"]}
     assert session.scalar(sa.select(sa.func.count()).select_from(EvaluationVersion)) == 0
+
+
+def test_numbers_the_database_cannot_hold_are_refused_at_their_fields(users, project):
+    data = form_data(project, band_score=D("100000"))
+    rows = (replace(data.rows[0], weight=D("99999999")), *data.rows[1:])
+    position = next(i for i, ind in enumerate(project.indicators) if ind.name == "长期使用性")
+    with pytest.raises(EvaluationError) as refused:
+        workflow.save(project, users["owner"], replace(data, rows=rows, full_year_budget=D("1000000000000")))
+    assert refused.value.fields == {
+        "full_year_budget": ["金额过大（整数部分最多 12 位）"],
+        "rows-0-weight": ["分值不能超过 90.00"],
+        f"rows-{position}-band_score": ["得分不能超过 90.00"],
+    }
