@@ -87,7 +87,10 @@ def save_entries(project: Project, round_on: date, entries: list[EntryData], act
     changed = 0
     for item in checked:
         if item.new_actual:
-            set_actual(item.indicator, item.data.actual, round_on, actor, note=None, reason=None)
+            try:  # e.g. a submitted self-evaluation has locked the year's actual values
+                set_actual(item.indicator, item.data.actual, round_on, actor, note=None, reason=None)
+            except ActualRuleError as error:
+                raise MidyearRuleError({item.indicator.id: {"actual": error.messages}}) from None
         wrote = _write_entry(item.indicator, stored.get(item.indicator.id), round_on, item.data, actor)
         changed += 1 if (wrote or item.new_actual) else 0
     db.session.flush()

@@ -190,6 +190,21 @@ def test_a_typed_value_is_stored_as_the_actual_on_the_round_date(session, networ
     assert again.light.level == "green"
 
 
+def test_a_locked_self_evaluation_refuses_a_new_value_at_its_row(session, network):
+    from perf.evaluation.models import SelfEvaluation
+
+    session.add(SelfEvaluation(project_id=network.id, status="submitted"))
+    session.flush()
+    rows = good_rows(network)
+    missing = indicator_of(network, "网上审批率")
+    next(r for r in rows if r.indicator_id == missing.id).actual = "99%"
+    with pytest.raises(MidyearRuleError) as refused:
+        save_entries(network, ROUND, rows, "t-owner")
+    assert refused.value.errors == {
+        missing.id: {"actual": ["绩效自评待审核，实际完成值已锁定（退回或重新打开后才能修改）"]}
+    }
+
+
 def test_the_unchanged_latest_value_is_not_written_again(session, network):
     rows = good_rows(network)
     texts = {indicator_of(network, name).id: text for name, (text, _) in ACTUALS.items()}
