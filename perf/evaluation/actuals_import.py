@@ -24,9 +24,9 @@ from perf.spending.importer import (
     ImportFileError,
     Problem,
     _cell,
-    _filled,
     _flatten,
     header_key,
+    map_headers,
     read_rows,
 )
 from perf.spending.schemas import Text, parse_date
@@ -132,7 +132,7 @@ def import_actuals(data: bytes, filename: str, actor: str, year: int | None = No
     result = ActualsResult()
     try:
         rows = read_rows(data, filename, what="实际完成值")
-        columns = _map_headers(*rows[0], result)
+        columns = map_headers(*rows[0], result, HEADERS, LABELS, REQUIRED)
     except ImportFileError as error:
         result.problems.append(error.problem)
         return result
@@ -149,25 +149,6 @@ def import_actuals(data: bytes, filename: str, actor: str, year: int | None = No
 
 
 # --- reading -------------------------------------------------------------------------
-
-
-def _map_headers(line: int, header: list, result: ActualsResult) -> dict[str, int]:
-    """Schema field -> column index; unknown headers are noted, repeated or missing required ones refused."""
-    columns: dict[str, int] = {}
-    for index, text in enumerate(header):
-        if not _filled(text):
-            continue
-        name = HEADERS.get(header_key(text))
-        if name is None:
-            result.ignored_columns.append(str(text).strip())
-        elif name in columns:
-            raise ImportFileError(f"“{LABELS[name]}”列出现了两次（第 {columns[name] + 1} 列和第 {index + 1} 列）", line)
-        else:
-            columns[name] = index
-    missing = [f"{LABELS[n]}（{n}）" for n in REQUIRED if n not in columns]
-    if missing:
-        raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}（表头应为第一个非空行）", line)
-    return columns
 
 
 # --- checking ------------------------------------------------------------------------

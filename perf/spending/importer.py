@@ -223,20 +223,30 @@ def header_key(text) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).strip("*").lower()
 
 
-def map_headers(line: int, header: list, result: ImportResult) -> dict[str, int]:
-    """Schema field -> column index; unknown headers are noted, repeated or missing required ones refused."""
+def map_headers(
+    line: int,
+    header: list,
+    result,
+    headers: dict[str, str] = HEADERS,
+    labels: dict[str, str] = LABELS,
+    required: tuple[str, ...] = REQUIRED,
+) -> dict[str, int]:
+    """Schema field -> column index; unknown headers go to ``result.ignored_columns``, repeated or missing
+    required ones are refused. ``headers`` (normalised header -> field), ``labels`` and ``required``
+    default to the payments file's; the actual-values import passes its own.
+    """
     columns: dict[str, int] = {}
     for index, text in enumerate(header):
         if not _filled(text):
             continue
-        name = HEADERS.get(header_key(text))
+        name = headers.get(header_key(text))
         if name is None:
             result.ignored_columns.append(str(text).strip())
         elif name in columns:
-            raise ImportFileError(f"“{LABELS[name]}”列出现了两次（第 {columns[name] + 1} 列和第 {index + 1} 列）", line)
+            raise ImportFileError(f"“{labels[name]}”列出现了两次（第 {columns[name] + 1} 列和第 {index + 1} 列）", line)
         else:
             columns[name] = index
-    missing = [f"{LABELS[n]}（{n}）" for n in REQUIRED if n not in columns]
+    missing = [f"{labels[n]}（{n}）" for n in required if n not in columns]
     if missing:
         raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}（表头应为第一个非空行）", line)
     return columns
