@@ -15,6 +15,7 @@ from perf.api.common import allow, api_abort, refuse_star_if_match
 from perf.api.fields import ApiSchema, DecimalString, Id, Int, Items, Obj, Text
 from perf.api.projects import visible_project
 from perf.api.schemas import StepSchema
+from perf.api.workflow import run_step
 from perf.auth.permissions import Perm, can_edit, can_review, ensure
 from perf.evaluation import workflow
 from perf.evaluation.models import EVALUATION_STATUS_LABELS
@@ -137,16 +138,8 @@ def _dotted(name: str) -> str:
 
 
 def _step(project_id: int, body: dict, action, allowed):
-    """Take one step by the workflow service; 403 for the wrong person, 409 when it is refused."""
-    project = visible_project(project_id)
-    ensure(allowed(current_user, project))
-    try:
-        action(project, current_user._get_current_object(), body["comment"])
-    except workflow.EvaluationError as error:
-        db.session.rollback()
-        api_abort(409, "；".join(error.messages), {"_schema": error.messages})
-    db.session.commit()
-    return _view(project)
+    """A self-evaluation step; the service's refusals (including a missing comment) are 409 with its reasons."""
+    return _view(run_step(project_id, body["comment"], action, allowed, workflow.EvaluationError))
 
 
 @blp.route("/<int:project_id>/self-evaluation/submit", methods=["POST"], parameters=[examples.PROJECT_ID])

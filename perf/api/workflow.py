@@ -15,20 +15,30 @@ from perf.review import workflow
 blp = Blueprint("api_workflow", __name__, url_prefix="/api/v1/projects", description="审核流程：提交、退回、批复、调整")
 
 
-def _step(project_id: int, body: dict, action, allowed, comment_required: str | None = None) -> ProjectView:
-    """Take one step by the workflow service; 403 for the wrong person, 409 when the status forbids it."""
+def run_step(project_id: int, comment: str, action, allowed, refused: type[Exception], comment_required: str = ""):
+    """Take one workflow step through its service and commit; return the project.
+
+    404 for an unknown or invisible project, 403 for the wrong person, 422 without a comment
+    when ``comment_required`` says why one is needed, 409 with the service's ``messages`` when
+    it raises ``refused``. Used by the 绩效目标表 steps here and by the self-evaluation steps.
+    """
     project = visible_project(project_id)
     ensure(allowed(current_user, project))
-    comment = body["comment"]
     if comment_required and not comment:
         api_abort(422, comment_required, {"comment": [comment_required]})
     try:
         action(project, current_user._get_current_object(), comment)
-    except workflow.WorkflowError as error:
+    except refused as error:
         db.session.rollback()
         api_abort(409, "；".join(error.messages), {"_schema": error.messages})
     db.session.commit()
-    return ProjectView(project)
+    return project
+
+
+def _step(project_id: int, body: dict, action, allowed, comment_required: str = "") -> ProjectView:
+    return ProjectView(
+        run_step(project_id, body["comment"], action, allowed, workflow.WorkflowError, comment_required)
+    )
 
 
 @blp.route("/<int:project_id>/submit", methods=["POST"], parameters=[examples.PROJECT_ID])
