@@ -9,14 +9,11 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from perf.audit.models import AuditEntry
 from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, require
 from perf.evaluation import workflow
 from perf.evaluation.actuals import ActualsError, latest_actuals, set_actuals
 from perf.evaluation.forms import ActualsForm, SelfEvaluationForm
-from perf.evaluation.models import EvaluationVersion
 from perf.evaluation.services import evaluation_of, scoring_settings, year_end
 from perf.extensions import db
 from perf.projects import queries
@@ -92,7 +89,7 @@ def _render(project: Project, evaluation, form, status: int = 200):
         "may_review": can_review(current_user, project),
         "versions": versions,
         "signed": signed,
-        "history": _history(project),
+        "history": workflow.history_of(project),
     }
     return render_template("evaluation/self_evaluation.html", **context), status
 
@@ -106,16 +103,6 @@ def _lines(project: Project, scored, form) -> list[tuple]:
         (indicator, row, entries.get(indicator.id))
         for indicator, row in zip(project.indicators, scored.rows, strict=True)
     ]
-
-
-def _history(project: Project) -> list[AuditEntry]:
-    """The evaluation's steps, newest first."""
-    query = select(AuditEntry).where(
-        AuditEntry.object_type == "project",
-        AuditEntry.object_id == str(project.id),
-        AuditEntry.action.in_([f"self_evaluation.{step}" for step in ("submit", "return", "sign", "reopen")]),
-    )
-    return list(db.session.scalars(query.order_by(AuditEntry.id.desc())))
 
 
 @bp.post("/projects/<int:project_id>/self-evaluation/<any(submit, return, sign, reopen):step>")
@@ -143,14 +130,7 @@ def take_step(project_id: int, step: str):
 def version(project_id: int, number: int):
     """One kept version of the self-evaluation, as it was submitted or signed."""
     project = _project(project_id)
-    evaluation = workflow.stored_evaluation(project) or abort(404)
-    kept = db.session.scalar(
-        select(EvaluationVersion).where(
-            EvaluationVersion.evaluation_id == evaluation.id, EvaluationVersion.number == number
-        )
-    )
-    if kept is None:
-        abort(404)
+    kept = workflow.version_of(workflow.stored_evaluation(project), number) or abort(404)
     return render_template("evaluation/version.html", project=project, version=kept)
 
 
@@ -189,7 +169,7 @@ def actuals(project_id: int):
         "form": form,
         "may_enter": may_enter,
         "latest": latest_actuals(project, as_of),
-        "locked": workflow.stored_evaluation(project) is not None and workflow.stored_evaluation(project).locked,
+        "locked": workflow.is_locked(workflow.stored_evaluation(project)),
     }
     return render_template("evaluation/actuals.html", **context), status
 

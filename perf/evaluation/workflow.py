@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from perf.audit.models import AuditEntry
 from perf.audit.services import record
 from perf.auth.permissions import can_edit, can_review
 from perf.db import utcnow
@@ -303,6 +304,31 @@ def versions_of(evaluation: SelfEvaluation | None) -> list[EvaluationVersion]:
         return []
     query = select(EvaluationVersion).where(EvaluationVersion.evaluation_id == evaluation.id)
     return list(db.session.scalars(query.order_by(EvaluationVersion.number)))
+
+
+def version_of(evaluation: SelfEvaluation | None, number: int) -> EvaluationVersion | None:
+    """One kept version by number."""
+    if evaluation is None:
+        return None
+    query = select(EvaluationVersion).where(
+        EvaluationVersion.evaluation_id == evaluation.id, EvaluationVersion.number == number
+    )
+    return db.session.scalar(query)
+
+
+def is_locked(evaluation: SelfEvaluation | None) -> bool:
+    """Submitted or signed (a project nobody started is not)."""
+    return evaluation is not None and evaluation.locked
+
+
+def history_of(project: Project) -> list[AuditEntry]:
+    """The evaluation's steps (submit, return, sign, reopen) from the audit log, newest first."""
+    query = select(AuditEntry).where(
+        AuditEntry.object_type == "project",
+        AuditEntry.object_id == str(project.id),
+        AuditEntry.action.in_([f"self_evaluation.{step}" for step in ("submit", "return", "sign", "reopen")]),
+    )
+    return list(db.session.scalars(query.order_by(AuditEntry.id.desc())))
 
 
 def _require(condition: bool, message: str) -> None:
