@@ -31,9 +31,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from generate import YEAR, absolute_url, generate, make_app  # bench/ is on sys.path: this script's folder
 
+from perf.alerts.bookkeeping import run_scan
 from perf.extensions import db
-from perf.monitoring.alerts import run_scan
-from perf.monitoring.scan import compute, scan_year
+from perf.spending.status import compute, scan_year
 
 AS_OF = date(YEAR, 7, 1)
 OUT = Path(__file__).resolve().parent / "out"

@@ -35,11 +35,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per domain."""
+    from perf.alerts.views import bp as alerts_bp
     from perf.auth.views import bp as auth_bp
     from perf.evaluation.reports.views import bp as reports_bp
     from perf.evaluation.views import bp as evaluation_bp
     from perf.midyear.views import bp as midyear_bp
-    from perf.monitoring.views import bp as monitoring_bp
     from perf.projects.views import bp as projects_bp
     from perf.review.views import bp as review_bp
     from perf.spending.views import bp as spending_bp
@@ -47,7 +47,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(review_bp)
-    app.register_blueprint(monitoring_bp)
+    app.register_blueprint(alerts_bp)
     app.register_blueprint(spending_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(evaluation_bp)

@@ -1,5 +1,6 @@
 """Import every domain's models so the metadata is complete (Alembic, tests, CLI)."""
 
+from perf.alerts.models import Alert, InboxItem, Notification, ScanRun
 from perf.api.models import ApiToken
 from perf.audit.models import AuditEntry
 from perf.auth.models import User
@@ -10,7 +11,6 @@ from perf.evaluation.models import (
     MonitoringEntry,
     SelfEvaluation,
 )
-from perf.monitoring.models import Alert, InboxItem, Notification, ScanRun
 from perf.org.models import BudgetYear, Checkpoint, Department, DepartmentBudget, Unit
 from perf.projects.models import Indicator, PlanEntry, Project
 from perf.review.models import ProjectVersion, ReviewComment

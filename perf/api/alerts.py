@@ -3,13 +3,13 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from perf.alerts import services
+from perf.alerts.models import ALERT_KINDS, ALERT_STATUSES
 from perf.api import examples, queries
 from perf.api.common import PageArgs, allow, api_abort, not_found, page_of, paginate
 from perf.api.fields import ApiSchema, Choice, Day, Id, Int, Moment, Money, Text, Year
 from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure
 from perf.extensions import db
-from perf.monitoring import services
-from perf.monitoring.models import ALERT_KINDS, ALERT_STATUSES
 
 blp = Blueprint("api_alerts", __name__, url_prefix="/api/v1/alerts", description="预警：说明与关闭")
 

@@ -3,11 +3,11 @@
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from perf.alerts.models import Alert, ScanRun
 from perf.api.common import in_range
 from perf.audit.models import AuditEntry
 from perf.auth.permissions import visible
 from perf.extensions import db
-from perf.monitoring.models import Alert, ScanRun
 from perf.org.models import BudgetYear, Department, Unit
 from perf.projects.models import Project
 from perf.projects.queries import project_by_id

@@ -6,16 +6,16 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from perf.alerts import bookkeeping
+from perf.alerts.models import ScanRun
 from perf.api import examples, queries
 from perf.api.common import PageArgs, allow, api_abort, not_found, page_list, page_of, paginate
 from perf.api.fields import ApiSchema, Choice, Day, Flag, Id, Int, Items, Moment, Money, Obj, Text, Year
 from perf.auth.permissions import Perm, visible
 from perf.extensions import db
-from perf.monitoring import alerts
-from perf.monitoring.models import ScanRun
-from perf.monitoring.scan import compute, scan_year
 from perf.projects.models import Project
 from perf.spending.lag import LEVELS
+from perf.spending.status import compute, scan_year
 
 blp = Blueprint("api_scans", __name__, url_prefix="/api/v1/scans", description="支出进度检查（双监控）")
 
@@ -132,7 +132,7 @@ def run_scan(body):
     budget_year = scan_year(as_of, body.get("year"))
     if budget_year is None:
         api_abort(422, "没有可检查的预算年度", {"as_of": [f"{as_of.year} 年及以前没有预算年度数据"]})
-    result = alerts.run_scan(as_of, source="api", year=body.get("year"))
+    result = bookkeeping.run_scan(as_of, source="api", year=body.get("year"))
     db.session.commit()
     statuses = _seen(result.statuses, current_user, budget_year)
     return {

@@ -1,6 +1,6 @@
 """Read side of the mid-year round: a project's 监控表 and the department overview, a few queries each.
 
-The spending side is the milestone scan's own computation (``perf.monitoring.scan.compute``)
+The spending side is the milestone scan's own computation (``perf.spending.status.compute``)
 at the round date, so the execution rate and its light are the ones the dashboard shows.
 """
 
@@ -18,11 +18,11 @@ from perf.evaluation.scoring_rules import ScoringError, to_target_unit
 from perf.extensions import db
 from perf.midyear import lights
 from perf.midyear.lights import Light, Target
-from perf.monitoring.scan import Status, compute
 from perf.org.models import BudgetYear, Department, Unit
 from perf.projects.indicator_value import Comparator, Direction, Kind
 from perf.projects.models import Indicator, Project
 from perf.projects.queries import table_rows
+from perf.spending.status import Status, compute
 
 
 @dataclass

@@ -2,8 +2,8 @@
 
 import sqlalchemy as sa
 
+from perf.alerts.models import Alert, ScanRun
 from perf.audit.models import AuditEntry
-from perf.monitoring.models import Alert, ScanRun
 
 
 def test_scan_for_a_date_opens_alerts_and_answers_the_lagging(api, world, session):

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 import sqlalchemy as sa
 
-from perf.monitoring.models import Alert
+from perf.alerts.models import Alert
 from perf.projects.models import Project
 from perf.projects.services import IndicatorData, ProjectData, create_project
 from perf.review import workflow
@@ -63,7 +63,7 @@ MATRIX = [
     # an empty POST re-saves the stored values (Flask-WTF reads no form data) and redirects
     ("auth.user_edit", "POST", "/admin/users/{owner_id}", {}, statuses(401, 403, 403, 403, 302)),
     ("static", "GET", "/static/css/perf.css", None, statuses(200, 200, 200, 200, 200)),
-    ("monitoring.alerts", "GET", "/alerts", None, VIEW_ALL),
+    ("alerts.alerts", "GET", "/alerts", None, VIEW_ALL),
     (
         "reports.print_page",
         "GET",
@@ -89,13 +89,13 @@ MATRIX = [
     ("spending.edit_payment", "GET", "/payments/{payment}/edit", None, statuses(302, 200, 403, 403, 403)),
     ("spending.edit_payment", "POST", "/payments/{payment}/edit", {}, statuses(401, 200, 403, 403, 403)),
     ("spending.delete_payment", "POST", "/payments/{payment}/delete", {}, statuses(401, 302, 403, 403, 403)),
-    ("monitoring.alert", "GET", "/alerts/{alert}", None, statuses(302, 200, 403, 200, 200)),
-    ("monitoring.alert", "POST", "/alerts/{alert}", {}, statuses(401, 200, 403, 403, 403)),
-    ("monitoring.close_alert", "POST", "/alerts/{answered_alert}/close", {}, statuses(401, 403, 403, 302, 403)),
-    ("monitoring.inbox", "GET", "/inbox", None, VIEW_ALL),
-    ("monitoring.read", "POST", "/inbox/read", {}, statuses(401, 302, 302, 302, 302)),
-    ("monitoring.dashboard", "GET", "/departments/306/2024/dashboard?as_of=2024-07-01", None, VIEW_ALL),
-    ("monitoring.progress", "GET", "/projects/{approved}/progress", None, statuses(302, 200, 403, 200, 200)),
+    ("alerts.alert", "GET", "/alerts/{alert}", None, statuses(302, 200, 403, 200, 200)),
+    ("alerts.alert", "POST", "/alerts/{alert}", {}, statuses(401, 200, 403, 403, 403)),
+    ("alerts.close_alert", "POST", "/alerts/{answered_alert}/close", {}, statuses(401, 403, 403, 302, 403)),
+    ("alerts.inbox", "GET", "/inbox", None, VIEW_ALL),
+    ("alerts.read", "POST", "/inbox/read", {}, statuses(401, 302, 302, 302, 302)),
+    ("alerts.dashboard", "GET", "/departments/306/2024/dashboard?as_of=2024-07-01", None, VIEW_ALL),
+    ("alerts.progress", "GET", "/projects/{approved}/progress", None, statuses(302, 200, 403, 200, 200)),
     # self-evaluation: an empty form is refused (422) with its reasons; steps redirect with a message
     (
         "evaluation.self_evaluation",

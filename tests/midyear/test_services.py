@@ -12,8 +12,8 @@ from perf.evaluation.models import ActualValue, MonitoringEntry
 from perf.midyear import queries
 from perf.midyear.services import EntryData, MidyearRuleError, save_entries
 from perf.midyear.settings import RoundSettingError, round_date
-from perf.monitoring.scan import compute
 from perf.projects.queries import project_by_code
+from perf.spending.status import compute
 from tests.midyear.conftest import ACTUALS, NETWORK, ROUND, indicator_of
 
 LIGHTS = {

@@ -8,8 +8,8 @@ import time_machine
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from perf.monitoring.models import Alert, ScanRun
-from perf.monitoring.scheduler import catch_up, configure, jobs, scan_is_due
+from perf.alerts.models import Alert, ScanRun
+from perf.alerts.scheduler import catch_up, configure, jobs, scan_is_due
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

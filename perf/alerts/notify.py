@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import select
 
+from perf.alerts.models import Alert, InboxItem, Notification
 from perf.auth.models import User, user_unit
 from perf.db import insert_ignoring_duplicates, utcnow
 from perf.extensions import db
-from perf.monitoring.models import Alert, InboxItem, Notification
 from perf.numbers import fmt2
 from perf.org.models import BudgetYear, Unit
 from perf.spending.lag import LEVEL_LABELS

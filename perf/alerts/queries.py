@@ -1,4 +1,4 @@
-"""Read side of monitoring: alert lists, inboxes, the department dashboard and a project's curve."""
+"""Read side of the alerts room: alert lists, inboxes, the department dashboard and a project's curve."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -8,15 +8,15 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from perf.alerts.models import Alert, InboxItem
 from perf.auth.permissions import visible
 from perf.extensions import db
-from perf.monitoring.models import Alert, InboxItem
-from perf.monitoring.scan import Status, compute
 from perf.numbers import fmt2
 from perf.org.models import BudgetYear, Department, Unit
 from perf.projects.models import Project
 from perf.spending.models import Payment
 from perf.spending.progress import YUAN_PER_WAN, actual_pct
+from perf.spending.status import Status, compute
 
 
 def alerts_for(user, status: str | None = None) -> list[Alert]:

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from perf.monitoring.models import Alert, InboxItem, Notification, ScanRun
+from perf.alerts.models import Alert, InboxItem, Notification, ScanRun
 from perf.projects.models import Project
 from perf.projects.services import IndicatorData, ProjectData, create_project
 
@@ -186,7 +186,7 @@ def test_a_failed_delivery_is_retried_later(app, runner, demo, people, session):
 
 
 def test_scan_queries_do_not_grow_with_projects(app, runner, demo, session):
-    from perf.monitoring.scan import compute, scan_year
+    from perf.spending.status import compute, scan_year
 
     def selects() -> int:
         statements = []

@@ -1,4 +1,5 @@
-"""Alerts from a scan: open once, escalate when the level worsens, resolve on catching up.
+"""The milestone scan's alerts: compute every status (``perf.spending.status``), then open alerts once,
+escalate them when the level worsens and resolve them on catching up.
 
 Every write is safe to repeat and to race: rows are inserted with ON CONFLICT DO NOTHING
 against their unique keys, and level or status changes are compare-and-set updates, so
@@ -12,13 +13,13 @@ from datetime import date
 
 from sqlalchemy import select, text, update
 
+from perf.alerts.models import Alert, ScanRun
+from perf.alerts.notify import Audience, Outbox
 from perf.db import insert_ignoring_duplicates, utcnow
 from perf.extensions import db
-from perf.monitoring.models import Alert, ScanRun
-from perf.monitoring.notify import Audience, Outbox
-from perf.monitoring.scan import Status, compute, scan_year
 from perf.projects.models import Project
 from perf.spending.lag import worse
+from perf.spending.status import Status, compute, scan_year
 
 #: Any fixed number: the key of the PostgreSQL advisory lock that serialises scans.
 SCAN_LOCK = 7_402_331

@@ -1,8 +1,8 @@
-"""The milestone scan: every project's spending status for a date, in a few set-based queries.
+"""Planned vs actual spending: every project's status for a date, in a few set-based queries.
 
-``compute`` is read-only and is what ``perf scan --json`` prints; ``run_scan`` also opens,
-escalates and resolves alerts and queues their notifications. Both the CLI and the
-scheduler call ``run_scan``; the caller commits, then delivers the queued messages.
+``compute`` is read-only and is what ``perf scan --json`` prints, what the dashboard shows
+and what the mid-year round's spending light reads. The alerts room's ``run_scan`` adds the
+alert bookkeeping on top of it.
 """
 
 from collections import defaultdict

@@ -5,15 +5,15 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from perf.alerts import queries, services
+from perf.alerts.forms import AnswerForm
+from perf.alerts.models import Alert
 from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, require
 from perf.extensions import db
-from perf.monitoring import queries, services
-from perf.monitoring.forms import AnswerForm
-from perf.monitoring.models import Alert
 from perf.projects.queries import project_by_id
 from perf.spending.lag import LEVEL_LABELS
 
-bp = Blueprint("monitoring", __name__)
+bp = Blueprint("alerts", __name__)
 
 
 @bp.app_context_processor
@@ -38,7 +38,7 @@ def _as_of() -> date:
 def alerts():
     """Alerts on the projects the user may see."""
     status = request.args.get("status") or None
-    return render_template("monitoring/alerts.html", alerts=queries.alerts_for(current_user, status), status=status)
+    return render_template("alerts/alerts.html", alerts=queries.alerts_for(current_user, status), status=status)
 
 
 @bp.route("/alerts/<int:alert_id>", methods=["GET", "POST"])
@@ -59,10 +59,10 @@ def alert(alert_id: int):
             else:
                 db.session.commit()
                 flash("说明已提交，等待财务审核查看", "success")
-                return redirect(url_for("monitoring.alert", alert_id=alert_id))
+                return redirect(url_for("alerts.alert", alert_id=alert_id))
     may_answer = can_edit(current_user, item.project) and item.kind == "lag" and item.status != "closed"
     may_close = can_review(current_user, item.project) and item.status in ("answered", "resolved")
-    return render_template("monitoring/alert.html", alert=item, form=form, may_answer=may_answer, may_close=may_close)
+    return render_template("alerts/alert.html", alert=item, form=form, may_answer=may_answer, may_close=may_close)
 
 
 @bp.post("/alerts/<int:alert_id>/close")
@@ -79,14 +79,14 @@ def close_alert(alert_id: int):
     else:
         db.session.commit()
         flash("预警已关闭", "success")
-    return redirect(url_for("monitoring.alert", alert_id=alert_id))
+    return redirect(url_for("alerts.alert", alert_id=alert_id))
 
 
 @bp.get("/inbox")
 @require(Perm.ACCOUNT)
 def inbox():
     """The user's in-app messages."""
-    return render_template("monitoring/inbox.html", items=queries.inbox_for(current_user))
+    return render_template("alerts/inbox.html", items=queries.inbox_for(current_user))
 
 
 @bp.post("/inbox/read")
@@ -95,7 +95,7 @@ def read():
     """Mark one message (``item``) or all as read."""
     services.mark_read(current_user, request.form.get("item", type=int))
     db.session.commit()
-    return redirect(url_for("monitoring.inbox"))
+    return redirect(url_for("alerts.inbox"))
 
 
 @bp.get("/departments/<code>/<int:year>/dashboard")
@@ -105,7 +105,7 @@ def dashboard(code: str, year: int):
     as_of = _as_of()
     found = queries.dashboard(code, year, as_of, current_user) or abort(404)
     department, budget_year, rows = found
-    return render_template("monitoring/dashboard.html", department=department, year=budget_year, rows=rows, as_of=as_of)
+    return render_template("alerts/dashboard.html", department=department, year=budget_year, rows=rows, as_of=as_of)
 
 
 @bp.get("/projects/<int:project_id>/progress")
@@ -116,5 +116,5 @@ def progress(project_id: int):
     ensure(can_view(current_user, project))
     as_of = _as_of()
     return render_template(
-        "monitoring/progress.html", project=project, curve=queries.curve(project, as_of), as_of=as_of
+        "alerts/progress.html", project=project, curve=queries.curve(project, as_of), as_of=as_of
     )

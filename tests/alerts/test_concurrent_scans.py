@@ -11,13 +11,13 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from perf import create_app
+from perf.alerts.models import Alert, InboxItem, Notification
 from perf.auth.models import User
 from perf.extensions import db
-from perf.monitoring.models import Alert, InboxItem, Notification
 from perf.projects.models import Project
 from perf.spending.models import Payment
+from tests.alerts.conftest import Mailbox, free_port
 from tests.conftest import ENGINE, throwaway_database
-from tests.monitoring.conftest import Mailbox, free_port
 
 pytestmark = pytest.mark.skipif(ENGINE != "postgresql", reason="runs in the PostgreSQL half of the suite")
 

@@ -7,10 +7,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from perf.alerts.bookkeeping import run_scan
+from perf.alerts.delivery import deliver_pending
+from perf.alerts.schemas import StatusSchema
 from perf.extensions import db
-from perf.monitoring.alerts import run_scan
-from perf.monitoring.delivery import deliver_pending
-from perf.monitoring.schemas import StatusSchema
 
 
 @click.command("scan")
@@ -52,7 +52,7 @@ def deliver() -> None:
 @with_appcontext
 def scheduler() -> None:
     """Run the scheduler in this process (exactly one per deployment): the daily scan and retries."""
-    from perf.monitoring.scheduler import run_blocking
+    from perf.alerts.scheduler import run_blocking
 
     click.echo(
         f"perf 调度器已启动：每天 {current_app.config['SCAN_TIME']}（{current_app.config['TIMEZONE']}）检查支出进度"

@@ -19,9 +19,9 @@ from email.utils import formataddr
 from flask import current_app
 from sqlalchemy import or_, select, update
 
+from perf.alerts.models import Notification
 from perf.db import utcnow
 from perf.extensions import db
-from perf.monitoring.models import Notification
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
 

@@ -8,12 +8,12 @@ from datetime import date
 
 from sqlalchemy import func, select, update
 
+from perf.alerts.models import Alert, InboxItem
+from perf.alerts.notify import Audience
 from perf.audit.services import record
 from perf.auth.permissions import can_edit, can_review
 from perf.db import insert_ignoring_duplicates, utcnow
 from perf.extensions import db
-from perf.monitoring.models import Alert, InboxItem
-from perf.monitoring.notify import Audience
 
 
 class AlertRuleError(ValueError):

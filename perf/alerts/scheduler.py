@@ -15,10 +15,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 from sqlalchemy import func, select
 
+from perf.alerts.bookkeeping import run_scan
+from perf.alerts.delivery import deliver_pending
+from perf.alerts.models import ScanRun
 from perf.extensions import db
-from perf.monitoring.alerts import run_scan
-from perf.monitoring.delivery import deliver_pending
-from perf.monitoring.models import ScanRun
 
 
 def daily_scan(app: Flask) -> None:

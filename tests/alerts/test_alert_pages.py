@@ -5,8 +5,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from perf.alerts.models import Alert, InboxItem
 from perf.audit.models import AuditEntry
-from perf.monitoring.models import Alert, InboxItem
 from perf.projects.models import Project
 
 TRADING = "13020724P00EL6T100050"
