@@ -35,6 +35,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per domain."""
+    from perf.actuals.views import bp as actuals_bp
     from perf.alerts.views import bp as alerts_bp
     from perf.auth.views import bp as auth_bp
     from perf.evaluation.reports.views import bp as reports_bp
@@ -52,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(midyear_bp)
+    app.register_blueprint(actuals_bp)
 
 
 def register_api(app: Flask) -> None:

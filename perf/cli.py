@@ -8,10 +8,10 @@ perf_group = AppGroup("perf", help="perf 绩效目标管理命令。")
 
 def _register() -> None:
     """Collect each domain's commands into the ``perf`` group."""
+    from perf.actuals.cli import import_actuals_command
     from perf.alerts.cli import deliver, scan, scheduler
     from perf.auth.cli import create_user
     from perf.documents.cli import demo, import_disclosure_command
-    from perf.evaluation.cli import import_actuals_command
     from perf.evaluation.export_cli import export_self_eval
     from perf.evaluation.self_eval_cli import self_eval
     from perf.projects.cli import export_project

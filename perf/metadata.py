@@ -1,16 +1,12 @@
 """Import every domain's models so the metadata is complete (Alembic, tests, CLI)."""
 
+from perf.actuals.models import ActualValue
 from perf.alerts.models import Alert, InboxItem, Notification, ScanRun
 from perf.api.models import ApiToken
 from perf.audit.models import AuditEntry
 from perf.auth.models import User
-from perf.evaluation.models import (
-    ActualValue,
-    EvaluationRow,
-    EvaluationVersion,
-    MonitoringEntry,
-    SelfEvaluation,
-)
+from perf.evaluation.models import EvaluationRow, EvaluationVersion, SelfEvaluation
+from perf.midyear.models import MonitoringEntry
 from perf.org.models import BudgetYear, Checkpoint, Department, DepartmentBudget, Unit
 from perf.projects.models import Indicator, PlanEntry, Project
 from perf.review.models import ProjectVersion, ReviewComment

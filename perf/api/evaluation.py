@@ -13,13 +13,13 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from perf.actuals.models import ActualValue
+from perf.actuals.services import ActualRuleError, latest_actuals, set_actual, stored_actual
 from perf.api import examples
 from perf.api.common import PageArgs, allow, api_abort, in_range, not_found, page_list, page_of, refuse_star_if_match
 from perf.api.fields import ApiSchema, Day, Exact, Int, Items, Obj, Text
 from perf.api.projects import visible_project
 from perf.auth.permissions import Perm, can_edit, ensure
-from perf.evaluation.actuals import ActualRuleError, latest_actuals, set_actual, stored_actual
-from perf.evaluation.models import ActualValue
 from perf.evaluation.services import evaluation_of
 from perf.extensions import db
 from perf.projects.models import Indicator

@@ -1,12 +1,10 @@
 """Forms of the self-evaluation and actual-value pages; messages in Chinese at each field."""
 
-from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, Form, FormField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from perf.evaluation.actuals import MAX_TEXT
 from perf.evaluation.workflow import MAX_OUTCOME, MAX_REASON, EvaluationData, RowData
 from perf.numbers import fmt2
 from perf.projects.forms import NumberField
@@ -90,35 +88,6 @@ class SelfEvaluationForm(FlaskForm):
         if len(parts) == 3 and parts[0] == "rows" and parts[1].isdigit() and int(parts[1]) < len(self.rows):
             return self.rows[int(parts[1])].form._fields.get(parts[2])
         return self._fields.get(name) if name != "rows" else None
-
-
-class ActualRowForm(Form):
-    """One indicator's 实际完成值 on the form's date."""
-
-    indicator_id = HiddenField()
-    value = StringField("实际完成值", [Optional(), Length(max=MAX_TEXT, message=f"最多 {MAX_TEXT} 个字符")])
-    note = StringField("备注", [Optional(), Length(max=500, message="最多 500 个字")])
-    reason = StringField("偏差原因", [Optional(), Length(max=MAX_REASON, message=f"最多 {MAX_REASON} 个字")])
-
-
-class ActualsForm(FlaskForm):
-    """Actual values of every indicator of a project as of one date."""
-
-    as_of = DateField("截至日期", [InputRequired("请填写日期")], format="%Y-%m-%d")
-    rows = FieldList(FormField(ActualRowForm))
-
-    def fill(self, as_of: date, indicators, latest: dict) -> None:
-        self.as_of.data = as_of
-        for indicator in indicators:
-            stored = latest.get(indicator.id)
-            self.rows.append_entry(
-                {
-                    "indicator_id": str(indicator.id),
-                    "value": stored.value_text if stored else "",
-                    "note": stored.note if stored else "",
-                    "reason": stored.reason if stored else "",
-                }
-            )
 
 
 def _two(value) -> str:

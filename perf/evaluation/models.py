@@ -1,10 +1,5 @@
-"""Actual values, the mid-year monitoring round and the year-end self-evaluation.
+"""The year-end self-evaluation (绩效自评): the owner's entries per indicator and the kept versions."""
 
-Actual values (实际完成值) are kept per indicator and date, parsed like targets, so
-``96%``, ``7人`` and ``27.5万元`` compare with ``≥95%``, ``7人`` and ``≤28万元``.
-"""
-
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
@@ -15,71 +10,8 @@ from perf.db import Moment, Wan, utcnow
 from perf.extensions import db
 from perf.projects.models import Indicator, Project
 
-LIKELIHOODS = ("certain", "possible", "impossible")
-LIKELIHOOD_LABELS = {"certain": "确定能", "possible": "有可能", "impossible": "完全不可能"}
-CAUSES = ("funding", "rules", "staffing", "hardware", "other")
-CAUSE_LABELS = {
-    "funding": "经费保障",
-    "rules": "制度保障",
-    "staffing": "人员保障",
-    "hardware": "硬件条件保障",
-    "other": "其他",
-}
 EVALUATION_STATUSES = ("draft", "submitted", "signed")
 EVALUATION_STATUS_LABELS = {"draft": "填报中", "submitted": "待审核", "signed": "已审核"}
-
-
-class ActualValue(db.Model):
-    """The 实际完成值 of one indicator as of a date."""
-
-    __tablename__ = "actual_value"
-    __table_args__ = (
-        UniqueConstraint("indicator_id", "as_of"),
-        CheckConstraint("kind IN ('quantitative', 'qualitative')", name="kind_known"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
-    as_of: Mapped[date]
-    #: As typed, e.g. "96%".
-    value_text: Mapped[str] = mapped_column(String(200))
-    number: Mapped[Decimal | None] = mapped_column(Numeric(24, 6))
-    unit: Mapped[str | None] = mapped_column(String(20))
-    kind: Mapped[str] = mapped_column(String(12))
-    note: Mapped[str] = mapped_column(Text, default="")
-    #: 偏差原因 given with the value.
-    reason: Mapped[str] = mapped_column(Text, default="")
-    entered_by: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[Moment] = mapped_column(default=utcnow)
-
-    indicator: Mapped[Indicator] = relationship()
-
-
-class MonitoringEntry(db.Model):
-    """One indicator in a 绩效运行监控 round (default 7月31日)."""
-
-    __tablename__ = "monitoring_entry"
-    __table_args__ = (
-        UniqueConstraint("indicator_id", "round_on"),
-        CheckConstraint(f"likelihood IS NULL OR likelihood IN {LIKELIHOODS}", name="likelihood_known"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
-    #: The round's date, e.g. 2024-07-31 (1–7月执行情况).
-    round_on: Mapped[date]
-    #: 全年预计完成情况, parsed like a target.
-    forecast_text: Mapped[str] = mapped_column(String(200), default="")
-    #: 完成目标可能性: certain 确定能 / possible 有可能 / impossible 完全不可能.
-    likelihood: Mapped[str | None] = mapped_column(String(12))
-    #: 偏差原因: any of funding, rules, staffing, hardware, other.
-    causes: Mapped[list] = mapped_column(JSON, default=list)
-    #: 纠偏措施.
-    measures: Mapped[str] = mapped_column(Text, default="")
-    updated_by: Mapped[str] = mapped_column(String(64), default="")
-    updated_at: Mapped[Moment] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    indicator: Mapped[Indicator] = relationship()
 
 
 class SelfEvaluation(db.Model):

@@ -10,8 +10,9 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import func, select
 
-from perf.evaluation.actuals import latest_actuals
-from perf.evaluation.models import ActualValue, EvaluationRow, SelfEvaluation
+from perf.actuals.models import ActualValue
+from perf.actuals.services import latest_actuals
+from perf.evaluation.models import EvaluationRow, SelfEvaluation
 from perf.evaluation.scoring import (
     Evaluation,
     EvaluationInput,

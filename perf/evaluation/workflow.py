@@ -18,12 +18,7 @@ from perf.audit.models import AuditEntry
 from perf.audit.services import record
 from perf.auth.permissions import can_edit, can_review
 from perf.db import utcnow
-from perf.evaluation.models import (
-    EVALUATION_STATUS_LABELS,
-    EvaluationRow,
-    EvaluationVersion,
-    SelfEvaluation,
-)
+from perf.evaluation.models import EVALUATION_STATUS_LABELS, EvaluationRow, EvaluationVersion, SelfEvaluation
 from perf.evaluation.scoring import ScoringError, band_range, default_weights, find_band
 from perf.evaluation.services import evaluation_of, scoring_settings
 from perf.extensions import db

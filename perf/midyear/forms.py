@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from perf.evaluation.models import CAUSE_LABELS, LIKELIHOOD_LABELS
+from perf.midyear.models import CAUSE_LABELS, LIKELIHOOD_LABELS
 from perf.midyear.services import EntryData
 
 

@@ -11,13 +11,14 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from perf.actuals.models import ActualValue
+from perf.actuals.services import latest_actuals
 from perf.auth.permissions import visible
-from perf.evaluation.actuals import latest_actuals
-from perf.evaluation.models import ActualValue, MonitoringEntry
 from perf.evaluation.scoring_rules import ScoringError, to_target_unit
 from perf.extensions import db
 from perf.midyear import lights
 from perf.midyear.lights import Light, Target
+from perf.midyear.models import MonitoringEntry
 from perf.org.models import BudgetYear, Department, Unit
 from perf.projects.indicator_value import Comparator, Direction, Kind
 from perf.projects.models import Indicator, Project

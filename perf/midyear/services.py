@@ -19,11 +19,12 @@ Rules (Chinese messages per indicator and field):
 from dataclasses import dataclass, field
 from datetime import date
 
+from perf.actuals.models import ActualValue
+from perf.actuals.services import ActualRuleError, check_actual, latest_actuals, set_actual
 from perf.audit.services import record
-from perf.evaluation.actuals import ActualRuleError, check_actual, latest_actuals, set_actual
-from perf.evaluation.models import CAUSE_LABELS, CAUSES, LIKELIHOOD_LABELS, ActualValue, MonitoringEntry
 from perf.extensions import db
 from perf.midyear import lights
+from perf.midyear.models import CAUSE_LABELS, CAUSES, LIKELIHOOD_LABELS, MonitoringEntry
 from perf.midyear.queries import entries_of, light_of
 from perf.projects.indicator_value import Kind
 from perf.projects.models import Indicator, Project

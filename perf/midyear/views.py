@@ -10,10 +10,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, send_file,
 from flask_login import current_user
 
 from perf.auth.permissions import Perm, can_edit, can_view, ensure, require
-from perf.evaluation.models import CAUSE_LABELS, LIKELIHOOD_LABELS
 from perf.extensions import db
 from perf.midyear import lights, queries, services, xlsx
 from perf.midyear.forms import MidyearForm
+from perf.midyear.models import CAUSE_LABELS, LIKELIHOOD_LABELS
 from perf.midyear.settings import parse_round, round_date
 from perf.projects.queries import project_by_id
 from perf.spending.lag import LEVEL_LABELS

@@ -14,8 +14,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from perf.evaluation.models import CAUSE_LABELS, CAUSES, LIKELIHOOD_LABELS, LIKELIHOODS
 from perf.midyear import lights
+from perf.midyear.models import CAUSE_LABELS, CAUSES, LIKELIHOOD_LABELS, LIKELIHOODS
 from perf.midyear.queries import Row, Sheet
 from perf.numbers import HUNDRED, fmt2, round2
 from perf.spending.lag import LEVEL_LABELS

@@ -134,8 +134,8 @@ def world(session, users, tokens):
 
     import sqlalchemy as sa
 
+    from perf.actuals.services import set_actual
     from perf.alerts.models import Alert, ScanRun
-    from perf.evaluation.actuals import set_actual
     from perf.projects.models import Project
     from perf.projects.services import IndicatorData, ProjectData, create_project
     from perf.spending.schemas import PaymentData

@@ -4,7 +4,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from perf.evaluation.actuals import set_actual
+from perf.actuals.services import set_actual
 from perf.evaluation.models import SelfEvaluation
 from perf.projects.models import Project
 

@@ -139,8 +139,8 @@ MATRIX = [
     ("midyear.save_round", "POST", "/projects/{approved}/midyear", {}, statuses(401, 302, 403, 403, 403)),
     ("midyear.round_xlsx", "GET", "/projects/{approved}/midyear.xlsx", None, statuses(302, 200, 403, 200, 200)),
     ("midyear.department_round", "GET", "/departments/306/2024/midyear", None, VIEW_ALL),
-    ("evaluation.actuals", "GET", "/projects/{approved}/actuals", None, statuses(302, 200, 403, 200, 200)),
-    ("evaluation.actuals", "POST", "/projects/{approved}/actuals", {}, statuses(401, 422, 403, 403, 403)),
+    ("actuals.actuals", "GET", "/projects/{approved}/actuals", None, statuses(302, 200, 403, 200, 200)),
+    ("actuals.actuals", "POST", "/projects/{approved}/actuals", {}, statuses(401, 422, 403, 403, 403)),
     ("api_tokens.create", "POST", "/account/tokens", {"name": "对接"}, statuses(401, 200, 200, 200, 200)),
     # nobody owns token 999999: each user may revoke only their own tokens
     ("api_tokens.revoke", "POST", "/account/tokens/999999/revoke", {}, statuses(401, 404, 404, 404, 404)),

@@ -7,10 +7,11 @@ from decimal import Decimal as D
 import pytest
 import sqlalchemy as sa
 
+from perf.actuals.models import ActualValue
+from perf.actuals.services import set_actual
 from perf.audit.models import AuditEntry
 from perf.evaluation import workflow
-from perf.evaluation.actuals import set_actual
-from perf.evaluation.models import ActualValue, SelfEvaluation
+from perf.evaluation.models import SelfEvaluation
 from perf.projects.models import Project
 
 CODE = "13020724P00X4BL10005W"

@@ -33,7 +33,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from perf.evaluation.models import ActualValue, EvaluationRow, SelfEvaluation
+from perf.actuals.models import ActualValue
+from perf.evaluation.models import EvaluationRow, SelfEvaluation
 from perf.evaluation.services import evaluation_of
 from perf.projects.indicators import value_fields
 from perf.projects.models import Indicator, Project

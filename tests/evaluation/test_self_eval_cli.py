@@ -11,7 +11,8 @@ from decimal import Decimal as D
 import pytest
 import sqlalchemy as sa
 
-from perf.evaluation.models import ActualValue, EvaluationRow, SelfEvaluation
+from perf.actuals.models import ActualValue
+from perf.evaluation.models import EvaluationRow, SelfEvaluation
 from perf.projects.indicator_value import parse_value
 from perf.projects.models import Indicator, Project
 from perf.spending.models import Payment

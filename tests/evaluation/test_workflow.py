@@ -11,9 +11,9 @@ from decimal import Decimal as D
 import pytest
 import sqlalchemy as sa
 
+from perf.actuals.services import ActualRuleError, set_actual
 from perf.audit.models import AuditEntry
 from perf.evaluation import workflow
-from perf.evaluation.actuals import ActualRuleError, set_actual
 from perf.evaluation.models import EvaluationVersion, SelfEvaluation
 from perf.evaluation.services import evaluation_of
 from perf.evaluation.workflow import EvaluationData, EvaluationError

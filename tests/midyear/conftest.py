@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from perf.evaluation.actuals import set_actual
+from perf.actuals.services import set_actual
 from perf.projects.queries import project_by_code
 from perf.spending.schemas import PaymentData
 from perf.spending.services import add_payment

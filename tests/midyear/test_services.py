@@ -7,9 +7,10 @@ import pytest
 import sqlalchemy as sa
 
 from perf import create_app
+from perf.actuals.models import ActualValue
 from perf.audit.models import AuditEntry
-from perf.evaluation.models import ActualValue, MonitoringEntry
 from perf.midyear import queries
+from perf.midyear.models import MonitoringEntry
 from perf.midyear.services import EntryData, MidyearRuleError, save_entries
 from perf.midyear.settings import RoundSettingError, round_date
 from perf.projects.queries import project_by_code

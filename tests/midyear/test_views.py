@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from perf.audit.models import AuditEntry
-from perf.evaluation.models import MonitoringEntry
+from perf.midyear.models import MonitoringEntry
 from tests.midyear.conftest import indicator_of
 
 

@@ -5,7 +5,7 @@ project's budget year), 一级指标 (to tell apart a 三级 name a table holds 
 The file reading (encodings, delimiters, XLSX cells, header normalising) is the payments
 importer's, imported from ``perf.spending.importer`` including some of its private helpers.
 Every row loads through ``ActualRowSchema``, finds its indicator, and passes the rules of
-``perf.evaluation.actuals``; only a clean file is written. The service flushes; the caller commits.
+``perf.actuals.services``; only a clean file is written. The service flushes; the caller commits.
 """
 
 import unicodedata
@@ -15,8 +15,8 @@ from datetime import date, datetime
 from marshmallow import RAISE, Schema, ValidationError, fields
 from sqlalchemy import select
 
-from perf.evaluation.actuals import ActualRuleError, check_actual, check_date, same_content, set_actual
-from perf.evaluation.models import ActualValue
+from perf.actuals.models import ActualValue
+from perf.actuals.services import ActualRuleError, check_actual, check_date, same_content, set_actual
 from perf.extensions import db
 from perf.projects.models import Indicator, Project
 from perf.projects.queries import project_by_code

@@ -12,8 +12,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from perf.actuals.models import ActualValue
 from perf.audit.services import record
-from perf.evaluation.models import ActualValue, SelfEvaluation
+from perf.evaluation.models import SelfEvaluation
 from perf.evaluation.scoring_rules import unit_mismatch
 from perf.extensions import db
 from perf.org.models import BudgetYear

@@ -7,10 +7,10 @@ from decimal import Decimal as D
 import openpyxl
 import sqlalchemy as sa
 
+from perf.actuals.cli import import_actuals_command
+from perf.actuals.importer import import_actuals
+from perf.actuals.models import ActualValue
 from perf.audit.models import AuditEntry
-from perf.evaluation.actuals_import import import_actuals
-from perf.evaluation.cli import import_actuals_command
-from perf.evaluation.models import ActualValue
 from perf.projects.models import Indicator
 
 NETWORK = "13020724P00X4BL10005W"
@@ -246,7 +246,7 @@ def test_an_excel_percent_cell_reads_as_shown(runner, demo, tmp_path, session):
     """Excel stores 96% as 0.96 with a percent format; perf reads what the user sees."""
     import openpyxl
 
-    from perf.evaluation.models import ActualValue
+    from perf.actuals.models import ActualValue
 
     book = openpyxl.Workbook()
     sheet = book.active

@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from perf.evaluation.actuals_import import ActualsResult, import_actuals
+from perf.actuals.importer import ActualsResult, import_actuals
 from perf.extensions import db
 
 

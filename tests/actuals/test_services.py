@@ -6,9 +6,9 @@ from decimal import Decimal as D
 import pytest
 import sqlalchemy as sa
 
+from perf.actuals.models import ActualValue
+from perf.actuals.services import ActualRuleError, latest_actuals, set_actual
 from perf.audit.models import AuditEntry
-from perf.evaluation.actuals import ActualRuleError, latest_actuals, set_actual
-from perf.evaluation.models import ActualValue
 from perf.projects.models import Indicator
 from perf.projects.queries import project_by_code
 

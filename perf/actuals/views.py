@@ -1,0 +1,93 @@
+"""The 实际完成值 page (blueprint ``actuals``): every indicator's actual value as of a date.
+
+The owner of the project's unit enters them; everyone who may see the project reads them.
+A refused save keeps what was typed and shows each row's messages at its field.
+"""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from perf.actuals.forms import ActualsForm
+from perf.actuals.services import ActualsError, latest_actuals, set_actuals
+from perf.auth.permissions import Perm, can_edit, can_view, ensure, require
+from perf.evaluation import workflow
+from perf.extensions import db
+from perf.projects import queries
+from perf.projects.models import Project
+
+bp = Blueprint("actuals", __name__)
+
+
+def _project(project_id: int) -> Project:
+    project = queries.project_by_id(project_id) or abort(404)
+    ensure(can_view(current_user, project))
+    return project
+
+
+@bp.route("/projects/<int:project_id>/actuals", methods=["GET", "POST"])
+@require(Perm.PROJECT_VIEW)
+def actuals(project_id: int):
+    """实际完成值 of every indicator as of a date: the owner enters them, everyone who sees the project reads them."""
+    project = _project(project_id)
+    may_enter = can_edit(current_user, project)
+    form = ActualsForm()
+    status = 200
+    if request.method == "POST":
+        ensure(may_enter)
+        if form.validate():
+            entries = [
+                (_int(row.form.indicator_id.data), row.form.value.data, row.form.note.data, row.form.reason.data)
+                for row in form.rows
+            ]
+            try:
+                changed = set_actuals(project, form.as_of.data, entries, current_user.username)
+            except ActualsError as error:
+                db.session.rollback()
+                _show_row_errors(form, error.problems)
+            else:
+                db.session.commit()
+                flash(f"已保存 {changed} 项实际完成值" if changed else "没有修改", "success")
+                return redirect(url_for("actuals.actuals", project_id=project.id, as_of=form.as_of.data))
+        status = 422
+    else:
+        as_of = _as_of(project)
+        on_the_day = {i: row for i, row in latest_actuals(project, as_of).items() if row.as_of == as_of}
+        form.fill(as_of, project.indicators, on_the_day)  # earlier values are shown, not carried forward
+    as_of = form.as_of.data or _as_of(project)
+    context = {
+        "project": project,
+        "form": form,
+        "may_enter": may_enter,
+        "latest": latest_actuals(project, as_of),
+        "locked": workflow.is_locked(workflow.stored_evaluation(project)),
+    }
+    return render_template("actuals/actuals.html", **context), status
+
+
+def _as_of(project: Project) -> date:
+    """The ``as_of`` argument if it lies in the budget year, else today within the year (its end after it)."""
+    end = date(project.budget_year.year, 12, 31)
+    start = date(end.year, 1, 1)
+    wanted = request.args.get("as_of", "")
+    try:
+        chosen = date.fromisoformat(wanted) if wanted else None
+    except ValueError:
+        chosen = None
+    if chosen is not None and start <= chosen <= end:
+        return chosen
+    return min(max(date.today(), start), end)
+
+
+def _int(text: str | None) -> int:
+    return int(text) if (text or "").isdigit() else 0
+
+
+def _show_row_errors(form: ActualsForm, problems: dict[int, list[str]]) -> None:
+    for position, messages in problems.items():
+        if position < len(form.rows):
+            field = form.rows[position].form.value
+            field.errors = [*field.errors, *messages]
+        else:
+            form.form_errors.extend(messages)
