@@ -15,11 +15,11 @@ from sqlalchemy import select
 from perf.actuals.models import ActualValue
 from perf.audit.services import record
 from perf.evaluation.models import SelfEvaluation
-from perf.evaluation.scoring_rules import unit_mismatch
 from perf.extensions import db
 from perf.org.models import BudgetYear
 from perf.projects.indicator_value import Kind, parse_value
 from perf.projects.models import Indicator, Project
+from perf.units import unit_mismatch
 
 #: ActualValue.value_text is String(200).
 MAX_TEXT = 200

@@ -15,8 +15,9 @@ from perf.numbers import fmt2
 from perf.org.models import BudgetYear, Department, Unit
 from perf.projects.models import Project
 from perf.spending.models import Payment
-from perf.spending.progress import YUAN_PER_WAN, actual_pct
+from perf.spending.progress import actual_pct
 from perf.spending.status import Status, compute
+from perf.units import YUAN_PER_WAN
 
 
 def alerts_for(user, status: str | None = None) -> list[Alert]:

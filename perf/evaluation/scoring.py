@@ -57,7 +57,6 @@ from perf.evaluation.scoring_rules import (
     DEFAULT_BANDS,
     DEFAULT_GRADES,
     DEFAULT_SETTINGS,
-    MONEY_UNITS,
     POINTS_2020,
     POINTS_2021,
     RULE_LABELS,
@@ -75,19 +74,17 @@ from perf.evaluation.scoring_rules import (
     number,
     scheme_of,
     settings_from_config,
-    to_target_unit,
     total_score,
-    unit_mismatch,
     warning_light,
 )
 from perf.numbers import fmt2, plain, round2
 from perf.projects.indicator_value import Kind, ParsedValue
+from perf.units import to_target_unit, unit_mismatch
 
 __all__ = [
     "DEFAULT_BANDS",
     "DEFAULT_GRADES",
     "DEFAULT_SETTINGS",
-    "MONEY_UNITS",
     "POINTS_2020",
     "POINTS_2021",
     "RULE_LABELS",
@@ -111,9 +108,7 @@ __all__ = [
     "missing_reasons",
     "scheme_of",
     "settings_from_config",
-    "to_target_unit",
     "total_score",
-    "unit_mismatch",
     "warning_light",
 ]
 

@@ -29,41 +29,6 @@ from perf.numbers import HUNDRED, plain, round2
 from perf.projects.indicator_value import Comparator, Direction, Kind
 from perf.projects.indicators import effective_direction
 
-# --- units ----------------------------------------------------------------------------------
-
-#: Money units and their size in 元; ``元/月`` and ``万元/月`` convert, ``元/月`` and ``元/套`` do not.
-MONEY_UNITS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
-
-
-def _money(unit: str) -> tuple[Decimal, str] | None:
-    head, slash, rest = unit.partition("/")
-    return (MONEY_UNITS[head], slash + rest) if head in MONEY_UNITS else None
-
-
-def unit_mismatch(target_unit: str | None, actual_unit: str | None) -> str | None:
-    """A Chinese message when an actual in ``actual_unit`` cannot be compared with the target, else None.
-
-    A missing unit on either side is taken to be the other side's; money units convert.
-    """
-    if target_unit is None or actual_unit is None or target_unit == actual_unit:
-        return None
-    target_money, actual_money = _money(target_unit), _money(actual_unit)
-    if target_money and actual_money and target_money[1] == actual_money[1]:
-        return None
-    return f"实际完成值的单位“{actual_unit}”与年度指标值的单位“{target_unit}”不一致"
-
-
-def to_target_unit(actual: Decimal, actual_unit: str | None, target_unit: str | None) -> Decimal:
-    """``actual`` expressed in the target's unit (27.5万元 ← 275000元); ScoringError on a mismatch."""
-    message = unit_mismatch(target_unit, actual_unit)
-    if message:
-        raise ScoringError(message)
-    actual = number(actual, "实际完成值")
-    if target_unit is None or actual_unit is None or target_unit == actual_unit:
-        return actual
-    return actual * _money(actual_unit)[0] / _money(target_unit)[0]
-
-
 # --- execution --------------------------------------------------------------------------------
 
 

@@ -25,7 +25,7 @@ from perf.extensions import db
 from perf.projects.indicator_value import parse_value
 from perf.projects.models import Project
 from perf.spending.models import Payment
-from perf.spending.progress import YUAN_PER_WAN
+from perf.units import YUAN_PER_WAN
 
 
 def year_end(project: Project) -> date:

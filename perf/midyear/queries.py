@@ -14,7 +14,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from perf.actuals.models import ActualValue
 from perf.actuals.services import latest_actuals
 from perf.auth.permissions import visible
-from perf.evaluation.scoring_rules import ScoringError, to_target_unit
 from perf.extensions import db
 from perf.midyear import lights
 from perf.midyear.lights import Light, Target
@@ -24,6 +23,7 @@ from perf.projects.indicator_value import Comparator, Direction, Kind
 from perf.projects.models import Indicator, Project
 from perf.projects.queries import table_rows
 from perf.spending.status import Status, compute
+from perf.units import UnitMismatch, to_target_unit
 
 
 @dataclass
@@ -92,7 +92,7 @@ def light_of(indicator: Indicator, actual: ActualValue | None, months: int, like
     if actual is not None and actual.number is not None and indicator.kind == Kind.QUANTITATIVE:
         try:
             number = to_target_unit(actual.number, actual.unit, indicator.unit)
-        except ScoringError as error:
+        except UnitMismatch as error:
             problem = str(error)
     light = lights.indicator_light(target_of(indicator), number, months, likelihood)
     return Row(indicator, 0, 0, actual, light, None, problem)

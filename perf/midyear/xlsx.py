@@ -19,7 +19,7 @@ from perf.midyear.models import CAUSE_LABELS, CAUSES, LIKELIHOOD_LABELS, LIKELIH
 from perf.midyear.queries import Row, Sheet
 from perf.numbers import HUNDRED, fmt2, round2
 from perf.spending.lag import LEVEL_LABELS
-from perf.spending.progress import YUAN_PER_WAN
+from perf.units import YUAN_PER_WAN
 
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")

@@ -23,15 +23,14 @@ from perf.review.findings import (
 from perf.review.rule_helpers import (
     QUANTITATIVE_LEVEL2,
     compact,
-    in_wan,
     is_growth_name,
-    is_money_unit,
     is_rate_name,
     level1_hint,
     level2_hint,
     scheme_label,
     unmeasurable_reason,
 )
+from perf.units import in_wan, is_money_unit
 
 
 @register("missing-level1", Severity.ERROR, "缺少一级指标")

@@ -5,7 +5,6 @@ Everything here is a pure function of strings and Decimals, so the rules in
 """
 
 import re
-from decimal import Decimal
 
 from perf.projects.taxonomy import SCHEME_LABELS
 
@@ -20,15 +19,6 @@ QUANTITATIVE_LEVEL2 = frozenset(
         "社会成本指标",
         "生态环境成本指标",
     }
-)
-
-#: Money units and their size in 万元, longest spelling first so 万元 is not read as 元.
-_MONEY = (
-    ("百万元", Decimal(100)),
-    ("亿元", Decimal(10000)),
-    ("万元", Decimal(1)),
-    ("千元", Decimal("0.1")),
-    ("元", Decimal("0.0001")),
 )
 
 _RATE_ENDINGS = ("率", "比例", "比率")
@@ -71,19 +61,6 @@ def is_rate_name(name: str) -> bool:
 def is_growth_name(name: str) -> bool:
     """True for a growth-type rate (增长率 …), which may exceed 100%."""
     return any(word in name for word in _GROWTH_WORDS)
-
-
-def is_money_unit(unit: str | None) -> bool:
-    """元, 万元, 亿元 … and per-unit money such as 元/月, 元/套, 元/人."""
-    return unit is not None and unit.startswith(tuple(spelling for spelling, _ in _MONEY))
-
-
-def in_wan(number: Decimal, unit: str | None) -> Decimal | None:
-    """An amount in 万元 when ``unit`` is a plain money unit; None for 元/月 and non-money."""
-    for spelling, size in _MONEY:
-        if unit == spelling:
-            return number * size
-    return None
 
 
 def unmeasurable_reason(text: str) -> str | None:

@@ -11,8 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from perf.numbers import HUNDRED, round2
-
-YUAN_PER_WAN = Decimal(10000)
+from perf.units import YUAN_PER_WAN
 
 
 @dataclass(frozen=True)

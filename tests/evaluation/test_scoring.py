@@ -24,9 +24,7 @@ from perf.evaluation.scoring import (
     missing_reasons,
     scheme_of,
     settings_from_config,
-    to_target_unit,
     total_score,
-    unit_mismatch,
     warning_light,
 )
 from perf.projects.indicator_value import parse_value
@@ -322,44 +320,6 @@ def test_needs_reason_for_qualitative_only_when_unmet_is_configured():
 
 
 # --- units -------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("target_unit", "actual_unit", "message"),
-    [
-        ("万元", "万元", None),
-        ("万元", "元", None),  # money converts
-        ("元", "亿元", None),
-        ("元/月", "万元/月", None),
-        ("%", None, None),  # a bare number is in the target's unit
-        (None, "人", None),
-        ("万元", "人", "实际完成值的单位“人”与年度指标值的单位“万元”不一致"),
-        ("元/月", "元/套", "实际完成值的单位“元/套”与年度指标值的单位“元/月”不一致"),
-        ("%", "人", "实际完成值的单位“人”与年度指标值的单位“%”不一致"),
-    ],
-)
-def test_unit_mismatch(target_unit, actual_unit, message):
-    assert unit_mismatch(target_unit, actual_unit) == message
-
-
-@pytest.mark.parametrize(
-    ("actual", "actual_unit", "target_unit", "expected"),
-    [
-        ("275000", "元", "万元", "27.5"),
-        ("27.5", "万元", "元", "275000"),
-        ("2200", "元/月", "万元/月", "0.22"),
-        ("96", None, "%", "96"),
-        ("96", "%", "%", "96"),
-        ("1.2", "亿元", "万元", "12000"),
-    ],
-)
-def test_to_target_unit(actual, actual_unit, target_unit, expected):
-    assert to_target_unit(D(actual), actual_unit, target_unit) == D(expected)
-
-
-def test_to_target_unit_refuses_a_mismatch():
-    with pytest.raises(ScoringError, match="不一致"):
-        to_target_unit(D(7), "人", "%")
 
 
 # --- total, grade, warning -----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from perf.projects.models import Project
 from perf.projects.queries import project_by_code
 from perf.projects.taxonomy import SCHEMES
-from perf.review.rule_helpers import in_wan, is_money_unit, is_rate_name, unmeasurable_reason
+from perf.review.rule_helpers import is_rate_name, unmeasurable_reason
 from perf.review.rules import (
     RULES,
     Finding,
@@ -422,27 +422,6 @@ def test_unmeasurable_values_are_flagged(value, reason):
 )
 def test_rate_names(name, rate):
     assert is_rate_name(name) is rate
-
-
-@pytest.mark.parametrize(
-    ("unit", "money", "wan"),
-    [
-        ("万元", True, D(50)),
-        ("元", True, D("0.005")),
-        ("亿元", True, D(500000)),
-        ("千元", True, D(5)),
-        ("百万元", True, D(5000)),
-        ("元/月", True, None),
-        ("元/套", True, None),
-        ("万元/年", True, None),
-        ("%", False, None),
-        ("人", False, None),
-        (None, False, None),
-    ],
-)
-def test_money_units(unit, money, wan):
-    assert is_money_unit(unit) is money
-    assert in_wan(D(50), unit) == wan
 
 
 # Catalogue, order and blocking ----------------------------------------------------------

@@ -41,7 +41,8 @@ from perf.numbers import HUNDRED, round2
 from perf.org.models import BudgetYear, Department, Unit
 from perf.projects.models import Project
 from perf.spending.models import Payment
-from perf.spending.progress import YUAN_PER_WAN, Checkpoint, planned_pct, time_pct
+from perf.spending.progress import Checkpoint, planned_pct, time_pct
+from perf.units import YUAN_PER_WAN
 
 ZERO = Decimal(0)
 NOT_STARTED = "not_started"
