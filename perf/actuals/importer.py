@@ -2,95 +2,42 @@
 
 Columns: 项目编码, 三级指标, 实际完成值, and optionally 偏差原因, 日期 (default: 12月31日 of the
 project's budget year), 一级指标 (to tell apart a 三级 name a table holds twice) and 备注.
-The file reading (encodings, delimiters, XLSX cells, header normalising) is the payments
-importer's, imported from ``perf.spending.importer`` including some of its private helpers.
-Every row loads through ``ActualRowSchema``, finds its indicator, and passes the rules of
+The file is read by the tabular reader (``perf.documents.tabular``), its headers mapped onto
+``ActualRowSchema``'s columns. Every row loads through ``ActualRowSchema``, finds its indicator, and passes the rules of
 ``perf.actuals.services``; only a clean file is written. The service flushes; the caller commits.
 """
 
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from marshmallow import RAISE, Schema, ValidationError, fields
+from marshmallow import RAISE, Schema, ValidationError
 from sqlalchemy import select
 
 from perf.actuals.models import ActualValue
 from perf.actuals.services import ActualRuleError, check_actual, check_date, same_content, set_actual
+from perf.documents.tabular import ImportFileError, Problem, Table, columns_of, header_key, messages_of, read_table
 from perf.extensions import db
 from perf.projects.models import Indicator, Project
 from perf.projects.queries import project_by_code
-from perf.spending.importer import (
-    ImportFileError,
-    Problem,
-    _cell,
-    _flatten,
-    header_key,
-    map_headers,
-    read_rows,
-)
-from perf.spending.schemas import Text, parse_date
-
-#: Normalised header (see ``header_key``) -> schema field.
-HEADERS = {
-    "项目编码": "project_code",
-    "project_code": "project_code",
-    "三级指标": "indicator",
-    "indicator": "indicator",
-    "实际完成值": "actual",
-    "actual": "actual",
-    "偏差原因": "reason",
-    "reason": "reason",
-    "日期": "as_of",
-    "as_of": "as_of",
-    "一级指标": "level1",
-    "level1": "level1",
-    "备注": "note",
-    "note": "note",
-}
-REQUIRED = ("project_code", "indicator", "actual")
-LABELS = {
-    "project_code": "项目编码",
-    "indicator": "三级指标",
-    "actual": "实际完成值",
-    "reason": "偏差原因",
-    "as_of": "日期",
-    "level1": "一级指标",
-    "note": "备注",
-}
-
-
-class AsOf(fields.Field):
-    """日期: the forms 支付日期 accepts (2024-12-31, 2024/12/31, 2024年12月31日) or an Excel date; blank: None."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        text = unicodedata.normalize("NFKC", str(value)).strip().split(" ")[0]
-        if not text:
-            return None
-        try:
-            return parse_date(text)
-        except ValidationError as error:
-            # parse_date words its messages for 支付日期.
-            raise ValidationError([m.replace("支付日期", "日期") for m in _flatten(error.messages)]) from None
+from perf.spending.schemas import DateText, Text, column
 
 
 class ActualRowSchema(Schema):
-    """One imported row of actual values."""
+    """One imported row of actual values; each field's label is the file's header."""
 
     class Meta:
         unknown = RAISE
 
-    project_code = Text("项目编码", 40, identifier=True, required=True)
-    indicator = Text("三级指标", 200, required=True)
-    actual = Text("实际完成值", 200, required=True)
-    reason = Text("偏差原因", 2000, load_default=None, allow_none=True)
-    note = Text("备注", 2000, load_default=None, allow_none=True)
-    level1 = Text("一级指标", 30, load_default=None, allow_none=True)
-    as_of = AsOf(load_default=None, allow_none=True)
+    project_code = Text("项目编码", 40, identifier=True, required=True, metadata=column("项目编码", required=True))
+    indicator = Text("三级指标", 200, required=True, metadata=column("三级指标", required=True))
+    actual = Text("实际完成值", 200, required=True, metadata=column("实际完成值", required=True))
+    reason = Text("偏差原因", 2000, load_default=None, allow_none=True, metadata=column("偏差原因"))
+    note = Text("备注", 2000, load_default=None, allow_none=True, metadata=column("备注"))
+    level1 = Text("一级指标", 30, load_default=None, allow_none=True, metadata=column("一级指标"))
+    as_of = DateText("日期", load_default=None, allow_none=True, metadata=column("日期"))
+
+
+SCHEMA = ActualRowSchema()
 
 
 @dataclass
@@ -111,7 +58,7 @@ class ActualsResult:
 
     def add(self, line: int, message: str) -> None:
         """Report a problem on ``line``."""
-        self.problems.append(Problem(f"第{line}行", message, line))
+        self.problems.append(Problem.at(line, message))
 
 
 @dataclass
@@ -131,12 +78,12 @@ def import_actuals(data: bytes, filename: str, actor: str, year: int | None = No
     """Import an actual-values file; on any problem write nothing and return the problems."""
     result = ActualsResult()
     try:
-        rows = read_rows(data, filename, what="实际完成值")
-        columns = map_headers(*rows[0], result, HEADERS, LABELS, REQUIRED)
+        table = read_table(data, filename, SCHEMA, "实际完成值")
     except ImportFileError as error:
         result.problems.append(error.problem)
         return result
-    loaded = _load(rows[1:], columns, year, result)
+    result.ignored_columns = table.ignored_columns
+    loaded = _load(table, year, result)
     _sort_out(loaded, result)
     result.problems.sort(key=lambda p: p.line)
     if result.problems:
@@ -148,24 +95,17 @@ def import_actuals(data: bytes, filename: str, actor: str, year: int | None = No
     return result
 
 
-# --- reading -------------------------------------------------------------------------
-
-
 # --- checking ------------------------------------------------------------------------
 
 
-def _load(rows: list[tuple[int, list]], columns: dict[str, int], year: int | None, result: ActualsResult) -> list[Row]:
+def _load(table: Table, year: int | None, result: ActualsResult) -> list[Row]:
     """Each row through the schema, the project and indicator lookup, and the rules of an actual."""
-    schema, projects, loaded = ActualRowSchema(), {}, []
-    for line, cells in rows:
-        record = {
-            name: _cell(cells[i] if i < len(cells) else None, "date" if name == "as_of" else name)
-            for name, i in columns.items()
-        }
+    projects, loaded = {}, []
+    for line, record, _cells in table.records(columns_of(SCHEMA)):
         try:
-            values = schema.load(record)
+            values = SCHEMA.load(record)
         except ValidationError as error:
-            for message in _flatten(error.messages):
+            for message in messages_of(error.messages):
                 result.add(line, message)
             continue
         code = values["project_code"]

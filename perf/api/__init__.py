@@ -109,6 +109,6 @@ def _document_payment_fields(api: Api) -> None:
     from perf.spending import schemas
 
     api.register_field(schemas.Text, "string", None)
-    api.register_field(schemas.PaymentDate, "string", "date")
+    api.register_field(schemas.DateText, "string", "date")
     api.register_field(schemas.Yuan, "string", None)
     api.register_field(schemas.Source, "string", None)

@@ -37,6 +37,11 @@ _TIME = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _AMOUNT = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+")
 
 
+def column(label: str, required: bool = False) -> dict:
+    """Field metadata naming a file column: its Chinese header, and whether a file must have it."""
+    return {"label": label, "column_required": required}
+
+
 @dataclass(frozen=True)
 class PaymentData:
     """One payment as read from a form, a file row or an API body; amounts in 元."""
@@ -76,10 +81,21 @@ class Text(fields.Field):
         return value
 
 
-class PaymentDate(fields.Field):
-    """支付日期: ISO, 2024/6/30, 2024.6.30, 20240630, 2024年6月30日, or a date (from Excel)."""
+class DateText(fields.Field):
+    """A date as people type it: ISO, 2024/6/30, 2024.6.30, 20240630, 2024年6月30日, or a date (from Excel).
 
-    default_error_messages = {"required": "请填写支付日期", "null": "请填写支付日期"}  # noqa: RUF012
+    ``label`` names the field in the Chinese messages (支付日期, 日期). A blank cell is missing:
+    an error when the field is required, else None.
+    """
+
+    #: A spreadsheet's date cells reach this field as dates (perf.documents.tabular).
+    takes_dates = True
+
+    def __init__(self, label: str, **kwargs):
+        message = f"请填写{label}"
+        kwargs["error_messages"] = {"required": message, "null": message, **kwargs.get("error_messages", {})}
+        super().__init__(**kwargs)
+        self.label = label
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, datetime):
@@ -87,18 +103,20 @@ class PaymentDate(fields.Field):
         if isinstance(value, date):
             return value
         if not isinstance(value, str):
-            raise ValidationError(f"支付日期格式不正确，{DATE_HINT}")
+            raise ValidationError(f"{self.label}格式不正确，{DATE_HINT}")
         text = _TIME.sub("", unicodedata.normalize("NFKC", value).strip())
         if not text:
-            raise self.make_error("required")
-        return parse_date(text)
+            if self.required:
+                raise self.make_error("required")
+            return None
+        return parse_date(text, self.label)
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else value.isoformat()
 
 
-def parse_date(text: str) -> date:
-    """A date in one of the accepted forms; ValidationError (Chinese) otherwise."""
+def parse_date(text: str, label: str = "支付日期") -> date:
+    """A date in one of the accepted forms; ValidationError (Chinese, naming ``label``) otherwise."""
     for pattern, groups in ((_DATE_SEPARATED, (1, 3, 4)), (_DATE_CHINESE, (1, 2, 3)), (_DATE_COMPACT, (1, 2, 3))):
         match = pattern.fullmatch(text)
         if match:
@@ -106,8 +124,8 @@ def parse_date(text: str) -> date:
             try:
                 return date(year, month, day)
             except ValueError:
-                raise ValidationError(f"支付日期 {text} 不存在") from None
-    raise ValidationError(f"支付日期“{text}”格式不正确，{DATE_HINT}")
+                raise ValidationError(f"{label} {text} 不存在") from None
+    raise ValidationError(f"{label}“{text}”格式不正确，{DATE_HINT}")
 
 
 class Yuan(fields.Field):
@@ -175,13 +193,13 @@ class PaymentSchema(Schema):
     error_messages = {"unknown": "未知字段", "type": "应为一个对象（键值对）"}  # noqa: RUF012
 
     id = fields.Integer(dump_only=True)
-    project_code = Text("项目编码", 40, identifier=True, required=True)
-    date = PaymentDate(required=True, attribute="paid_on")
-    amount_yuan = Yuan(required=True, attribute="amount")
-    voucher_no = Text("凭证号", 64, identifier=True, required=True)
-    note = Text("摘要", 500, load_default=None, allow_none=True)
-    source = Source(load_default="fiscal", allow_none=True)
-    refund_of = Text("原凭证号", 64, identifier=True, load_default=None, allow_none=True)
+    project_code = Text("项目编码", 40, identifier=True, required=True, metadata=column("项目编码", required=True))
+    date = DateText("支付日期", required=True, attribute="paid_on", metadata=column("支付日期", required=True))
+    amount_yuan = Yuan(required=True, attribute="amount", metadata=column("金额（元）", required=True))
+    voucher_no = Text("凭证号", 64, identifier=True, required=True, metadata=column("凭证号", required=True))
+    note = Text("摘要", 500, load_default=None, allow_none=True, metadata=column("摘要", required=True))
+    source = Source(load_default="fiscal", allow_none=True, metadata=column("资金来源"))
+    refund_of = Text("原凭证号", 64, identifier=True, load_default=None, allow_none=True, metadata=column("原凭证号"))
 
     @validates_schema
     def refund_names_voucher(self, data: dict, **kwargs) -> None:
