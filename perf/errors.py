@@ -1,16 +1,34 @@
-"""Error pages in Chinese, and a JSON envelope for API paths.
+"""The one error contract: services raise ``RuleError``; one adapter each shows it on a form, in the API and on a CLI.
 
-Under /api/ every error answers ``{"code", "message", "errors": {field: [messages]}}``:
-``message`` says what went wrong in Chinese, ``errors`` names each field at fault (nested
-fields as dotted paths, ``payments.3.amount_yuan``). Validation errors from webargs and
-flask-smorest (422), a missing or stale ETag (428, 412) and unexpected failures (500) all
-take this form.
+A ``RuleError`` maps a field path to its Chinese messages. Paths are dotted and name the
+service's own data: ``total``, ``spend_plan.1``, ``indicators.3.value``, ``payments.17.amount_yuan``;
+the empty path is the object as a whole. Its ``kind`` says why the write was refused and so
+which HTTP status the API answers:
+
+========== ====== ===========================================================
+kind       status meaning
+========== ====== ===========================================================
+invalid    422    what was given breaks a rule (the default)
+conflict   409    the object's state does not allow this now (submitted, locked …)
+stale      412    someone else saved the object after it was read
+forbidden  403    the caller may not do this to this object
+========== ====== ===========================================================
+
+No code reads a message to decide where it goes: the path says it. Under /api/ every error,
+a ``RuleError`` or an HTTP error, answers ``{"code", "message", "errors": {path: [messages]}}``
+(the whole object's messages under ``_schema``). People get Chinese error pages.
 """
 
-import re
+from collections.abc import Iterable, Mapping
 
+import click
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
+from wtforms.fields import FieldList, FormField
+
+KINDS = {"invalid": 422, "conflict": 409, "stale": 412, "forbidden": 403}
+#: The API's key for messages about the whole object.
+WHOLE = "_schema"
 
 MESSAGES = {
     400: "请求有误",
@@ -35,32 +53,175 @@ API_MESSAGES = {
     422: "提交的数据有误",
     428: "修改须在 If-Match 请求头中给出先前 GET 取得的 ETag",
 }
-#: The English messages of marshmallow and webargs that can reach a client, in Chinese.
-TRANSLATIONS = (
-    (re.compile(r"^Missing data for required field\.$"), "必填"),
-    (re.compile(r"^Field may not be null\.$"), "不能为空（null）"),
-    (re.compile(r"^Unknown field\.$"), "未知字段"),
-    (re.compile(r"^Invalid JSON body\.$"), "请求体不是有效的 JSON"),
-    (re.compile(r"^Invalid input type\.$"), "应为一个对象（键值对）"),
-    (re.compile(r"^Not a valid integer\.$"), "应为整数"),
-    (re.compile(r"^Not a valid (string|utf-8 string)\.$"), "应为文本"),
-    (re.compile(r"^Not a valid boolean\.$"), "应为 true 或 false"),
-    (re.compile(r"^Not a valid date\.$"), "日期格式应为 YYYY-MM-DD（如 2024-07-01）"),
-    (re.compile(r"^Not a valid list\.$"), "应为数组（列表）"),
-    (re.compile(r"^Not a valid mapping type\.$"), "应为一个对象（键值对）"),
-    (re.compile(r"^Must be greater than or equal to (.+) and less than or equal to (.+)\.$"), r"应在 \1 到 \2 之间"),
-    (re.compile(r"^Must be greater than or equal to (.+)\.$"), r"不能小于 \1"),
-    (re.compile(r"^Must be less than or equal to (.+)\.$"), r"不能大于 \1"),
-    (re.compile(r"^Must be one of: (.+)\.$"), r"应为以下之一：\1"),
-    (re.compile(r"^Longer than maximum length (.+)\.$"), r"最多 \1 个字符"),
-    (re.compile(r"^Shorter than minimum length (.+)\.$"), r"至少 \1 个字符"),
-)
-CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+class RuleError(ValueError):
+    """A write refused by a rule: ``errors`` maps a field path ("" = the whole object) to Chinese messages."""
+
+    def __init__(
+        self,
+        errors: Mapping[str, Iterable[str]] | Iterable[str] | str,
+        kind: str = "invalid",
+        message: str | None = None,
+    ):
+        if isinstance(errors, str):
+            errors = {"": [errors]}
+        elif not isinstance(errors, Mapping):
+            errors = {"": list(errors)}
+        self.errors = {str(path): list(found) for path, found in errors.items() if found}
+        if kind not in KINDS:
+            raise ValueError(f"unknown rule-error kind {kind!r}")
+        self.kind = kind
+        self.message = message
+        super().__init__(self.headline)
+
+    @property
+    def messages(self) -> list[str]:
+        """Every message, whole-object ones first, then by path as given."""
+        whole = self.errors.get("", [])
+        return whole + [m for path, found in self.errors.items() if path for m in found]
+
+    @property
+    def headline(self) -> str:
+        """One line for the API's ``message`` and for logs."""
+        return self.message or "；".join(self.messages)
+
+    @property
+    def status(self) -> int:
+        """The HTTP status the API answers with."""
+        return KINDS[self.kind]
+
+    def under(self, prefix: str) -> "RuleError":
+        """The same error with every path moved under ``prefix`` (``payments.3`` + ``amount`` …)."""
+        return RuleError({_join(prefix, path): found for path, found in self.errors.items()}, self.kind, self.message)
+
+
+class Problems:
+    """Collects messages by path, then raises them all at once (so a form shows every problem together)."""
+
+    def __init__(self):
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, path: str, *messages: str) -> None:
+        """Note ``messages`` at ``path``."""
+        if messages:
+            self.errors.setdefault(path, []).extend(messages)
+
+    def merge(self, error: RuleError, prefix: str = "") -> None:
+        """Take every message of ``error``, its paths under ``prefix``."""
+        for path, found in error.errors.items():
+            self.add(_join(prefix, path), *found)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self, kind: str = "invalid", message: str | None = None) -> None:
+        """Raise a RuleError with everything collected, if anything was."""
+        if self.errors:
+            raise RuleError(self.errors, kind, message)
+
+
+def _join(prefix: str, path: str) -> str:
+    return ".".join(part for part in (prefix, path) if part)
+
+
+# --- adapter 1: a form -----------------------------------------------------------------------
+
+
+def show_on_form(form, error: RuleError, aliases: Mapping[str, str] | None = None) -> list[str]:
+    """Put each message at the form field its path names; return the messages that belong to no field.
+
+    A path walks the form: a name picks a field (``aliases`` renames the first step, e.g.
+    ``spend_plan`` -> ``plan``), a number picks an entry of a FieldList, and a FormField's
+    sub-form is entered. Messages that fit no field also go to ``form.form_errors``.
+    """
+    unplaced: list[str] = []
+    for path, messages in error.errors.items():
+        field = _field_at(form, path, aliases or {})
+        if field is None:
+            unplaced.extend(messages)
+        else:
+            field.errors = [*field.errors, *messages]
+    form.form_errors.extend(m for m in unplaced if m not in form.form_errors)
+    _refresh_list_errors(form)
+    return unplaced
+
+
+def _field_at(form, path: str, aliases: Mapping[str, str]):
+    if not path:
+        return None
+    steps = path.split(".")
+    steps[0] = aliases.get(steps[0], steps[0])
+    node = form
+    for step in steps:
+        if isinstance(node, FormField):
+            node = node.form
+        if isinstance(node, FieldList):
+            if not step.isdigit() or int(step) >= len(node.entries):
+                return None
+            node = node.entries[int(step)]
+        else:
+            fields = getattr(node, "_fields", None)
+            if fields is None or step not in fields:
+                return None
+            node = fields[step]
+    return None if isinstance(node, FieldList | FormField) else node
+
+
+def _refresh_list_errors(form) -> None:
+    """FieldList keeps the errors it found when validating; let it see the ones placed afterwards."""
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                if isinstance(entry, FormField):
+                    _refresh_list_errors(entry.form)
+            found = [entry.errors for entry in field.entries]
+            field.errors = found if any(found) else []
+
+
+# --- adapter 2: the API ----------------------------------------------------------------------
+
+
+def api_errors(errors: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """Paths as the API names them: the whole object under ``_schema``."""
+    return {path or WHOLE: list(found) for path, found in errors.items()}
+
+
+def rule_error_response(error: RuleError):
+    """The envelope of a RuleError under /api/; a page that let one escape gets an error page."""
+    if request.path.startswith("/api/"):
+        body = {"code": error.status, "message": error.headline, "errors": api_errors(error.errors)}
+        return body, error.status
+    return render_template("error.html", code=error.status, message=error.headline), error.status
+
+
+# --- adapter 3: the command line ----------------------------------------------------------------
+
+
+def fail_cli(error: RuleError, labels: Mapping[str, str] | None = None) -> None:
+    """Print each message in Chinese, naming its field by ``labels`` (or its row), and exit with status 1."""
+    for path, messages in error.errors.items():
+        where = _cli_place(path, labels or {})
+        for message in messages:
+            click.echo(f"错误 {where}：{message}" if where else f"错误 {message}", err=True)
+    raise click.exceptions.Exit(1)
+
+
+def _cli_place(path: str, labels: Mapping[str, str]) -> str:
+    """``unit_ids`` -> 单位; ``rows.3.amount`` -> 第4行 金额 (labels permitting)."""
+    parts = []
+    for step in path.split(".") if path else []:
+        parts.append(f"第{int(step) + 1}行" if step.isdigit() else labels.get(step, step))
+    return " ".join(parts)
+
+
+# --- HTTP errors -------------------------------------------------------------------------------
 
 
 def init_app(app: Flask) -> None:
-    """Register the HTTP error handler."""
+    """Register the handlers: HTTP errors and escaped RuleErrors."""
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(RuleError, rule_error_response)
 
 
 def _http_error(error: HTTPException):
@@ -73,7 +234,7 @@ def _http_error(error: HTTPException):
 
 
 def api_envelope(error: HTTPException, code: int):
-    """``({code, message, errors}, code, headers)`` for an error under /api/."""
+    """``({code, message, errors}, code, headers)`` for an HTTP error under /api/."""
     data = getattr(error, "data", None) or {}
     errors = flatten(data.get("errors", data.get("messages", {})))
     message = data.get("message") or API_MESSAGES.get(code, "请求有误")
@@ -83,38 +244,29 @@ def api_envelope(error: HTTPException, code: int):
     return {"code": code, "message": message, "errors": errors}, code, headers
 
 
-def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow/webargs messages as ``{"dotted.path": [Chinese messages]}``.
+#: webargs nests messages under the location they were read from; that level is dropped.
+_LOCATIONS = ("json", "query", "querystring", "path", "view_args", "headers", "form")
 
-    webargs nests them under the location (``json``, ``query``); that level is dropped.
-    """
+
+def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow/webargs messages as ``{"dotted.path": [messages]}`` (their fields give them in Chinese)."""
     found: dict[str, list[str]] = {}
     if isinstance(messages, dict):
         for key, value in messages.items():
             name = str(key)
-            if not prefix and name in ("json", "query", "querystring", "path", "view_args", "headers", "form"):
-                path = "" if isinstance(value, dict) else "_schema"
+            if not prefix and name in _LOCATIONS:
+                path = "" if isinstance(value, dict) else WHOLE
             else:
                 path = f"{prefix}.{name}" if prefix else name
             for field, texts in flatten(value, path).items():
                 found.setdefault(field, []).extend(texts)
         return found
     texts = messages if isinstance(messages, list | tuple) else [messages]
-    field = (prefix.removesuffix("._schema") if prefix != "_schema" else prefix) or "_schema"
+    field = (prefix.removesuffix(f".{WHOLE}") if prefix != WHOLE else prefix) or WHOLE
     for text in texts:
         if isinstance(text, dict | list | tuple):
             for key, more in flatten(text, prefix).items():
                 found.setdefault(key, []).extend(more)
         else:
-            found.setdefault(field, []).append(chinese(str(text)))
+            found.setdefault(field, []).append(str(text))
     return found
-
-
-def chinese(text: str) -> str:
-    """A message in Chinese: perf's own as they are, marshmallow's translated."""
-    if CJK.search(text):
-        return text
-    for pattern, replacement in TRANSLATIONS:
-        if pattern.match(text):
-            return pattern.sub(replacement, text)
-    return "取值无效"

@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 ROUNDING = ROUND_HALF_UP
 
 TWO_PLACES = Decimal("0.01")
+#: Full-width digits and signs as Chinese input methods type them, to their ASCII forms.
+FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％－", "0123456789.,%-")
 HUNDRED = Decimal(100)
 
 

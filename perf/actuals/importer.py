@@ -17,9 +17,9 @@ from perf.actuals.models import ActualValue
 from perf.actuals.services import ActualRuleError, check_actual, check_date, same_content, set_actual
 from perf.documents.tabular import ImportFileError, Problem, Table, columns_of, header_key, messages_of, read_table
 from perf.extensions import db
+from perf.fields import DateText, TypedText
 from perf.projects.models import Indicator, Project
 from perf.projects.queries import project_by_code
-from perf.spending.schemas import DateText, Text, column
 
 
 class ActualRowSchema(Schema):
@@ -28,13 +28,13 @@ class ActualRowSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    project_code = Text("项目编码", 40, identifier=True, required=True, metadata=column("项目编码", required=True))
-    indicator = Text("三级指标", 200, required=True, metadata=column("三级指标", required=True))
-    actual = Text("实际完成值", 200, required=True, metadata=column("实际完成值", required=True))
-    reason = Text("偏差原因", 2000, load_default=None, allow_none=True, metadata=column("偏差原因"))
-    note = Text("备注", 2000, load_default=None, allow_none=True, metadata=column("备注"))
-    level1 = Text("一级指标", 30, load_default=None, allow_none=True, metadata=column("一级指标"))
-    as_of = DateText("日期", load_default=None, allow_none=True, metadata=column("日期"))
+    project_code = TypedText("项目编码", 40, identifier=True, required=True, column="required")
+    indicator = TypedText("三级指标", 200, required=True, column="required")
+    actual = TypedText("实际完成值", 200, required=True, column="required")
+    reason = TypedText("偏差原因", 2000, load_default=None, allow_none=True, column="optional")
+    note = TypedText("备注", 2000, load_default=None, allow_none=True, column="optional")
+    level1 = TypedText("一级指标", 30, load_default=None, allow_none=True, column="optional")
+    as_of = DateText("日期", load_default=None, allow_none=True, column="optional")
 
 
 SCHEMA = ActualRowSchema()

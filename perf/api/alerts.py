@@ -1,15 +1,14 @@
 """Alerts (预警): list, read, answer (owner: 滞后原因, 整改措施, catch-up date) and close (reviewer)."""
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from perf.alerts import services
 from perf.alerts.models import ALERT_KINDS, ALERT_STATUSES
 from perf.api import examples, queries
-from perf.api.common import PageArgs, allow, api_abort, not_found, page_of, paginate
-from perf.api.fields import ApiSchema, Choice, Day, Id, Int, Moment, Money, Text, Year
+from perf.api.common import Blueprint, PageArgs, allow, api_abort, not_found, page_of, paginate
 from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure
 from perf.extensions import db
+from perf.fields import Choice, Day, Id, Int, Moment, Money, PerfSchema, Text, Year
 
 blp = Blueprint("api_alerts", __name__, url_prefix="/api/v1/alerts", description="预警：说明与关闭")
 
@@ -28,7 +27,7 @@ class AlertArgs(PageArgs):
     project_id = Id()
 
 
-class AlertSchema(ApiSchema):
+class AlertSchema(PerfSchema):
     """An alert on a project at a checkpoint."""
 
     id = Int(dump_only=True)
@@ -54,7 +53,7 @@ class AlertSchema(ApiSchema):
     closed_at = Moment(dump_only=True, allow_none=True)
 
 
-class AnswerSchema(ApiSchema):
+class AnswerSchema(PerfSchema):
     """The owner's explanation of a lag."""
 
     reason = Text(required=True, min_length=1, max_length=2000, metadata={"description": "滞后原因"})

@@ -3,13 +3,12 @@
 from datetime import datetime, time, timedelta, timezone
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import fields
 
 from perf.api import queries
-from perf.api.common import PageArgs, allow, page_of, paginate
-from perf.api.fields import ApiSchema, Day, Id, Int, Moment, Text
+from perf.api.common import Blueprint, PageArgs, allow, page_of, paginate
 from perf.auth.permissions import Perm
+from perf.fields import Day, Id, Int, Moment, PerfSchema, Text
 
 blp = Blueprint("api_audit", __name__, url_prefix="/api/v1/audit", description="修改记录")
 
@@ -28,7 +27,7 @@ class AuditArgs(PageArgs):
     until = Day(metadata={"description": "不晚于此日（北京时间）"})
 
 
-class AuditEntrySchema(ApiSchema):
+class AuditEntrySchema(PerfSchema):
     """One recorded write, with the values before and after."""
 
     id = Int(dump_only=True)

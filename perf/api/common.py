@@ -3,12 +3,27 @@
 from copy import deepcopy
 from typing import NoReturn
 
+import flask_smorest
 from flask_smorest import abort
 from sqlalchemy import Select, func, select
+from webargs.flaskparser import FlaskParser
 
-from perf.api.fields import MAX_ID, ApiSchema, Int, Items, Obj
 from perf.auth.permissions import Perm, require
 from perf.extensions import db
+from perf.fields import MAX_ID, Int, Items, Obj, PerfSchema
+
+
+class ChineseParser(FlaskParser):
+    """webargs' parser, saying in Chinese that a body is not JSON (its other messages are the fields' own)."""
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        abort(400, exc=error, messages={"json": ["请求体不是有效的 JSON"]})
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """Every API resource's blueprint: arguments read by the Chinese parser."""
+
+    ARGUMENTS_PARSER = ChineseParser()
 
 
 def api_abort(code: int, message: str, errors: dict[str, list[str]] | None = None) -> NoReturn:
@@ -67,7 +82,7 @@ def allow(perm: Perm):
     return decorator
 
 
-class PageArgs(ApiSchema):
+class PageArgs(PerfSchema):
     """?page=1&per_page=20"""
 
     page = Int(minimum=1, maximum=100_000, load_default=1, metadata={"description": "页码，从 1 开始"})
@@ -83,7 +98,7 @@ def page_of(item_schema: type) -> type:
     if name not in _PAGE_SCHEMAS:
         _PAGE_SCHEMAS[name] = type(
             name,
-            (ApiSchema,),
+            (PerfSchema,),
             {
                 "__doc__": "一页数据及总条数",
                 "items": Items(Obj(item_schema), required=True),

@@ -10,18 +10,27 @@ from datetime import date
 from flask import abort as flask_abort
 from flask import request
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from perf.actuals.models import ActualValue
 from perf.actuals.services import ActualRuleError, latest_actuals, set_actual, stored_actual
 from perf.api import examples
-from perf.api.common import PageArgs, allow, api_abort, in_range, not_found, page_list, page_of, refuse_star_if_match
-from perf.api.fields import ApiSchema, Day, Exact, Int, Items, Obj, Text
+from perf.api.common import (
+    Blueprint,
+    PageArgs,
+    allow,
+    api_abort,
+    in_range,
+    not_found,
+    page_list,
+    page_of,
+    refuse_star_if_match,
+)
 from perf.api.projects import visible_project
 from perf.auth.permissions import Perm, can_edit, ensure
 from perf.evaluation.services import evaluation_of
 from perf.extensions import db
+from perf.fields import Day, Exact, Int, Items, Obj, PerfSchema, Text
 from perf.projects.models import Indicator
 
 blp = Blueprint("api_evaluation", __name__, url_prefix="/api/v1/projects", description="实际完成值与绩效自评")
@@ -37,7 +46,7 @@ class ActualArgs(PageArgs):
     latest_on = Day(metadata={"description": "只列每个指标在此日期（含）之前的最新值"})
 
 
-class ActualSchema(ApiSchema):
+class ActualSchema(PerfSchema):
     """The actual value of one indicator on one date."""
 
     id = Int(dump_only=True)
@@ -53,7 +62,7 @@ class ActualSchema(ApiSchema):
     entered_by = Text(dump_only=True)
 
 
-class ActualInSchema(ApiSchema):
+class ActualInSchema(PerfSchema):
     """An actual value to store; leave out note or reason to keep the stored one."""
 
     value = Text(required=True, min_length=1, max_length=200, metadata={"description": "实际完成值，如 96%、7人"})
@@ -61,7 +70,7 @@ class ActualInSchema(ApiSchema):
     reason = Text(max_length=2000, metadata={"description": "偏差原因"})
 
 
-class ExecutionSchema(ApiSchema):
+class ExecutionSchema(PerfSchema):
     """预算执行率 and its score."""
 
     budget = Text(dump_only=True, metadata={"description": "全年预算数（万元）"})
@@ -70,7 +79,7 @@ class ExecutionSchema(ApiSchema):
     score = Text(dump_only=True)
 
 
-class ScoredIndicatorSchema(ApiSchema):
+class ScoredIndicatorSchema(PerfSchema):
     """One indicator's score."""
 
     level1 = Text(dump_only=True)
@@ -83,7 +92,7 @@ class ScoredIndicatorSchema(ApiSchema):
     reason = Text(dump_only=True, allow_none=True, metadata={"description": "偏差原因分析及改进措施"})
 
 
-class SelfEvaluationSchema(ApiSchema):
+class SelfEvaluationSchema(PerfSchema):
     """The self-evaluation's scores as perf computes them from payments, actual values and weights."""
 
     execution = Obj(ExecutionSchema, dump_only=True)
@@ -93,7 +102,7 @@ class SelfEvaluationSchema(ApiSchema):
     warning = Text(dump_only=True, allow_none=True, metadata={"description": "自评预警"})
 
 
-class AsOfArgs(ApiSchema):
+class AsOfArgs(PerfSchema):
     """Score as of a date."""
 
     as_of = Day(metadata={"description": "计算截止日期（默认：预算年度末）"})

@@ -1,10 +1,9 @@
 """Budget years, departments and units (read), and who the caller is."""
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from perf.api import queries
-from perf.api.common import PageArgs, allow, page_of, paginate
+from perf.api.common import Blueprint, PageArgs, allow, page_of, paginate
 from perf.api.schemas import DepartmentSchema, MeSchema, UnitArgs, UnitSchema, YearSchema
 from perf.auth.permissions import ROLE_PERMISSIONS, Perm
 

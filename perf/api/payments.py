@@ -1,16 +1,15 @@
 """Payments (支付记录): list, read, record one, record up to 10,000 at once, correct and delete."""
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import validate
 from sqlalchemy import select
 
 from perf.api import examples, queries
 from perf.api.bulk import MAX_ITEMS, add_payments
-from perf.api.common import PageArgs, allow, api_abort, found, keyed, page_of, paginate, refuse_star_if_match
-from perf.api.fields import ApiSchema, Day, Id, Int, Items, Money, Obj, Text, Year
+from perf.api.common import Blueprint, PageArgs, allow, api_abort, found, keyed, page_of, paginate, refuse_star_if_match
 from perf.auth.permissions import Perm, can_edit, can_view, ensure
 from perf.extensions import db
+from perf.fields import Day, Id, Int, Items, Money, Obj, PerfSchema, Text, Year
 from perf.org.models import BudgetYear
 from perf.projects.models import Project
 from perf.projects.queries import project_by_code
@@ -32,13 +31,13 @@ class PaymentArgs(PageArgs):
     voucher_no = Text(max_length=64)
 
 
-class YearArgs(ApiSchema):
+class YearArgs(PerfSchema):
     """Which budget year a 项目编码 belongs to."""
 
     year = Year(metadata={"description": "项目编码所在的预算年度（默认：含此编码的最新年度）"})
 
 
-class PaymentOutSchema(ApiSchema):
+class PaymentOutSchema(PerfSchema):
     """A stored payment; a negative amount is a refund of ``refund_of``."""
 
     id = Int(dump_only=True)
@@ -70,7 +69,7 @@ class RawItems(Items):
         return value
 
 
-class BulkSchema(ApiSchema):
+class BulkSchema(PerfSchema):
     """Up to 10,000 payments, written all together or not at all."""
 
     payments = RawItems(
@@ -80,7 +79,7 @@ class BulkSchema(ApiSchema):
     )
 
 
-class BulkResultSchema(ApiSchema):
+class BulkResultSchema(PerfSchema):
     """What a bulk request wrote."""
 
     created = Int(required=True, metadata={"description": "新增条数"})

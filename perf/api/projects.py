@@ -2,11 +2,10 @@
 
 from flask import abort as flask_abort
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy.orm.exc import StaleDataError
 
 from perf.api import examples, queries
-from perf.api.common import allow, api_abort, not_found, page_of, paginate, refuse_star_if_match
+from perf.api.common import Blueprint, allow, api_abort, not_found, page_of, paginate, refuse_star_if_match
 from perf.api.schemas import (
     ProjectArgs,
     ProjectChangeSchema,

@@ -3,16 +3,15 @@
 from datetime import date
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from perf.alerts import bookkeeping
 from perf.alerts.models import ScanRun
 from perf.api import examples, queries
-from perf.api.common import PageArgs, allow, api_abort, not_found, page_list, page_of, paginate
-from perf.api.fields import ApiSchema, Choice, Day, Flag, Id, Int, Items, Moment, Money, Obj, Text, Year
+from perf.api.common import Blueprint, PageArgs, allow, api_abort, not_found, page_list, page_of, paginate
 from perf.auth.permissions import Perm, visible
 from perf.extensions import db
+from perf.fields import Choice, Day, Flag, Id, Int, Items, Moment, Money, Obj, PerfSchema, Text, Year
 from perf.projects.models import Project
 from perf.spending.lag import LEVELS
 from perf.spending.status import compute, scan_year
@@ -22,7 +21,7 @@ blp = Blueprint("api_scans", __name__, url_prefix="/api/v1/scans", description="
 LAGGING = ("yellow", "red")
 
 
-class ScanRunSchema(ApiSchema):
+class ScanRunSchema(PerfSchema):
     """One run of the scan."""
 
     id = Int(dump_only=True)
@@ -36,7 +35,7 @@ class ScanRunSchema(ApiSchema):
     alerts_resolved = Int(dump_only=True)
 
 
-class StatusSchema(ApiSchema):
+class StatusSchema(PerfSchema):
     """One project's spending status on the scan date (percents of 预算数)."""
 
     project_id = Int(dump_only=True)
@@ -56,7 +55,7 @@ class StatusSchema(ApiSchema):
     has_plan = Flag(dump_only=True)
 
 
-class ScanArgs(ApiSchema):
+class ScanArgs(PerfSchema):
     """Run a scan."""
 
     as_of = Day(required=True, metadata={"description": "检查日期，如 2024-07-01"})
@@ -72,7 +71,7 @@ class StatusArgs(PageArgs):
     unit_id = Id()
 
 
-class LevelCountSchema(ApiSchema):
+class LevelCountSchema(PerfSchema):
     """Projects per light."""
 
     red = Int(dump_only=True)
@@ -80,7 +79,7 @@ class LevelCountSchema(ApiSchema):
     green = Int(dump_only=True)
 
 
-class ScanResultSchema(ApiSchema):
+class ScanResultSchema(PerfSchema):
     """What a run found and changed, and the lagging projects the caller may see."""
 
     run = Obj(ScanRunSchema, dump_only=True)

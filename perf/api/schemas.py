@@ -5,11 +5,11 @@ from decimal import Decimal
 from marshmallow import fields, validate
 
 from perf.api.common import PageArgs
-from perf.api.fields import ApiSchema, Day, DecimalString, Exact, Flag, Id, Int, Items, Moment, Money, Obj, Text, Year
+from perf.fields import Day, DecimalString, Exact, Flag, Id, Int, Items, Moment, Money, Obj, PerfSchema, Text, Year
 from perf.projects.models import STATUSES
 
 
-class ErrorSchema(ApiSchema):
+class ErrorSchema(PerfSchema):
     """Every error: HTTP status, a Chinese message and the messages of each field at fault."""
 
     code = Int(required=True, metadata={"description": "HTTP 状态码"})
@@ -25,7 +25,7 @@ class ErrorSchema(ApiSchema):
 # Organisation ------------------------------------------------------------------------------
 
 
-class CheckpointSchema(ApiSchema):
+class CheckpointSchema(PerfSchema):
     """A 资金支出计划 checkpoint of a year."""
 
     seq = Int(dump_only=True)
@@ -34,7 +34,7 @@ class CheckpointSchema(ApiSchema):
     is_final = Flag(dump_only=True)
 
 
-class YearSchema(ApiSchema):
+class YearSchema(PerfSchema):
     """A budget year, its indicator scheme and its checkpoints."""
 
     id = Int(dump_only=True)
@@ -43,7 +43,7 @@ class YearSchema(ApiSchema):
     checkpoints = Items(Obj(CheckpointSchema), dump_only=True)
 
 
-class UnitSchema(ApiSchema):
+class UnitSchema(PerfSchema):
     """A budget unit (单位)."""
 
     id = Int(dump_only=True)
@@ -55,7 +55,7 @@ class UnitSchema(ApiSchema):
     funding = Text(dump_only=True)
 
 
-class DepartmentSchema(ApiSchema):
+class DepartmentSchema(PerfSchema):
     """A department (部门) and its units."""
 
     id = Int(dump_only=True)
@@ -64,13 +64,13 @@ class DepartmentSchema(ApiSchema):
     units = Items(Obj(UnitSchema), dump_only=True)
 
 
-class UnitArgs(ApiSchema):
+class UnitArgs(PerfSchema):
     """Filter units."""
 
     department = Text(max_length=20, metadata={"description": "部门编码，如 306"})
 
 
-class MeSchema(ApiSchema):
+class MeSchema(PerfSchema):
     """The caller."""
 
     id = Int(dump_only=True)
@@ -99,7 +99,7 @@ class ProjectArgs(PageArgs):
     code = Text(max_length=40, metadata={"description": "项目编码"})
 
 
-class ProjectSummarySchema(ApiSchema):
+class ProjectSummarySchema(PerfSchema):
     """A project as listed."""
 
     id = Int(dump_only=True)
@@ -118,7 +118,7 @@ class ProjectSummarySchema(ApiSchema):
     updated_at = Moment(dump_only=True)
 
 
-class PlanPointSchema(ApiSchema):
+class PlanPointSchema(PerfSchema):
     """One checkpoint of the 资金支出计划: cumulative percent planned as spent."""
 
     seq = Int(dump_only=True)
@@ -127,7 +127,7 @@ class PlanPointSchema(ApiSchema):
     cumulative_pct = Money()
 
 
-class IndicatorSchema(ApiSchema):
+class IndicatorSchema(PerfSchema):
     """An indicator row, as entered and as parsed."""
 
     id = Int(dump_only=True)
@@ -145,7 +145,7 @@ class IndicatorSchema(ApiSchema):
     basis = Text(dump_only=True, metadata={"description": "指标值确定依据"})
 
 
-class FindingSchema(ApiSchema):
+class FindingSchema(PerfSchema):
     """A finding of the automatic target review (目标审核); an error blocks submission."""
 
     rule = Text(dump_only=True)
@@ -166,7 +166,7 @@ class ProjectDetailSchema(ProjectSummarySchema):
     findings = Items(Obj(FindingSchema), dump_only=True)
 
 
-class IndicatorInSchema(ApiSchema):
+class IndicatorInSchema(PerfSchema):
     """An indicator row to store."""
 
     level1 = Text(required=True, max_length=30, metadata={"description": "一级指标，如 产出指标"})
@@ -177,7 +177,7 @@ class IndicatorInSchema(ApiSchema):
     basis = Text(max_length=1000, load_default="")
 
 
-class ProjectChangeSchema(ApiSchema):
+class ProjectChangeSchema(PerfSchema):
     """A whole 绩效目标表 to store (the header, one percent per checkpoint, the indicator rows)."""
 
     code = Text(
@@ -211,7 +211,7 @@ class ProjectCreateSchema(ProjectChangeSchema):
     unit_id = Id(required=True, metadata={"description": "实施单位（须是本人负责的单位）"})
 
 
-class StepSchema(ApiSchema):
+class StepSchema(PerfSchema):
     """A workflow step's comment (退回 and 调整 need one)."""
 
     comment = Text(max_length=5000, load_default="")

@@ -8,11 +8,9 @@ evaluation's lock version, so a stale write gets 412.
 from flask import abort as flask_abort
 from flask import request
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from perf.api import examples
-from perf.api.common import allow, api_abort, refuse_star_if_match
-from perf.api.fields import ApiSchema, DecimalString, Id, Int, Items, Obj, Text
+from perf.api.common import Blueprint, allow, api_abort, refuse_star_if_match
 from perf.api.projects import visible_project
 from perf.api.schemas import StepSchema
 from perf.api.workflow import run_step
@@ -21,6 +19,7 @@ from perf.evaluation import workflow
 from perf.evaluation.models import EVALUATION_STATUS_LABELS
 from perf.evaluation.services import evaluation_of
 from perf.extensions import db
+from perf.fields import DecimalString, Id, Int, Items, Obj, PerfSchema, Text
 
 blp = Blueprint(
     "api_self_evaluation", __name__, url_prefix="/api/v1/projects", description="绩效自评：填报、提交、审核"
@@ -36,7 +35,7 @@ IF_MATCH = {
 }
 
 
-class RowInSchema(ApiSchema):
+class RowInSchema(PerfSchema):
     """One indicator's entries."""
 
     indicator_id = Id(required=True)
@@ -46,7 +45,7 @@ class RowInSchema(ApiSchema):
     reason = Text(load_default="", max_length=workflow.MAX_REASON, metadata={"description": "偏差原因分析及改进措施"})
 
 
-class EntriesInSchema(ApiSchema):
+class EntriesInSchema(PerfSchema):
     """The owner's part of the 自评表; every indicator of the project once."""
 
     outcome = Text(load_default="", max_length=workflow.MAX_OUTCOME, metadata={"description": "实际完成情况"})
@@ -55,7 +54,7 @@ class EntriesInSchema(ApiSchema):
     rows = Items(Obj(RowInSchema), required=True)
 
 
-class RowSchema(ApiSchema):
+class RowSchema(PerfSchema):
     indicator_id = Int(dump_only=True)
     indicator = Text(dump_only=True, metadata={"description": "三级指标"})
     weight = DecimalString(dump_only=True)
@@ -64,7 +63,7 @@ class RowSchema(ApiSchema):
     reason = Text(dump_only=True)
 
 
-class EntriesSchema(ApiSchema):
+class EntriesSchema(PerfSchema):
     """The stored entries (default weights where none were saved), the status and what blocks submission."""
 
     status = Text(dump_only=True, metadata={"description": "draft 填报中 / submitted 待审核 / signed 已审核"})

@@ -1,10 +1,9 @@
 """Workflow steps on a 绩效目标表: submit, return (退回), approve (批复), adjust (调整)."""
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from perf.api import examples
-from perf.api.common import allow, api_abort
+from perf.api.common import Blueprint, allow, api_abort
 from perf.api.projects import visible_project
 from perf.api.schemas import ProjectDetailSchema, StepSchema
 from perf.api.tables import ProjectView

@@ -7,7 +7,7 @@ from wtforms import Form, FormField, HiddenField, SelectField, StringField, Text
 from wtforms.fields import FieldList
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
-from perf.numbers import fmt2, plain
+from perf.numbers import FULL_WIDTH, fmt2, plain
 from perf.projects.services import IndicatorData, ProjectData, ProjectRuleError
 from perf.projects.taxonomy import taxonomy
 
@@ -40,8 +40,6 @@ class NumberField(StringField):
         else:
             self.number = number
 
-
-FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％－", "0123456789.,%-")
 
 
 class IndicatorForm(Form):

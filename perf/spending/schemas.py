@@ -8,13 +8,13 @@ given, and says in Chinese what it could not read.
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
+from marshmallow import RAISE, ValidationError, fields, post_load, validates_schema
 
-from perf.numbers import TWO_PLACES, fmt2, round2
-from perf.projects.forms import FULL_WIDTH
+from perf.fields import DateText, Field, PerfSchema, TypedText
+from perf.numbers import FULL_WIDTH, TWO_PLACES, fmt2, round2
 
 #: 资金来源 as people write it -> the stored code.
 SOURCE_NAMES = {
@@ -27,19 +27,7 @@ SOURCE_NAMES = {
 }
 #: Numeric(16, 2): at most 14 digits before the point.
 MAX_YUAN = Decimal("1e14")
-DATE_HINT = "应为 2024-06-30、2024/6/30 或 2024年6月30日"
-
-_DATE_SEPARATED = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
-_DATE_CHINESE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?")
-_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-#: A time after the date ("2024-06-30 00:00:00", as spreadsheets export dates) is dropped.
-_TIME = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _AMOUNT = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+")
-
-
-def column(label: str, required: bool = False) -> dict:
-    """Field metadata naming a file column: its Chinese header, and whether a file must have it."""
-    return {"label": label, "column_required": required}
 
 
 @dataclass(frozen=True)
@@ -55,80 +43,7 @@ class PaymentData:
     refund_of: str | None = None
 
 
-class Text(fields.Field):
-    """A trimmed string; blank counts as missing. ``identifier`` also folds full-width forms (ＰＺ００１ -> PZ001)."""
-
-    def __init__(self, label: str, max_length: int, identifier: bool = False, **kwargs):
-        message = f"请填写{label}"
-        kwargs.setdefault("error_messages", {})
-        kwargs["error_messages"] = {"required": message, "null": message, **kwargs["error_messages"]}
-        super().__init__(**kwargs)
-        self.label, self.max_length, self.identifier = label, max_length, identifier
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str):
-            raise ValidationError(f"{self.label}应为文本")
-        text = unicodedata.normalize("NFKC", value).strip() if self.identifier else value.strip()
-        if not text:
-            if self.required:
-                raise self.make_error("required")
-            return None
-        if len(text) > self.max_length:
-            raise ValidationError(f"{self.label}最多 {self.max_length} 个字符")
-        return text
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return value
-
-
-class DateText(fields.Field):
-    """A date as people type it: ISO, 2024/6/30, 2024.6.30, 20240630, 2024年6月30日, or a date (from Excel).
-
-    ``label`` names the field in the Chinese messages (支付日期, 日期). A blank cell is missing:
-    an error when the field is required, else None.
-    """
-
-    #: A spreadsheet's date cells reach this field as dates (perf.documents.tabular).
-    takes_dates = True
-
-    def __init__(self, label: str, **kwargs):
-        message = f"请填写{label}"
-        kwargs["error_messages"] = {"required": message, "null": message, **kwargs.get("error_messages", {})}
-        super().__init__(**kwargs)
-        self.label = label
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        if not isinstance(value, str):
-            raise ValidationError(f"{self.label}格式不正确，{DATE_HINT}")
-        text = _TIME.sub("", unicodedata.normalize("NFKC", value).strip())
-        if not text:
-            if self.required:
-                raise self.make_error("required")
-            return None
-        return parse_date(text, self.label)
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else value.isoformat()
-
-
-def parse_date(text: str, label: str = "支付日期") -> date:
-    """A date in one of the accepted forms; ValidationError (Chinese, naming ``label``) otherwise."""
-    for pattern, groups in ((_DATE_SEPARATED, (1, 3, 4)), (_DATE_CHINESE, (1, 2, 3)), (_DATE_COMPACT, (1, 2, 3))):
-        match = pattern.fullmatch(text)
-        if match:
-            year, month, day = (int(match.group(g)) for g in groups)
-            try:
-                return date(year, month, day)
-            except ValueError:
-                raise ValidationError(f"{label} {text} 不存在") from None
-    raise ValidationError(f"{label}“{text}”格式不正确，{DATE_HINT}")
-
-
-class Yuan(fields.Field):
+class Yuan(Field):
     """金额（元）: a decimal string (全角数字, 千分位, ¥ and 元 accepted), never a float; at most 2 places, not 0."""
 
     default_error_messages = {"required": "请填写金额", "null": "请填写金额"}  # noqa: RUF012
@@ -166,7 +81,7 @@ def parse_yuan(text: str) -> Decimal:
     return round2(amount)
 
 
-class Source(fields.Field):
+class Source(Field):
     """资金来源: 财政资金/其他资金 (or 财政/其他, fiscal/other); blank means 财政资金."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -184,22 +99,20 @@ class Source(fields.Field):
         return value
 
 
-class PaymentSchema(Schema):
+class PaymentSchema(PerfSchema):
     """One payment. Load with ``partial=("project_code",)`` when the project is known (a form, a project URL)."""
 
     class Meta:
         unknown = RAISE
 
-    error_messages = {"unknown": "未知字段", "type": "应为一个对象（键值对）"}  # noqa: RUF012
-
     id = fields.Integer(dump_only=True)
-    project_code = Text("项目编码", 40, identifier=True, required=True, metadata=column("项目编码", required=True))
-    date = DateText("支付日期", required=True, attribute="paid_on", metadata=column("支付日期", required=True))
-    amount_yuan = Yuan(required=True, attribute="amount", metadata=column("金额（元）", required=True))
-    voucher_no = Text("凭证号", 64, identifier=True, required=True, metadata=column("凭证号", required=True))
-    note = Text("摘要", 500, load_default=None, allow_none=True, metadata=column("摘要", required=True))
-    source = Source(load_default="fiscal", allow_none=True, metadata=column("资金来源"))
-    refund_of = Text("原凭证号", 64, identifier=True, load_default=None, allow_none=True, metadata=column("原凭证号"))
+    project_code = TypedText("项目编码", 40, identifier=True, required=True, column="required")
+    date = DateText("支付日期", required=True, attribute="paid_on", column="required")
+    amount_yuan = Yuan("金额（元）", required=True, attribute="amount", column="required")
+    voucher_no = TypedText("凭证号", 64, identifier=True, required=True, column="required")
+    note = TypedText("摘要", 500, load_default=None, allow_none=True, column="required")
+    source = Source("资金来源", load_default="fiscal", allow_none=True, column="optional")
+    refund_of = TypedText("原凭证号", 64, identifier=True, load_default=None, allow_none=True, column="optional")
 
     @validates_schema
     def refund_names_voucher(self, data: dict, **kwargs) -> None:

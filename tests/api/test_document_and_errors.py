@@ -4,8 +4,12 @@ import re
 from pathlib import Path
 
 import flask
+from marshmallow import fields as ma_fields
 
-from perf.errors import chinese, flatten
+from perf.errors import flatten
+from perf.fields import PerfSchema
+
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,11 +68,49 @@ def test_missing_body_fields_are_named(api, world):
     assert response.get_json()["errors"] == {"reason": ["必填"], "measures": ["必填"], "catch_up_on": ["必填"]}
 
 
-def test_flatten_and_translate():
-    messages = {"json": {"payments": {3: {"amount_yuan": ["金额不能为 0"], "_schema": ["Invalid input type."]}}}}
+def test_flatten_names_nested_paths():
+    messages = {"json": {"payments": {3: {"amount_yuan": ["金额不能为 0"], "_schema": ["应为一个对象（键值对）"]}}}}
     assert flatten(messages) == {"payments.3.amount_yuan": ["金额不能为 0"], "payments.3": ["应为一个对象（键值对）"]}
-    assert chinese("Must be greater than or equal to 1 and less than or equal to 200.") == "应在 1 到 200 之间"
-    assert chinese("Something new.") == "取值无效"
+
+
+def _schemas_read_by_the_api(app) -> set:
+    """Every schema an API operation loads its arguments with, and the schemas nested in them."""
+    found, todo = set(), []
+    for view in app.view_functions.values():
+        for parameter in getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", []):
+            schema = parameter["schema"]
+            todo.append(schema() if isinstance(schema, type) else schema)
+    while todo:
+        schema = todo.pop()
+        if type(schema) in {type(s) for s in found}:
+            continue
+        found.add(schema)
+        for field in schema.load_fields.values():
+            inner = getattr(field, "inner", None) or field
+            if isinstance(inner, ma_fields.Nested):
+                todo.append(inner.schema)
+    return found
+
+
+def test_every_field_the_api_reads_has_its_own_chinese_messages(app):
+    """No English marshmallow message can reach a client: each loadable field answers in Chinese itself."""
+    schemas = _schemas_read_by_the_api(app)
+    assert len(schemas) > 20
+    english = []
+    for schema in schemas:
+        assert isinstance(schema, PerfSchema), type(schema).__name__
+        schema_name = type(schema).__name__
+        english += [f"{schema_name}: {k} {v!r}" for k, v in schema.error_messages.items() if not CJK.search(v)]
+        for name, field in schema.load_fields.items():
+            for each in filter(None, (field, getattr(field, "inner", None))):
+                for key, text in each.error_messages.items():
+                    if not CJK.search(str(text)):
+                        english.append(f"{type(schema).__name__}.{name}: {key} {text!r}")
+                for validator in each.validators:
+                    text = getattr(validator, "error", None)
+                    if text is not None and not CJK.search(text):
+                        english.append(f"{type(schema).__name__}.{name}: {type(validator).__name__} {text!r}")
+    assert english == []
 
 
 def test_an_unexpected_failure_is_a_500_envelope(app, api, tokens, monkeypatch):

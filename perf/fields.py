@@ -1,0 +1,291 @@
+"""marshmallow fields that answer in Chinese, for every schema perf loads: service schemas, imported rows, API bodies.
+
+Each field's messages are its own (``default_error_messages`` or built from its ``label``), so no
+English text from marshmallow reaches a user and nothing translates messages afterwards. Decimals
+travel as strings (never floats), dates as ISO 8601 or as people write them.
+"""
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from perf.numbers import fmt2, plain
+
+#: The largest id a database integer column holds.
+MAX_ID = 2**31 - 1
+
+REQUIRED = "必填"
+NULL = "不能为空（null）"
+#: Messages every perf field has, whatever it reads.
+CHINESE = {"required": REQUIRED, "null": NULL, "validator_failed": "取值无效"}
+
+DATE_HINT = "应为 2024-06-30、2024/6/30 或 2024年6月30日"
+_DATE_SEPARATED = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
+_DATE_CHINESE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?")
+_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+#: A time after the date ("2024-06-30 00:00:00", as spreadsheets export dates) is dropped.
+_TIME = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+
+
+def _messages(**extra: str) -> dict[str, str]:
+    return {**CHINESE, **extra}
+
+
+def _as_column(kwargs: dict, label: str | None) -> dict:
+    """``column="required"`` or ``column="optional"``: the field is a file column headed ``label``.
+
+    The tabular reader (perf.documents.tabular) maps a file's headers onto such fields.
+    """
+    column = kwargs.pop("column", None)
+    if column is not None:
+        if column not in ("required", "optional") or not label:
+            raise ValueError("column must be 'required' or 'optional', and the field needs a label")
+        kwargs["metadata"] = {**kwargs.get("metadata", {}), "label": label, "column_required": column == "required"}
+    return kwargs
+
+
+class Field(fields.Field):
+    """A field of perf's own reading (amounts, sources …), with Chinese messages; ``label`` names it."""
+
+    default_error_messages = _messages()
+
+    def __init__(self, label: str | None = None, **kwargs):
+        super().__init__(**_as_column(kwargs, label))
+        self.label = label
+
+
+class PerfSchema(Schema):
+    """Every schema perf loads: unknown keys refused, messages in Chinese."""
+
+    error_messages = {"unknown": "未知字段", "type": "应为一个对象（键值对）"}  # noqa: RUF012
+
+
+class Text(fields.String):
+    """A trimmed string.
+
+    ``label`` names it in the messages ("请填写凭证号", "凭证号最多 64 个字符"); without one they are
+    short ("必填", "最多 64 个字符"). ``blank_is_missing``: an empty or all-space string counts as not
+    given (required -> an error, else None). ``identifier`` also folds full-width forms (ＰＺ００１ -> PZ001).
+    """
+
+    def __init__(
+        self,
+        label: str | None = None,
+        max_length: int | None = None,
+        *,
+        min_length: int | None = None,
+        identifier: bool = False,
+        blank_is_missing: bool = False,
+        **kwargs,
+    ):
+        self.label, self.identifier, self.blank_is_missing = label, identifier, blank_is_missing
+        name = label or ""
+        own = {"invalid": f"{name}应为文本", "invalid_utf8": f"{name}应为 UTF-8 文本"}
+        if label:
+            own |= {"required": f"请填写{label}", "null": f"请填写{label}"}
+        kwargs["error_messages"] = {**own, **kwargs.get("error_messages", {})}
+        _as_column(kwargs, label)
+        validators = list(kwargs.pop("validate", None) or [])
+        if min_length:
+            message = "不能为空" if min_length == 1 else f"{name}至少 {min_length} 个字符"
+            validators.append(validate.Length(min=min_length, error=message))
+        if max_length is not None:
+            validators.append(validate.Length(max=max_length, error=f"{name}最多 {max_length} 个字符"))
+        super().__init__(validate=validators, **kwargs)
+
+    default_error_messages = _messages()
+
+    def _validate(self, value) -> None:
+        if value is not None:  # a blank that counts as missing has nothing to check
+            super()._validate(value)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        text = unicodedata.normalize("NFKC", text).strip() if self.identifier else text.strip()
+        if self.blank_is_missing and not text:
+            if self.required:
+                raise self.make_error("required")
+            return None
+        return text
+
+
+class TypedText(Text):
+    """Text as people type it in a form or a file cell: blank counts as not given."""
+
+    def __init__(self, label: str, max_length: int, **kwargs):
+        super().__init__(label, max_length, blank_is_missing=True, **kwargs)
+
+
+class Choice(Text):
+    """One of a fixed set of codes."""
+
+    def __init__(self, choices, **kwargs):
+        message = "应为以下之一：" + "、".join(choices)
+        super().__init__(validate=[validate.OneOf(choices, error=message)], **kwargs)
+
+
+class Int(fields.Integer):
+    """An integer in [minimum, maximum]."""
+
+    default_error_messages = _messages(invalid="应为整数", too_large="数值过大")
+
+    def __init__(self, *, minimum: int | None = None, maximum: int | None = None, **kwargs):
+        validators = list(kwargs.pop("validate", None) or [])
+        if minimum is not None or maximum is not None:
+            validators.append(validate.Range(min=minimum, max=maximum, error=_range_message(minimum, maximum)))
+        super().__init__(validate=validators, **kwargs)
+
+
+def _range_message(minimum: int | None, maximum: int | None) -> str:
+    if minimum is not None and maximum is not None:
+        return f"应在 {minimum} 到 {maximum} 之间"
+    return f"不能小于 {minimum}" if minimum is not None else f"不能大于 {maximum}"
+
+
+def Id(**kwargs) -> Int:
+    """A database id."""
+    return Int(minimum=1, maximum=MAX_ID, **kwargs)
+
+
+def Year(**kwargs) -> Int:
+    """A budget year."""
+    return Int(minimum=2000, maximum=2999, **kwargs)
+
+
+class Flag(fields.Boolean):
+    """true / false."""
+
+    default_error_messages = _messages(invalid="应为 true 或 false")
+
+
+class Day(fields.Date):
+    """A date as ISO 8601 (2024-07-01)."""
+
+    default_error_messages = _messages(
+        invalid="日期格式应为 YYYY-MM-DD（如 2024-07-01）",
+        invalid_awareness="日期格式应为 YYYY-MM-DD（如 2024-07-01）",
+        format="无法输出为日期",
+    )
+
+
+class DateText(Field):
+    """A date as people type it: ISO, 2024/6/30, 2024.6.30, 20240630, 2024年6月30日, or a date (from Excel).
+
+    ``label`` names the field in the Chinese messages (支付日期, 日期). A blank cell is missing:
+    an error when the field is required, else None.
+    """
+
+    #: A spreadsheet's date cells reach this field as dates (perf.documents.tabular).
+    takes_dates = True
+
+    def __init__(self, label: str, **kwargs):
+        message = f"请填写{label}"
+        kwargs["error_messages"] = {"required": message, "null": message, **kwargs.get("error_messages", {})}
+        super().__init__(label, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if not isinstance(value, str):
+            raise ValidationError(f"{self.label}格式不正确，{DATE_HINT}")
+        text = _TIME.sub("", unicodedata.normalize("NFKC", value).strip())
+        if not text:
+            if self.required:
+                raise self.make_error("required")
+            return None
+        return parse_date(text, self.label)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.isoformat()
+
+
+def parse_date(text: str, label: str) -> date:
+    """A date in one of the accepted forms; ValidationError (Chinese, naming ``label``) otherwise."""
+    for pattern, groups in ((_DATE_SEPARATED, (1, 3, 4)), (_DATE_CHINESE, (1, 2, 3)), (_DATE_COMPACT, (1, 2, 3))):
+        match = pattern.fullmatch(text)
+        if match:
+            year, month, day = (int(match.group(g)) for g in groups)
+            try:
+                return date(year, month, day)
+            except ValueError:
+                raise ValidationError(f"{label} {text} 不存在") from None
+    raise ValidationError(f"{label}“{text}”格式不正确，{DATE_HINT}")
+
+
+class Moment(fields.DateTime):
+    """A moment as ISO 8601 with its offset (UTC as stored; SQLite's naive values are UTC too)."""
+
+    default_error_messages = _messages(invalid="时间格式应为 ISO 8601")
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Items(fields.List):
+    """A list of one kind of item."""
+
+    default_error_messages = _messages(invalid="应为数组（列表）")
+
+
+class Obj(fields.Nested):
+    """A nested object."""
+
+    default_error_messages = _messages(type="应为一个对象（键值对）")
+
+
+class DecimalString(fields.String):
+    """An exact decimal given as a string ("28.00"); never a float. Loads to Decimal, dumps with two places."""
+
+    default_error_messages = _messages(invalid='应为文本形式的数字，如 "28.00"', invalid_utf8="应为 UTF-8 文本")
+
+    def __init__(self, *, integer_digits: int = 12, places: int = 2, **kwargs):
+        self.integer_digits, self.places = integer_digits, places
+        pattern = rf"^\d{{1,{integer_digits}}}(\.\d{{1,{places}}})?$"
+        metadata = {"pattern": pattern, "example": "28.00", **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(f'“{text[:40]}”不是数字，应为如 "28.00" 的文本') from None
+        if not number.is_finite() or number < 0:
+            raise ValidationError("应为不小于 0 的数字")
+        if number != number.quantize(Decimal(1).scaleb(-self.places)):
+            raise ValidationError(f"最多 {self.places} 位小数")
+        if number >= Decimal(10) ** self.integer_digits:
+            raise ValidationError(f"整数部分最多 {self.integer_digits} 位")
+        return number
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return fmt2(value)
+
+
+class Money(fields.String):
+    """A Decimal shown with exactly two places ("28.00", "-500.00"); output only."""
+
+    def __init__(self, **kwargs):
+        super().__init__(dump_only=True, metadata={"example": "28.00", **kwargs.pop("metadata", {})}, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return fmt2(value)
+
+
+class Exact(fields.String):
+    """A Decimal shown as its shortest exact string ("40", "32.9"); output only."""
+
+    def __init__(self, **kwargs):
+        super().__init__(dump_only=True, metadata={"example": "95", **kwargs.pop("metadata", {})}, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return plain(value)
