@@ -37,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per domain."""
     from perf.actuals.views import bp as actuals_bp
     from perf.alerts.views import bp as alerts_bp
+    from perf.auth.token_views import bp as tokens_bp
     from perf.auth.views import bp as auth_bp
     from perf.evaluation.reports.views import bp as reports_bp
     from perf.evaluation.views import bp as evaluation_bp
@@ -46,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     from perf.spending.views import bp as spending_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(tokens_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(alerts_bp)
@@ -64,10 +66,11 @@ def register_api(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """Render HTTP errors as Chinese pages (JSON for API paths)."""
-    from perf.errors import init_app
+    """Render HTTP errors as Chinese pages (JSON for API paths); commit or roll back once per request."""
+    from perf import boundary, errors
 
-    init_app(app)
+    errors.init_app(app)
+    boundary.init_app(app)
 
 
 def register_template_filters(app: Flask) -> None:

@@ -220,11 +220,11 @@ def _cli_place(path: str, labels: Mapping[str, str]) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the handlers: HTTP errors and escaped RuleErrors."""
-    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(RuleError, rule_error_response)
 
 
-def _http_error(error: HTTPException):
+def http_error(error: HTTPException):
     """Answer with the envelope for the API and a page for people."""
     code = error.code or 500
     if request.path.startswith("/api/"):

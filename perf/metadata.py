@@ -2,9 +2,8 @@
 
 from perf.actuals.models import ActualValue
 from perf.alerts.models import Alert, InboxItem, Notification, ScanRun
-from perf.api.models import ApiToken
 from perf.audit.models import AuditEntry
-from perf.auth.models import User
+from perf.auth.models import ApiToken, User
 from perf.evaluation.models import EvaluationRow, EvaluationVersion, SelfEvaluation
 from perf.midyear.models import MonitoringEntry
 from perf.org.models import BudgetYear, Checkpoint, Department, DepartmentBudget, Unit

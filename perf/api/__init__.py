@@ -63,7 +63,6 @@ class IsoDateConverter(BaseConverter):
 def init_app(app: Flask) -> None:
     """Mount the API on ``app``: resources, token sign-in, documentation."""
     from perf.api import (
-        account,
         alerts,
         audit,
         docs,
@@ -99,7 +98,6 @@ def init_app(app: Flask) -> None:
         csrf.exempt(module.blp)  # perf.api.auth checks CSRF itself, for session requests only
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.bp)
-    app.register_blueprint(account.bp)
     app.before_request(authenticate)
     app.extensions["perf-api"] = api
 

@@ -14,8 +14,8 @@ from flask import current_app, g, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from perf.api import tokens
 from perf.api.common import api_abort
+from perf.auth import tokens
 from perf.extensions import csrf, db
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")

@@ -4,8 +4,8 @@ import click
 from flask.cli import with_appcontext
 
 from perf.auth import services
-from perf.auth.services import UserRuleError
-from perf.extensions import db
+from perf.boundary import committed
+from perf.errors import RuleError
 
 #: How each service field is named in the command's error messages.
 FIELD_LABELS = {
@@ -26,19 +26,15 @@ FIELD_LABELS = {
 @click.option("--department", help="部门编码（财务审核必填；也用于区分同名单位）")
 @click.option("--password", help="初始密码；省略时提示输入")
 @with_appcontext
+@committed(labels=FIELD_LABELS)
 def create_user(username, role, display_name, units, department, password) -> None:
     """Create a user account."""
-    try:
-        department_id = services.department_id_by_code(department) if department else None
-        unit_ids = services.unit_ids_by_name(units, department_id)
-        services.check_new_user(username.strip(), role, display_name.strip(), unit_ids, department_id)
-        if password is None:
-            password = _prompt_password()
-        user = services.create_user(username, password, role, display_name, unit_ids, department_id, actor="cli")
-    except UserRuleError as exc:
-        db.session.rollback()
-        _fail(exc)
-    db.session.commit()
+    department_id = services.department_id_by_code(department) if department else None
+    unit_ids = services.unit_ids_by_name(units, department_id)
+    services.check_new_user(username.strip(), role, display_name.strip(), unit_ids, department_id)
+    if password is None:
+        password = _prompt_password()
+    user = services.create_user(username, password, role, display_name, unit_ids, department_id, actor="cli")
     click.echo(f"已创建用户 {user.username}（{user.role_label}）")
 
 
@@ -47,13 +43,5 @@ def _prompt_password() -> str:
     first = click.prompt("密码", hide_input=True)
     second = click.prompt("再次输入密码", hide_input=True)
     if first != second:
-        raise UserRuleError({"password": ["两次输入的密码不一致"]})
+        raise RuleError({"password": ["两次输入的密码不一致"]})
     return first
-
-
-def _fail(error: UserRuleError) -> None:
-    """Print each message in Chinese and exit with status 1."""
-    for name, messages in error.messages.items():
-        for message in messages:
-            click.echo(f"错误 {FIELD_LABELS.get(name, name)}：{message}", err=True)
-    raise click.exceptions.Exit(1)

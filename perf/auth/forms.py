@@ -1,7 +1,7 @@
 """Sign-in, user and password forms, labelled and answering in Chinese.
 
-Field names match the service arguments, so a UserRuleError's messages land on the field
-of the same name (``apply_rule_errors``).
+Field names match the service arguments, so a RuleError's messages land on the field of the
+same name (``perf.errors.show_on_form``).
 """
 
 from flask_wtf import FlaskForm
@@ -20,7 +20,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from perf.auth import services
 from perf.auth.models import ROLE_LABELS, ROLES, User
-from perf.auth.services import UserRuleError
 
 
 class ChineseForm(FlaskForm):
@@ -138,17 +137,6 @@ class PasswordForm(ChineseForm):
         "确认新密码",
         [InputRequired("请再次输入新密码"), EqualTo("new_password", "两次输入的新密码不一致")],
     )
-
-
-def apply_rule_errors(form, error: UserRuleError, aliases: dict[str, str] | None = None) -> None:
-    """Put a service's messages on the form's fields; unknown fields go to form errors."""
-    aliases = aliases or {}
-    for name, messages in error.messages.items():
-        field = form._fields.get(aliases.get(name, name))
-        if field is None:
-            form.form_errors.extend(messages)
-        else:
-            field.errors = [*field.errors, *messages]
 
 
 class TokenForm(ChineseForm):

@@ -12,6 +12,7 @@ from functools import wraps
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select
+from werkzeug.exceptions import NotFound
 
 from perf.org.models import Unit
 
@@ -63,6 +64,37 @@ def require(perm: Perm) -> Callable[[Callable], Callable]:
             return view(*args, **kwargs)
 
         wrapped.permission = perm
+        return wrapped
+
+    return decorator
+
+
+#: The largest id a database integer column holds: a larger one names nothing (and must not reach the database).
+MAX_ID = 2**31 - 1
+
+
+def loads(param: str, finder: Callable[[int], object], allowed: Callable, what: str, name: str | None = None):
+    """Route decorator: the object whose id is in ``param``, if ``allowed(user, object)``.
+
+    404 (naming ``what``) when ``finder`` finds nothing or the id is out of range, 403 when the
+    user may not act on it; the view gets the object as ``name`` (``param`` without ``_id``).
+    Put it under ``require``/``allow``, so the caller is known first.
+    """
+    target = name or param.removesuffix("_id")
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            ident = kwargs.pop(param)
+            found = finder(ident) if 1 <= ident <= MAX_ID else None
+            if found is None:
+                missing = NotFound()
+                missing.data = {"message": f"{what}不存在"}
+                raise missing
+            if not allowed(current_user, found):
+                abort(403)
+            return view(*args, **{**kwargs, target: found})
+
         return wrapped
 
     return decorator

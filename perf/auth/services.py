@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from perf.audit.services import record
 from perf.auth.models import ROLES, User
 from perf.db import utcnow
+from perf.errors import RuleError
 from perf.extensions import db
 from perf.org.models import Department, Unit
 
@@ -24,16 +25,8 @@ MIN_PASSWORD_LENGTH = 8
 MAX_DISPLAY_NAME = 100
 #: What the audit log shows instead of a password or its hash.
 MASK = "***"
-#: Fields ``update_user`` accepts; they double as the keys of UserRuleError.messages.
+#: Fields ``update_user`` accepts; they double as the paths of its RuleErrors.
 EDITABLE = ("role", "display_name", "unit_ids", "department_id", "active", "password")
-
-
-class UserRuleError(ValueError):
-    """An account write broke a rule; ``messages`` maps a field to its Chinese messages."""
-
-    def __init__(self, messages: dict[str, list[str]]):
-        super().__init__("；".join(m for ms in messages.values() for m in ms))
-        self.messages = {name: list(ms) for name, ms in messages.items()}
 
 
 # Pure rules ------------------------------------------------------------------------------
@@ -77,6 +70,11 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username))
 
 
+def user_by_id(user_id: int) -> User | None:
+    """One user."""
+    return db.session.get(User, user_id)
+
+
 def username_taken(username: str) -> bool:
     """True when the name is in use, ignoring case so 'Admin' cannot shadow 'admin'."""
     query = select(User.id).where(func.lower(User.username) == username.lower())
@@ -102,10 +100,10 @@ def department_choices() -> list[tuple[int, str]]:
 
 
 def department_id_by_code(code: str) -> int:
-    """The id of the department with ``code``; UserRuleError when there is none."""
+    """The id of the department with ``code``; RuleError when there is none."""
     department_id = db.session.scalar(select(Department.id).where(Department.code == code))
     if department_id is None:
-        raise UserRuleError({"department_id": [f"部门编码 {code} 不存在"]})
+        raise RuleError({"department_id": [f"部门编码 {code} 不存在"]})
     return department_id
 
 
@@ -124,7 +122,7 @@ def unit_ids_by_name(names: Sequence[str], department_id: int | None = None) -> 
         else:
             ids.append(found[0])
     if problems:
-        raise UserRuleError({"unit_ids": problems})
+        raise RuleError({"unit_ids": problems})
     return ids
 
 
@@ -138,10 +136,10 @@ def check_new_user(
     unit_ids: Iterable[int] = (),
     department_id: int | None = None,
 ) -> None:
-    """Raise UserRuleError if a new account's fields, password aside, break a rule."""
+    """Raise RuleError if a new account's fields, password aside, break a rule."""
     errors, _, _ = _new_user_errors(username, role, display_name, unit_ids, department_id)
     if errors:
-        raise UserRuleError(errors)
+        raise RuleError(errors)
 
 
 def create_user(
@@ -153,12 +151,12 @@ def create_user(
     department_id: int | None = None,
     actor: str = "cli",
 ) -> User:
-    """Add an active account; raise UserRuleError listing every broken rule."""
+    """Add an active account; raise RuleError listing every broken rule."""
     username, display_name = username.strip(), display_name.strip()
     errors, units, department = _new_user_errors(username, role, display_name, unit_ids, department_id)
     _add(errors, "password", password_problems(password))
     if errors:
-        raise UserRuleError(errors)
+        raise RuleError(errors)
     user = User(username=username, display_name=display_name, role=role, active=True)
     user.units, user.department = units, department
     user.password_hash = _hash(password)
@@ -190,10 +188,10 @@ def update_user(user: User, actor: str, **fields) -> User:
 
 
 def set_password(user: User, new_password: str, actor: str) -> None:
-    """Replace the user's password; raise UserRuleError when it is too weak."""
+    """Replace the user's password; raise RuleError when it is too weak."""
     problems = password_problems(new_password)
     if problems:
-        raise UserRuleError({"password": problems})
+        raise RuleError({"password": problems})
     user.password_hash = _hash(new_password)
     db.session.flush()
     summary = f"修改用户 {user.username} 的密码"
@@ -203,9 +201,9 @@ def set_password(user: User, new_password: str, actor: str) -> None:
 def change_own_password(user: User, current: str, new: str) -> None:
     """A user's own change: the current password must match and the new one differ."""
     if not check_password_hash(user.password_hash, current or ""):
-        raise UserRuleError({"current_password": ["当前密码不正确"]})
+        raise RuleError({"current_password": ["当前密码不正确"]})
     if new == current:
-        raise UserRuleError({"password": ["新密码不能与当前密码相同"]})
+        raise RuleError({"password": ["新密码不能与当前密码相同"]})
     set_password(user, new, actor=user.username)
 
 
@@ -262,7 +260,7 @@ def _new_user_errors(
 
 
 def _update_values(user: User, fields: dict) -> dict:
-    """The account's values after applying ``fields``; UserRuleError on a broken rule."""
+    """The account's values after applying ``fields``; RuleError on a broken rule."""
     role = fields.get("role", user.role)
     active = bool(fields.get("active", user.active))
     name = (fields.get("display_name", user.display_name) or "").strip()
@@ -276,7 +274,7 @@ def _update_values(user: User, fields: dict) -> dict:
         _add(errors, "password", password_problems(password))
     _keep_an_admin(errors, user, role, active)
     if errors:
-        raise UserRuleError(errors)
+        raise RuleError(errors)
     return {
         "role": role,
         "active": active,

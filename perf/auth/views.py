@@ -7,11 +7,11 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from flask_login import current_user, login_user, logout_user
 
 from perf.auth import services
-from perf.auth.forms import LoginForm, PasswordForm, TokenForm, UserForm, apply_rule_errors
+from perf.auth.forms import LoginForm, PasswordForm, TokenForm, UserForm
 from perf.auth.models import User
-from perf.auth.permissions import Perm, has, public, require
-from perf.auth.services import UserRuleError
-from perf.extensions import db
+from perf.auth.permissions import Perm, has, loads, public, require
+from perf.auth.tokens import tokens_of
+from perf.boundary import refusal
 
 bp = Blueprint("auth", __name__)
 
@@ -30,6 +30,11 @@ def safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     return None if parts.scheme or parts.netloc else target
+
+
+def has_perm_user_admin(user, _account) -> bool:
+    """Admins manage every account (the route already asked for the permission)."""
+    return has(user, Perm.USER_ADMIN)
 
 
 @bp.app_context_processor
@@ -57,8 +62,7 @@ def login():
         return redirect(safe_next(target) or url_for("projects.index"))
     form, error = LoginForm(next=target), None
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)
-        db.session.commit()  # last_login_at and the audit entry, on success and failure
+        user = services.authenticate(form.username.data, form.password.data)  # audited on success and failure
         if user is not None:
             return _sign_in(user, form.next.data or target)
         error = LOGIN_FAILED
@@ -79,7 +83,6 @@ def _sign_in(user: User, target: str | None):
 def logout():
     """End the session."""
     services.note_logout(_me())
-    db.session.commit()
     logout_user()
     flash("已退出登录")
     return redirect(url_for("auth.login"))
@@ -91,12 +94,8 @@ def account():
     """One's own account: who one is, and a password change."""
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusal(form, {"password": "new_password"}):
             services.change_own_password(_me(), form.current_password.data, form.new_password.data)
-        except UserRuleError as exc:
-            apply_rule_errors(form, exc, {"password": "new_password"})
-        else:
-            db.session.commit()
             flash("密码已修改")
             return redirect(url_for("auth.account"))
     return account_page(form, TokenForm(formdata=None))
@@ -104,8 +103,6 @@ def account():
 
 def account_page(form: PasswordForm, token_form: TokenForm, secret: str | None = None):
     """The account page; a new token's secret is shown in this one answer, never stored or cached."""
-    from perf.api.tokens import tokens_of
-
     me = _me()
     page = render_template(
         "auth/account.html", form=form, user=me, token_form=token_form, tokens=tokens_of(me), new_secret=secret
@@ -129,12 +126,8 @@ def user_new():
     """Create an account."""
     form = UserForm(creating=True)
     if form.validate_on_submit():
-        try:
+        with refusal(form):
             user = services.create_user(form.username.data, actor=current_user.username, **form.fields())
-        except UserRuleError as exc:
-            apply_rule_errors(form, exc)
-        else:
-            db.session.commit()
             flash(f"已创建用户 {user.username}")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=None)
@@ -142,17 +135,13 @@ def user_new():
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @require(Perm.USER_ADMIN)
-def user_edit(user_id: int):
+@loads("user_id", services.user_by_id, has_perm_user_admin, "用户")
+def user_edit(user: User):
     """Change an account's name, role, units or department, status or password."""
-    user = db.get_or_404(User, user_id)
     form = UserForm.for_user(user)
     if form.validate_on_submit():
-        try:
+        with refusal(form):
             services.update_user(user, current_user.username, **form.fields())
-        except UserRuleError as exc:
-            apply_rule_errors(form, exc)
-        else:
-            db.session.commit()
             flash(f"已保存用户 {user.username}")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user)

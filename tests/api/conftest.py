@@ -28,7 +28,7 @@ DEMO_USERS = {"owner": "owner", "other_owner": "owner2", "reviewer": "reviewer",
 @pytest.fixture
 def tokens(session, users):
     """role -> secret of a fresh API token of that role's test user (committed, like the users)."""
-    from perf.api.tokens import create_token
+    from perf.auth.tokens import create_token
 
     secrets = {role: create_token(user, f"测试 {role}")[1] for role, user in users.items()}
     session.commit()
@@ -89,8 +89,8 @@ def _demo_tokens(app) -> dict[str, str]:
     """A token for each demo user, made the way the account page makes them."""
     import sqlalchemy as sa
 
-    from perf.api.tokens import create_token
     from perf.auth.models import User
+    from perf.auth.tokens import create_token
 
     with app.app_context():
         secrets = {}

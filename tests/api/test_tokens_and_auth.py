@@ -6,9 +6,9 @@ import re
 import flask
 import sqlalchemy as sa
 
-from perf.api.models import ApiToken
-from perf.api.tokens import SECRET_PREFIX, create_token, find_active
 from perf.audit.models import AuditEntry
+from perf.auth.models import ApiToken
+from perf.auth.tokens import SECRET_PREFIX, create_token, find_active
 
 
 def test_the_secret_is_never_stored_only_its_sha256(session, users):

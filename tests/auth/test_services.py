@@ -8,7 +8,6 @@ from werkzeug.security import check_password_hash
 from perf.auth import services
 from perf.auth.services import (
     MASK,
-    UserRuleError,
     authenticate,
     change_own_password,
     create_user,
@@ -17,6 +16,7 @@ from perf.auth.services import (
     update_user,
     username_problems,
 )
+from perf.errors import RuleError
 
 GOOD = "s3cret-pass"
 
@@ -26,9 +26,9 @@ def owner(org, username="zhang", **kwargs):
 
 
 def rule_errors(**kwargs) -> dict[str, list[str]]:
-    with pytest.raises(UserRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         create_user(**kwargs)
-    return caught.value.messages
+    return caught.value.errors
 
 
 # Pure rules ------------------------------------------------------------------------------
@@ -171,9 +171,9 @@ def test_update_without_changes_writes_no_audit(session, org, audit):
 
 def test_update_checks_the_rules_before_writing(session, org):
     user = owner(org)
-    with pytest.raises(UserRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         update_user(user, "t-admin", unit_ids=[], password="short")
-    assert set(caught.value.messages) == {"unit_ids", "password"}
+    assert set(caught.value.errors) == {"unit_ids", "password"}
     assert [u.id for u in user.units] == [org.own.id]
 
 
@@ -192,12 +192,12 @@ def test_update_refuses_unknown_fields(session, org):
 
 def test_the_last_active_admin_stays(session, org):
     admin = create_user("boss", GOOD, "admin")
-    with pytest.raises(UserRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         update_user(admin, "boss", active=False)
-    assert caught.value.messages == {"active": ["至少需要保留一名启用的管理员"]}
-    with pytest.raises(UserRuleError) as caught:
+    assert caught.value.errors == {"active": ["至少需要保留一名启用的管理员"]}
+    with pytest.raises(RuleError) as caught:
         update_user(admin, "boss", role="reviewer", department_id=org.department.id)
-    assert caught.value.messages == {"role": ["至少需要保留一名启用的管理员"]}
+    assert caught.value.errors == {"role": ["至少需要保留一名启用的管理员"]}
     create_user("boss2", GOOD, "admin")
     update_user(admin, "boss2", active=False)
     assert not admin.active
@@ -208,9 +208,9 @@ def test_the_last_active_admin_stays(session, org):
 
 def test_set_password_checks_and_masks(session, org, audit):
     user = owner(org)
-    with pytest.raises(UserRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         set_password(user, "87654321", "t-admin")
-    assert caught.value.messages == {"password": ["密码不能全部是数字"]}
+    assert caught.value.errors == {"password": ["密码不能全部是数字"]}
     set_password(user, "another-pass", "t-admin")
     assert check_password_hash(user.password_hash, "another-pass")
     (entry,) = audit("user.password", user.id)
@@ -219,12 +219,12 @@ def test_set_password_checks_and_masks(session, org, audit):
 
 def test_change_own_password(session, org):
     user = owner(org)
-    with pytest.raises(UserRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         change_own_password(user, "wrong-one", "another-pass")
-    assert caught.value.messages == {"current_password": ["当前密码不正确"]}
-    with pytest.raises(UserRuleError) as caught:
+    assert caught.value.errors == {"current_password": ["当前密码不正确"]}
+    with pytest.raises(RuleError) as caught:
         change_own_password(user, GOOD, GOOD)
-    assert caught.value.messages == {"password": ["新密码不能与当前密码相同"]}
+    assert caught.value.errors == {"password": ["新密码不能与当前密码相同"]}
     change_own_password(user, GOOD, "another-pass")
     assert check_password_hash(user.password_hash, "another-pass")
 
@@ -274,10 +274,10 @@ def test_no_audit_entry_ever_holds_a_hash(session, org, audit):
 def test_unit_and_department_lookups(session, org):
     assert services.department_id_by_code("900") == org.department.id
     assert services.unit_ids_by_name(["测试中心", "测试局本级"]) == [org.other.id, org.own.id]
-    with pytest.raises(UserRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         services.unit_ids_by_name(["不存在的单位"])
-    assert caught.value.messages == {"unit_ids": ["单位「不存在的单位」不存在"]}
-    with pytest.raises(UserRuleError):
+    assert caught.value.errors == {"unit_ids": ["单位「不存在的单位」不存在"]}
+    with pytest.raises(RuleError):
         services.department_id_by_code("000")
     groups = services.unit_choices()
     assert groups["900 测试局"] == [(org.other.id, "测试中心"), (org.own.id, "测试局本级")]

@@ -11,9 +11,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from perf.api.models import ApiToken
 from perf.audit.services import record
+from perf.auth.models import ApiToken
 from perf.db import utcnow
+from perf.errors import RuleError
 from perf.extensions import db
 
 #: Every secret starts with this, so a leaked one is easy to recognise (and to search for).
@@ -25,10 +26,6 @@ TOUCH_EVERY = timedelta(minutes=1)
 MAX_NAME = 100
 
 
-class TokenRuleError(ValueError):
-    """A token request that breaks a rule; the message is in Chinese."""
-
-
 def hash_secret(secret: str) -> str:
     """Hex SHA-256 of the secret."""
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
@@ -38,9 +35,9 @@ def create_token(user, name: str) -> tuple[ApiToken, str]:
     """A new token of ``user`` and its secret (shown to the user once, never stored)."""
     name = (name or "").strip()
     if not name:
-        raise TokenRuleError("请填写令牌名称")
+        raise RuleError({"name": ["请填写令牌名称"]})
     if len(name) > MAX_NAME:
-        raise TokenRuleError(f"令牌名称最多 {MAX_NAME} 个字")
+        raise RuleError({"name": [f"令牌名称最多 {MAX_NAME} 个字"]})
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(secret), prefix=secret[:SHOWN])
     db.session.add(token)
