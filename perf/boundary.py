@@ -17,11 +17,8 @@ from flask import Flask, flash, g
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import InternalServerError
 
-from perf.errors import RuleError, fail_cli, http_error, show_on_form
+from perf.errors import STALE, RuleError, fail_cli, http_error, show_on_form
 from perf.extensions import db
-
-#: What a write that lost a race against another save says (its own rules name the object when they can).
-STALE = "数据已被他人修改，您的保存未生效。请刷新页面查看最新内容后再修改。"
 
 
 def init_app(app: Flask) -> None:
@@ -65,8 +62,9 @@ def reset_failed_transaction() -> None:
 def refusal(form=None, aliases: dict[str, str] | None = None, flash_messages: bool = False):
     """Run a write in a savepoint; a RuleError rolls just that write back and is shown, not raised.
 
-    With ``form`` the messages land at the fields their paths name (``aliases`` renames
-    paths to form fields); with ``flash_messages`` (or no form) they are flashed. A write that
+    With ``form`` the messages land at the fields their paths name (the form's own
+    ``show_rule_error`` if it has one, else ``show_on_form`` with ``aliases`` renaming paths to
+    form fields); with ``flash_messages`` (or no form) they are flashed. A write that
     lost a race at flush time (StaleDataError) is refused as stale. ``g.perf_refusal`` holds the
     error afterwards, so the view can tell.
     """
@@ -81,7 +79,11 @@ def refusal(form=None, aliases: dict[str, str] | None = None, flash_messages: bo
         error = raised if isinstance(raised, RuleError) else RuleError(STALE, "stale")
         g.perf_refusal = error
         if form is not None and not flash_messages:
-            show_on_form(form, error, aliases)
+            show = getattr(form, "show_rule_error", None)
+            if show is not None and aliases is None:
+                show(error)
+            else:
+                show_on_form(form, error, aliases)
         else:
             for message in error.messages:
                 flash(message, "error")

@@ -23,9 +23,12 @@ from collections.abc import Iterable, Mapping
 
 import click
 from flask import Flask, render_template, request
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from wtforms.fields import FieldList, FormField
 
+#: What a write that lost a race against another save says (its own rules name the object when they can).
+STALE = "数据已被他人修改，您的保存未生效。请刷新页面查看最新内容后再修改。"
 KINDS = {"invalid": 422, "conflict": 409, "stale": 412, "forbidden": 403}
 #: The API's key for messages about the whole object.
 WHOLE = "_schema"
@@ -74,6 +77,12 @@ class RuleError(ValueError):
         self.kind = kind
         self.message = message
         super().__init__(self.headline)
+
+    @classmethod
+    def from_marshmallow(cls, messages, kind: str = "invalid") -> "RuleError":
+        """A schema's ValidationError messages (nested by field and index) as a RuleError of dotted paths."""
+        flat = flatten(messages)
+        return cls({("" if path == WHOLE else path): found for path, found in flat.items()}, kind)
 
     @property
     def messages(self) -> list[str]:
@@ -201,14 +210,14 @@ def rule_error_response(error: RuleError):
 def fail_cli(error: RuleError, labels: Mapping[str, str] | None = None) -> None:
     """Print each message in Chinese, naming its field by ``labels`` (or its row), and exit with status 1."""
     for path, messages in error.errors.items():
-        where = _cli_place(path, labels or {})
+        where = place(path, labels or {})
         for message in messages:
             click.echo(f"错误 {where}：{message}" if where else f"错误 {message}", err=True)
     raise click.exceptions.Exit(1)
 
 
-def _cli_place(path: str, labels: Mapping[str, str]) -> str:
-    """``unit_ids`` -> 单位; ``rows.3.amount`` -> 第4行 金额 (labels permitting)."""
+def place(path: str, labels: Mapping[str, str]) -> str:
+    """A path as people read it: ``unit_ids`` -> 单位; ``indicators.3.value`` -> 绩效指标 第4行 指标值."""
     parts = []
     for step in path.split(".") if path else []:
         parts.append(f"第{int(step) + 1}行" if step.isdigit() else labels.get(step, step))
@@ -219,9 +228,10 @@ def _cli_place(path: str, labels: Mapping[str, str]) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Register the handlers: HTTP errors and escaped RuleErrors."""
+    """Register the handlers: HTTP errors, escaped RuleErrors, and a write that lost a race at flush time."""
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(RuleError, rule_error_response)
+    app.register_error_handler(StaleDataError, lambda _error: rule_error_response(RuleError(STALE, "stale")))
 
 
 def http_error(error: HTTPException):

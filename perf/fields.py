@@ -10,9 +10,9 @@ import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, missing, validate
 
-from perf.numbers import fmt2, plain
+from perf.numbers import FULL_WIDTH, fmt2, plain
 
 #: The largest id a database integer column holds.
 MAX_ID = 2**31 - 1
@@ -35,15 +35,19 @@ def _messages(**extra: str) -> dict[str, str]:
 
 
 def _as_column(kwargs: dict, label: str | None) -> dict:
-    """``column="required"`` or ``column="optional"``: the field is a file column headed ``label``.
+    """The field's ``label`` in its metadata; ``column="required"``/``"optional"`` makes it a file column.
 
-    The tabular reader (perf.documents.tabular) maps a file's headers onto such fields.
+    The tabular reader (perf.documents.tabular) maps a file's headers onto such columns by label.
     """
     column = kwargs.pop("column", None)
+    metadata = dict(kwargs.get("metadata", {}))
+    if label:
+        metadata.setdefault("label", label)
     if column is not None:
         if column not in ("required", "optional") or not label:
             raise ValueError("column must be 'required' or 'optional', and the field needs a label")
-        kwargs["metadata"] = {**kwargs.get("metadata", {}), "label": label, "column_required": column == "required"}
+        metadata["column_required"] = column == "required"
+    kwargs["metadata"] = metadata
     return kwargs
 
 
@@ -240,29 +244,46 @@ class Obj(fields.Nested):
     default_error_messages = _messages(type="应为一个对象（键值对）")
 
 
-class DecimalString(fields.String):
-    """An exact decimal given as a string ("28.00"); never a float. Loads to Decimal, dumps with two places."""
+class Number(Field):
+    """An exact, non-negative decimal as people type it: "28.00", "1,280", full-width "３０", or a JSON integer.
 
-    default_error_messages = _messages(invalid='应为文本形式的数字，如 "28.00"', invalid_utf8="应为 UTF-8 文本")
+    Never a float (a JSON 0.1 is refused: it cannot be held exactly). ``percent`` also takes a
+    trailing "%". A blank string counts as not given: an error when required, else the field's
+    ``load_default`` (or None). Dumps with two places ("28.00").
+    """
 
-    def __init__(self, *, integer_digits: int = 12, places: int = 2, **kwargs):
-        self.integer_digits, self.places = integer_digits, places
+    def __init__(self, label: str | None = None, *, places: int = 2, integer_digits: int = 12, percent=False, **kw):
+        self.places, self.integer_digits, self.percent = places, integer_digits, percent
+        if label:
+            wanted = f"请填写{label}"
+            kw["error_messages"] = {"required": wanted, "null": wanted, **kw.get("error_messages", {})}
         pattern = rf"^\d{{1,{integer_digits}}}(\.\d{{1,{places}}})?$"
-        metadata = {"pattern": pattern, "example": "28.00", **kwargs.pop("metadata", {})}
-        super().__init__(metadata=metadata, **kwargs)
+        kw["metadata"] = {"pattern": pattern, "example": "28.00", **kw.get("metadata", {})}
+        super().__init__(label, **kw)
 
-    def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+    #: For ``load_default``: no amount given.
+    ZERO = Decimal(0)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> Decimal | None:
+        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+            raise ValidationError('应为文本形式的数字，如 "28.00"')
+        text = str(value).strip().translate(FULL_WIDTH).replace(",", "").replace(" ", "")
+        if self.percent:
+            text = text.removesuffix("%")
+        if not text:
+            if self.required:
+                raise self.make_error("required")
+            return None if self.load_default is missing else self.load_default
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise ValidationError(f'“{text[:40]}”不是数字，应为如 "28.00" 的文本') from None
-        if not number.is_finite() or number < 0:
-            raise ValidationError("应为不小于 0 的数字")
-        if number != number.quantize(Decimal(1).scaleb(-self.places)):
+            raise ValidationError("请输入数字") from None
+        if not number.is_finite():
+            raise ValidationError("请输入数字")
+        if number.as_tuple().exponent < -self.places:
             raise ValidationError(f"最多 {self.places} 位小数")
+        if number < 0:
+            raise ValidationError("不能为负数")
         if number >= Decimal(10) ** self.integer_digits:
             raise ValidationError(f"整数部分最多 {self.integer_digits} 位")
         return number

@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, Form, FormField, HiddenField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from perf.actuals.services import MAX_TEXT
 from perf.evaluation.workflow import MAX_REASON
+from perf.forms import ChineseForm
 
 
 class ActualRowForm(Form):
@@ -19,7 +19,7 @@ class ActualRowForm(Form):
     reason = StringField("偏差原因", [Optional(), Length(max=MAX_REASON, message=f"最多 {MAX_REASON} 个字")])
 
 
-class ActualsForm(FlaskForm):
+class ActualsForm(ChineseForm):
     """Actual values of every indicator of a project as of one date."""
 
     as_of = DateField("截至日期", [InputRequired("请填写日期")], format="%Y-%m-%d")

@@ -2,9 +2,10 @@
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
 from wtforms.validators import InputRequired, Length
+
+from perf.forms import ChineseForm
 
 
 class ChineseDateField(DateField):
@@ -22,7 +23,7 @@ class ChineseDateField(DateField):
             raise ValueError("请按 年-月-日 填写日期，如 2024-08-31") from error
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(ChineseForm):
     """滞后原因, 整改措施 and the date the project expects to be back on plan."""
 
     reason = TextAreaField("滞后原因", [InputRequired("请填写滞后原因"), Length(max=2000, message="最多 2000 个字")])

@@ -104,9 +104,10 @@ def init_app(app: Flask) -> None:
 
 def _document_payment_fields(api: Api) -> None:
     """perf's own reading fields (dates and amounts as people write them) as OpenAPI types."""
-    from perf.fields import DateText
+    from perf.fields import DateText, Number
     from perf.spending import schemas
 
     api.register_field(DateText, "string", "date")
+    api.register_field(Number, "string", None)
     api.register_field(schemas.Yuan, "string", None)
     api.register_field(schemas.Source, "string", None)

@@ -1,12 +1,11 @@
 """Schemas of the API's envelope, organisation and projects (input and output)."""
 
-from decimal import Decimal
-
 from marshmallow import fields, validate
 
 from perf.api.common import PageArgs
-from perf.fields import Day, DecimalString, Exact, Flag, Id, Int, Items, Moment, Money, Obj, PerfSchema, Text, Year
+from perf.fields import Day, Flag, Id, Int, Items, Moment, Money, Obj, PerfSchema, Text, Year
 from perf.projects.models import STATUSES
+from perf.projects.schemas import IndicatorRowSchema, TargetTableSchema
 
 
 class ErrorSchema(PerfSchema):
@@ -127,22 +126,11 @@ class PlanPointSchema(PerfSchema):
     cumulative_pct = Money()
 
 
-class IndicatorSchema(PerfSchema):
-    """An indicator row, as entered and as parsed."""
+class IndicatorSchema(IndicatorRowSchema):
+    """An indicator row, as entered and as parsed (the one row schema, with its id and position)."""
 
     id = Int(dump_only=True)
     position = Int(dump_only=True)
-    level1 = Text(dump_only=True, metadata={"description": "一级指标"})
-    level2 = Text(dump_only=True, metadata={"description": "二级指标"})
-    name = Text(dump_only=True, metadata={"description": "三级指标"})
-    description = Text(dump_only=True)
-    value = Text(attribute="value_text", dump_only=True, metadata={"description": "指标值，如 ≥95%"})
-    comparator = Text(dump_only=True, allow_none=True)
-    target = Exact(allow_none=True)
-    unit = Text(dump_only=True, allow_none=True)
-    kind = Text(dump_only=True, metadata={"description": "quantitative 定量 / qualitative 定性"})
-    direction = Text(dump_only=True, allow_none=True)
-    basis = Text(dump_only=True, metadata={"description": "指标值确定依据"})
 
 
 class FindingSchema(PerfSchema):
@@ -166,49 +154,15 @@ class ProjectDetailSchema(ProjectSummarySchema):
     findings = Items(Obj(FindingSchema), dump_only=True)
 
 
-class IndicatorInSchema(PerfSchema):
-    """An indicator row to store."""
-
-    level1 = Text(required=True, max_length=30, metadata={"description": "一级指标，如 产出指标"})
-    level2 = Text(required=True, max_length=30, metadata={"description": "二级指标，如 数量指标"})
-    name = Text(required=True, min_length=1, max_length=200, metadata={"description": "三级指标"})
-    value = Text(required=True, min_length=1, max_length=200, metadata={"description": "指标值，如 ≥95%"})
-    description = Text(max_length=1000, load_default="")
-    basis = Text(max_length=1000, load_default="")
-
-
-class ProjectChangeSchema(PerfSchema):
-    """A whole 绩效目标表 to store (the header, one percent per checkpoint, the indicator rows)."""
-
-    code = Text(
-        required=True,
-        max_length=40,
-        validate=[validate.Regexp(r"^[A-Za-z0-9]+$", error="项目编码只能由字母和数字组成")],
-    )
-    name = Text(required=True, min_length=1, max_length=200)
-    total = DecimalString(required=True, metadata={"description": "预算数（万元）"})
-    fiscal = DecimalString(required=True, metadata={"description": "财政资金（万元）"})
-    other = DecimalString(load_default=Decimal(0), metadata={"description": "其他资金（万元）"})
-    purpose = Text(max_length=5000, load_default="")
-    goal = Text(max_length=5000, load_default="")
-    spend_plan = Items(
-        DecimalString(integer_digits=3, metadata={"example": "30"}),
-        required=True,
-        validate=[validate.Length(max=24, error="节点过多")],
-        metadata={"description": "每个节点（见 /api/v1/years）的累计计划支出进度（%），按时间顺序"},
-    )
-    indicators = Items(
-        Obj(IndicatorInSchema),
-        required=True,
-        validate=[validate.Length(min=1, max=200, error="请填写 1 到 200 行绩效指标")],
-    )
-
-
-class ProjectCreateSchema(ProjectChangeSchema):
-    """A new project: its year and unit, and its table."""
+class PlacementSchema(PerfSchema):
+    """Where a new project goes: its budget year and unit."""
 
     year = Year(required=True)
     unit_id = Id(required=True, metadata={"description": "实施单位（须是本人负责的单位）"})
+
+
+class ProjectCreateSchema(TargetTableSchema, PlacementSchema):
+    """A new project: its year and unit, and its table (the one table schema)."""
 
 
 class StepSchema(PerfSchema):

@@ -19,7 +19,7 @@ from perf.evaluation import workflow
 from perf.evaluation.models import EVALUATION_STATUS_LABELS
 from perf.evaluation.services import evaluation_of
 from perf.extensions import db
-from perf.fields import DecimalString, Id, Int, Items, Obj, PerfSchema, Text
+from perf.fields import Id, Int, Items, Number, Obj, PerfSchema, Text
 
 blp = Blueprint(
     "api_self_evaluation", __name__, url_prefix="/api/v1/projects", description="绩效自评：填报、提交、审核"
@@ -39,9 +39,9 @@ class RowInSchema(PerfSchema):
     """One indicator's entries."""
 
     indicator_id = Id(required=True)
-    weight = DecimalString(required=True, integer_digits=3, metadata={"description": "分值，如 \"12.50\""})
+    weight = Number(required=True, integer_digits=3, metadata={"description": '分值，如 "12.50"'})
     band = Text(allow_none=True, load_default=None, max_length=40, metadata={"description": "定性指标的评价档次"})
-    band_score = DecimalString(allow_none=True, load_default=None, integer_digits=3, metadata={"description": "得分"})
+    band_score = Number(allow_none=True, load_default=None, integer_digits=3, metadata={"description": "得分"})
     reason = Text(load_default="", max_length=workflow.MAX_REASON, metadata={"description": "偏差原因分析及改进措施"})
 
 
@@ -49,17 +49,17 @@ class EntriesInSchema(PerfSchema):
     """The owner's part of the 自评表; every indicator of the project once."""
 
     outcome = Text(load_default="", max_length=workflow.MAX_OUTCOME, metadata={"description": "实际完成情况"})
-    full_year_budget = DecimalString(allow_none=True, load_default=None, metadata={"description": "全年预算数（万元）"})
-    carried_over = DecimalString(allow_none=True, load_default=None, metadata={"description": "上年结转资金（万元）"})
+    full_year_budget = Number(allow_none=True, load_default=None, metadata={"description": "全年预算数（万元）"})
+    carried_over = Number(allow_none=True, load_default=None, metadata={"description": "上年结转资金（万元）"})
     rows = Items(Obj(RowInSchema), required=True)
 
 
 class RowSchema(PerfSchema):
     indicator_id = Int(dump_only=True)
     indicator = Text(dump_only=True, metadata={"description": "三级指标"})
-    weight = DecimalString(dump_only=True)
+    weight = Number(dump_only=True)
     band = Text(dump_only=True, allow_none=True)
-    band_score = DecimalString(dump_only=True, allow_none=True)
+    band_score = Number(dump_only=True, allow_none=True)
     reason = Text(dump_only=True)
 
 
@@ -69,8 +69,8 @@ class EntriesSchema(PerfSchema):
     status = Text(dump_only=True, metadata={"description": "draft 填报中 / submitted 待审核 / signed 已审核"})
     status_label = Text(dump_only=True)
     outcome = Text(dump_only=True)
-    full_year_budget = DecimalString(dump_only=True, allow_none=True)
-    carried_over = DecimalString(dump_only=True, allow_none=True)
+    full_year_budget = Number(dump_only=True, allow_none=True)
+    carried_over = Number(dump_only=True, allow_none=True)
     rows = Items(Obj(RowSchema), dump_only=True)
     problems = Items(Text(), dump_only=True, metadata={"description": "提交前须处理的问题"})
     version = Int(dump_only=True, metadata={"description": "与 ETag 相同的版本号（未填报为 0）"})

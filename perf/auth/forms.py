@@ -4,7 +4,6 @@ Field names match the service arguments, so a RuleError's messages land on the f
 same name (``perf.errors.show_on_form``).
 """
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -14,20 +13,12 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.i18n import get_translations
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from perf.auth import services
 from perf.auth.models import ROLE_LABELS, ROLES, User
-
-
-class ChineseForm(FlaskForm):
-    """A FlaskForm whose built-in WTForms messages are in Chinese."""
-
-    class Meta(FlaskForm.Meta):
-        def get_translations(self, form):
-            return get_translations(["zh"])
+from perf.forms import ChineseForm
 
 
 def _optional_int(value) -> int | None:

@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from perf.audit.services import record
 from perf.documents.disclosure import Disclosure, Problem, ProjectTable
+from perf.errors import RuleError, place
 from perf.extensions import db
 from perf.numbers import fmt2
 from perf.org.models import BudgetYear, DepartmentBudget
 from perf.org.services import (
-    CheckpointMismatch,
     ensure_department,
     ensure_unit,
     ensure_year,
@@ -24,15 +24,8 @@ from perf.org.services import (
     main_unit,
 )
 from perf.projects.models import Project
-from perf.projects.services import (
-    IndicatorData,
-    ProjectData,
-    ProjectRuleError,
-    check_amounts,
-    check_plan,
-    create_project,
-    replace_table,
-)
+from perf.projects.schemas import labels, load_table
+from perf.projects.services import create_project, overwrite_project, same_table
 from perf.review.versions import keep_version
 
 
@@ -67,42 +60,55 @@ def import_disclosure(disclosure: Disclosure, digest: str, actor: str, replace: 
     result = ImportResult(disclosure, problems=list(disclosure.problems))
     if result.problems:
         return result
+    tables = {table.code: _loaded(table, result) for table in disclosure.projects}
+    if result.problems:
+        return result
     year = find_year(disclosure.year)
     existing = _existing_projects(year, disclosure)
-    result.problems += _conflicts(disclosure, existing, replace)
+    result.problems += _conflicts(disclosure, tables, existing, replace)
     if result.problems:
         return result
     try:
         _write(disclosure, digest, actor, existing, result)
-    except (CheckpointMismatch, ProjectRuleError) as exc:
-        messages = getattr(exc, "messages", [str(exc)])
-        result.problems += [Problem("数据库", m) for m in messages]
+    except RuleError as error:
+        result.problems += [Problem("数据库", m) for m in error.messages]
     return result
 
 
-def project_data(table: ProjectTable) -> ProjectData:
-    """The service-level form of a parsed table."""
-    return ProjectData(
-        code=table.code,
-        name=table.name,
-        total=table.total,
-        fiscal=table.fiscal,
-        other=table.other,
-        purpose=table.purpose,
-        goal=table.goal,
-        plan=[pct for _, _, pct in table.plan],
-        indicators=[
-            IndicatorData(
-                level1=r.level1,
-                level2=r.level2,
-                name=r.name,
-                value=r.value,
-                description=r.description,
-                basis=r.basis,
-            )
+def table_of(table: ProjectTable) -> dict:
+    """A parsed table as entered, for the one table schema."""
+    return {
+        "code": table.code,
+        "name": table.name,
+        "total": table.total,
+        "fiscal": table.fiscal,
+        "other": table.other,
+        "purpose": table.purpose,
+        "goal": table.goal,
+        "spend_plan": [pct for _, _, pct in table.plan],
+        "indicators": [
+            {
+                "level1": r.level1,
+                "level2": r.level2,
+                "name": r.name,
+                "value": r.value,
+                "description": r.description,
+                "basis": r.basis,
+            }
             for r in table.indicators
         ],
-    )
+    }
+
+
+def _loaded(table: ProjectTable, result: ImportResult) -> dict | None:
+    """The table through the one schema as published; its problems named by the table's location."""
+    try:
+        return load_table(table_of(table), published=True)
+    except RuleError as error:
+        for path, messages in error.errors.items():
+            where = place(path, labels())
+            result.problems += [Problem(table.location, f"{where}：{m}" if where else m) for m in messages]
+        return None
 
 
 def _existing_projects(year: BudgetYear | None, disclosure: Disclosure) -> dict[str, Project]:
@@ -114,12 +120,12 @@ def _existing_projects(year: BudgetYear | None, disclosure: Disclosure) -> dict[
     return {p.code: p for p in rows}
 
 
-def _conflicts(disclosure: Disclosure, existing: dict[str, Project], replace: bool) -> list[Problem]:
+def _conflicts(disclosure: Disclosure, tables: dict, existing: dict[str, Project], replace: bool) -> list[Problem]:
     """Projects already present with other content are refused unless ``replace``."""
     problems = []
     for table in disclosure.projects:
         project = existing.get(table.code)
-        if project is None or replace or _same(project, project_data(table)):
+        if project is None or replace or same_table(project, tables[table.code]):
             continue
         problems.append(
             Problem(
@@ -140,47 +146,23 @@ def _write(disclosure, digest, actor, existing, result) -> None:
     db.session.refresh(department, ["units"])
     unit = main_unit(department) or ensure_unit(department, f"{department.name}本级", "", "", "")
     for table in disclosure.projects:
-        data = project_data(table)
+        raw = table_of(table)
         project = existing.get(table.code)
         if project is None:
-            project = create_project(year, unit, data, actor, status="approved", action="project.import")
+            project = create_project(
+                year, unit, raw, actor, status="approved", action="project.import", published=True
+            )
             keep_version(project, "imported")
             result.created.append(table.code)
-        elif _same(project, data):
+        elif same_table(project, load_table(raw, year, published=True)):
             result.unchanged.append(table.code)
         else:
-            _overwrite(project, data, actor)
+            overwrite_project(project, raw, actor, "project.replace", f"以文件覆盖项目 {table.code}")
+            keep_version(project, "imported", reason="以文件覆盖")
             result.replaced.append(table.code)
     if result.changed:
         _store_totals(disclosure, department, year, digest)
         record(actor, "disclosure.import", "department", department.id, _summary(result))
-
-
-def _overwrite(project: Project, data: ProjectData, actor: str) -> None:
-    """Replace the table with the document's (an explicit --replace overrides the workflow lock)."""
-    check_amounts(data)
-    check_plan(project.budget_year, data.plan)
-    replace_table(project, data, actor, "project.replace", f"以文件覆盖项目 {data.code}")
-    keep_version(project, "imported", reason="以文件覆盖")
-
-
-def _same(project: Project, data: ProjectData) -> bool:
-    """True when the stored project already equals the document's table."""
-    header = (
-        project.name,
-        project.total,
-        project.fiscal,
-        project.other,
-        project.purpose,
-        project.goal,
-    )
-    if header != (data.name, data.total, data.fiscal, data.other, data.purpose, data.goal):
-        return False
-    if [e.cumulative_pct for e in project.plan] != list(data.plan):
-        return False
-    stored = [(i.level1, i.level2, i.name, i.description, i.value_text, i.basis) for i in project.indicators]
-    given = [(r.level1, r.level2, r.name, r.description, r.value.strip(), r.basis) for r in data.indicators]
-    return stored == given
 
 
 def _store_totals(disclosure, department, year, digest) -> None:

@@ -3,9 +3,8 @@
 A file as people export it: UTF-8 with or without BOM, UTF-16 (Excel “Unicode 文本”) or GB18030
 (GBK); comma- or tab-separated; or the first sheet of an .xlsx with cells read as Excel shows
 them. The header row is the first non-empty row. Headers map generically onto a marshmallow
-schema: each column is a field whose ``metadata`` names its ``label`` (the Chinese header, also
-matched as ``header_key`` normalises it) and whether the file must have the column
-(``column_required``); the field's own name is accepted as the English header. Adding a column
+schema: each column is a field declared with ``column=`` (perf.fields), headed by its ``label`` (matched
+as ``header_key`` normalises it); the field's own name is accepted as the English header. Adding a column
 to an import is adding a field to its schema.
 """
 
@@ -87,7 +86,7 @@ class Table:
 
 
 def columns_of(schema: Schema) -> list[Column]:
-    """The columns of ``schema``: every loadable field with a ``label`` in its metadata."""
+    """The columns of ``schema``: every loadable field declared as a file column (``column=`` in perf.fields)."""
     return [
         Column(
             name,
@@ -96,7 +95,7 @@ def columns_of(schema: Schema) -> list[Column]:
             bool(getattr(field_, "takes_dates", False)),
         )
         for name, field_ in schema.load_fields.items()
-        if "label" in field_.metadata
+        if "column_required" in field_.metadata
     ]
 
 

@@ -1,13 +1,43 @@
 """Forms of the self-evaluation and actual-value pages; messages in Chinese at each field."""
 
 
-from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, HiddenField, SelectField, TextAreaField
+from decimal import Decimal, InvalidOperation
+
+from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from perf.evaluation.workflow import MAX_OUTCOME, MAX_REASON, EvaluationData, RowData
-from perf.numbers import fmt2
-from perf.projects.forms import NumberField
+from perf.forms import ChineseForm
+from perf.numbers import FULL_WIDTH, fmt2
+
+
+class NumberField(StringField):
+    """A decimal typed as people type it (全角数字, 千分位, a trailing %), kept exact."""
+
+    def __init__(self, label=None, validators=None, places: int = 2, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.places = places
+        self.number: Decimal | None = None
+
+    def _value(self) -> str:
+        return self.data or ""
+
+    def post_validate(self, form, validation_stopped: bool) -> None:
+        """Parse after the field's own validators ran; report a clear Chinese message."""
+        if validation_stopped or not (self.data or "").strip():
+            return
+        text = self.data.strip().translate(FULL_WIDTH).replace(",", "").removesuffix("%")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            self.errors.append("请输入数字")
+            return
+        if not number.is_finite() or number.as_tuple().exponent < -self.places:
+            self.errors.append(f"最多 {self.places} 位小数")
+        elif number < 0:
+            self.errors.append("不能为负数")
+        else:
+            self.number = number
 
 
 class EvaluationRowForm(Form):
@@ -22,7 +52,7 @@ class EvaluationRowForm(Form):
     )
 
 
-class SelfEvaluationForm(FlaskForm):
+class SelfEvaluationForm(ChineseForm):
     """The owner's part of the 项目支出绩效自评表."""
 
     lock_version = HiddenField()

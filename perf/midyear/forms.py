@@ -1,6 +1,5 @@
 """The owner's form of the 监控表: one sub-form per indicator, messages in Chinese at each field."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     FieldList,
     Form,
@@ -14,6 +13,7 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from perf.forms import ChineseForm
 from perf.midyear.models import CAUSE_LABELS, LIKELIHOOD_LABELS
 from perf.midyear.services import EntryData
 
@@ -42,7 +42,7 @@ class EntryForm(Form):
     measures = TextAreaField("纠偏措施")
 
 
-class MidyearForm(FlaskForm):
+class MidyearForm(ChineseForm):
     """Every indicator of the project in the round."""
 
     entries = FieldList(FormField(EntryForm))

@@ -7,12 +7,9 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
+from perf.errors import RuleError
 from perf.extensions import db
 from perf.org.models import BudgetYear, Checkpoint, Department, Unit
-
-
-class CheckpointMismatch(ValueError):
-    """A document's plan checkpoints differ from the year's configured set."""
 
 
 def checkpoint_label(day: date) -> str:
@@ -35,17 +32,18 @@ def find_year(year: int) -> BudgetYear | None:
 def ensure_year(year: int, dates: Sequence[date] | None = None) -> BudgetYear:
     """Return the year, creating it with ``dates`` (or the defaults) as its checkpoints.
 
-    An existing year keeps its checkpoints; ``dates`` that differ raise CheckpointMismatch.
+    An existing year keeps its checkpoints; ``dates`` that differ raise a RuleError (path ``checkpoints``).
     """
     existing = find_year(year)
     wanted = list(dates) if dates else None
     if existing is not None:
         have = [cp.on_date for cp in existing.checkpoints]
         if wanted is not None and wanted != have:
-            raise CheckpointMismatch(
+            message = (
                 f"{year} 年度已设定的支出计划节点为 {'、'.join(map(checkpoint_label, have))}，"
                 f"与文件中的 {'、'.join(map(checkpoint_label, wanted))} 不一致"
             )
+            raise RuleError({"checkpoints": [message]})
         return existing
     wanted = wanted or default_checkpoints(year)
     budget_year = BudgetYear(year=year)

@@ -1,77 +1,49 @@
-"""The 绩效目标表 form: header, one percent per checkpoint and any number of indicator rows."""
+"""The 绩效目标表 form: its inputs follow the one table schema; what is typed is read only by that schema.
 
-from decimal import Decimal, InvalidOperation
+The header inputs and each indicator row's inputs are made from the fields ``TargetTableSchema``
+and ``IndicatorRowSchema`` declare (label, widget), so the form never lists a field of its own.
+The form carries what was typed to the service (``table``), and shows the service's RuleError at
+the inputs its paths name; nothing typed is lost.
+"""
 
-from flask_wtf import FlaskForm
 from wtforms import Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
-from perf.numbers import FULL_WIDTH, fmt2, plain
-from perf.projects.services import IndicatorData, ProjectData, ProjectRuleError
+from perf.errors import RuleError, show_on_form
+from perf.forms import ChineseForm
+from perf.numbers import plain
+from perf.projects.schemas import IndicatorRowSchema, TargetTableSchema, entered
 from perf.projects.taxonomy import taxonomy
 
-
-class NumberField(StringField):
-    """A decimal typed as people type it (全角数字, 千分位, a trailing %), kept exact."""
-
-    def __init__(self, label=None, validators=None, places: int = 2, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.places = places
-        self.number: Decimal | None = None
-
-    def _value(self) -> str:
-        return self.data or ""
-
-    def post_validate(self, form, validation_stopped: bool) -> None:
-        """Parse after the field's own validators ran; report a clear Chinese message."""
-        if validation_stopped or not (self.data or "").strip():
-            return
-        text = self.data.strip().translate(FULL_WIDTH).replace(",", "").removesuffix("%")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            self.errors.append("请输入数字")
-            return
-        if not number.is_finite() or number.as_tuple().exponent < -self.places:
-            self.errors.append(f"最多 {self.places} 位小数")
-        elif number < 0:
-            self.errors.append("不能为负数")
-        else:
-            self.number = number
+HEADER = [key for key, _, _ in entered(TargetTableSchema)]
+ROW = [key for key, _, _ in entered(IndicatorRowSchema)]
+#: Where the schema's paths land on this form.
+ALIASES = {"spend_plan": "plan"}
+WIDGETS = {"input": StringField, "textarea": TextAreaField}
 
 
+def _inputs(schema) -> dict:
+    """One WTForms input per entered field of ``schema``, labelled as the field declares."""
+    inputs = {}
+    for name, field in schema().load_fields.items():
+        if "label" not in field.metadata or field.load_only:
+            continue
+        label = field.metadata.get("form_label", field.metadata["label"])
+        widget = field.metadata.get("widget", "input")
+        key = field.data_key or name
+        inputs[key] = SelectField(label, validate_choice=False) if widget == "select" else WIDGETS[widget](label)
+    return inputs
 
-class IndicatorForm(Form):
-    """One indicator row."""
 
-    level1 = SelectField("一级指标", validate_choice=False)
-    level2 = SelectField("二级指标", validate_choice=False)
-    name = StringField("三级指标", [InputRequired("请填写三级指标"), Length(max=200, message="最多 200 个字")])
-    description = StringField("绩效指标描述", [Optional(), Length(max=1000, message="最多 1000 个字")])
-    value = StringField("指标值", [InputRequired("请填写指标值"), Length(max=200, message="最多 200 个字")])
-    basis = StringField("指标值确定依据", [Optional(), Length(max=1000, message="最多 1000 个字")])
+#: One indicator row of the form.
+IndicatorForm = type("IndicatorForm", (Form,), _inputs(IndicatorRowSchema))
 
 
-class ProjectForm(FlaskForm):
-    """Create or edit a project's 绩效目标表."""
+class ProjectForm(ChineseForm):
+    """Create or edit a project's 绩效目标表 (the header inputs are added from the schema below)."""
 
-    code = StringField(
-        "项目编码",
-        [
-            InputRequired("请填写项目编码"),
-            Length(max=40, message="最多 40 个字符"),
-            Regexp(r"^[A-Za-z0-9]+$", message="项目编码只能由字母和数字组成"),
-        ],
-    )
-    name = StringField("项目名称", [InputRequired("请填写项目名称"), Length(max=200, message="最多 200 个字")])
-    unit_id = SelectField("实施单位", coerce=int, validate_choice=False)
-    total = NumberField("预算数（万元）", [InputRequired("请填写预算数")])
-    fiscal = NumberField("其中：财政资金（万元）", [InputRequired("请填写财政资金")])
-    other = NumberField("其他资金（万元）", [Optional()])
-    purpose = TextAreaField("资金用途", [Optional(), Length(max=5000, message="最多 5000 个字")])
-    plan = FieldList(NumberField("累计支出进度（%）", [InputRequired("请填写计划支出进度")]))
-    goal = TextAreaField("绩效目标", [Optional(), Length(max=5000, message="最多 5000 个字")])
+    unit_id = SelectField("实施单位", coerce=int, invalid_choice_message="请选择实施单位（本人负责的单位之一）")
+    plan = FieldList(StringField("累计支出进度（%）"))
     indicators = FieldList(FormField(IndicatorForm))
     lock_version = HiddenField()
 
@@ -94,87 +66,37 @@ class ProjectForm(FlaskForm):
         for entry, checkpoint in zip(self.plan, self.checkpoints, strict=False):
             entry.label.text = checkpoint.label
 
-    def validate_indicators(self, field) -> None:
-        """Each 二级 must belong to its 一级 under the year's scheme; at least one row."""
-        if not field.entries:
-            raise ValidationError("请至少填写一行绩效指标")
-        tree = taxonomy(self.scheme)
-        wrong = 0
-        for row in field.entries:
-            level1, level2 = row.form.level1.data, row.form.level2.data
-            if level1 not in tree:
-                row.form.level1.errors.append("请选择一级指标")
-            elif level2 not in tree[level1]:
-                row.form.level2.errors.append(f"“{level2 or '（空）'}”不属于{level1}")
-            else:
-                continue
-            wrong += 1
-        if wrong:
-            raise ValidationError(f"有 {wrong} 行的一级/二级指标不匹配")
-
-    def validate_plan(self, field) -> None:
-        """One percent per checkpoint."""
-        if len(field.entries) != len(self.checkpoints):
-            raise ValidationError(f"资金支出计划应有 {len(self.checkpoints)} 个节点")
-
     @property
     def expected_version(self) -> int | None:
         """The lock version the editor started from."""
         data = (self.lock_version.data or "").strip()
-        return int(data) if data.isdigit() else None
+        return int(data) if data.isascii() and data.isdigit() else None
 
-    def to_data(self) -> ProjectData:
-        """The service's form of what was typed (call after validation)."""
-        return ProjectData(
-            code=self.code.data.strip(),
-            name=self.name.data.strip(),
-            total=self.total.number,
-            fiscal=self.fiscal.number,
-            other=self.other.number or Decimal(0),
-            purpose=(self.purpose.data or "").strip(),
-            goal=(self.goal.data or "").strip(),
-            plan=[entry.number for entry in self.plan],
-            indicators=[
-                IndicatorData(
-                    level1=row.form.level1.data,
-                    level2=row.form.level2.data,
-                    name=row.form.name.data.strip(),
-                    value=row.form.value.data.strip(),
-                    description=(row.form.description.data or "").strip(),
-                    basis=(row.form.basis.data or "").strip(),
-                )
-                for row in self.indicators
-            ],
+    def table(self) -> dict:
+        """What was typed, as the table schema reads it."""
+        return {
+            **{key: self[key].data or "" for key in HEADER},
+            "spend_plan": [entry.data or "" for entry in self.plan],
+            "indicators": [{key: row.form[key].data or "" for key in ROW} for row in self.indicators],
+        }
+
+    def show_rule_error(self, error: RuleError) -> None:
+        """Put the service's messages at their inputs; count the rows whose 一级/二级 do not match."""
+        show_on_form(self, error, ALIASES)
+        wrong = sum(
+            1
+            for index in range(len(self.indicators))
+            if f"indicators.{index}.level1" in error.errors or f"indicators.{index}.level2" in error.errors
         )
-
-    def show_rule_error(self, error: ProjectRuleError) -> list[str]:
-        """Put a service's messages at their fields; return those that belong to no field."""
-        unplaced = list(error.messages)
-        for name, messages in error.fields.items():
-            field = self._field_named(name)
-            if field is None:
-                continue
-            field.errors = [*field.errors, *messages]
-            unplaced = [m for m in unplaced if m not in messages]
-        return unplaced
-
-    def _field_named(self, name: str):
-        """``total`` or ``plan-1``."""
-        if name.startswith("plan-"):
-            index = int(name.removeprefix("plan-"))
-            return self.plan.entries[index] if index < len(self.plan.entries) else None
-        if name.startswith("indicators-"):
-            _, index, field = name.split("-", 2)
-            entries = self.indicators.entries
-            return entries[int(index)].form._fields.get(field) if int(index) < len(entries) else None
-        return getattr(self, name, None)
+        if wrong:
+            self.form_errors.append(f"有 {wrong} 行的一级/二级指标不匹配")
 
     def fill_from(self, project) -> None:
         """Pre-fill from an existing project (editing it, or copying last year's)."""
-        self.code.data, self.name.data = project.code, project.name
+        shown = TargetTableSchema(only=(*HEADER, "indicators")).dump(project)
+        for key in HEADER:
+            self[key].data = shown[key]
         self.unit_id.data = project.unit_id
-        self.total.data, self.fiscal.data, self.other.data = map(fmt2, (project.total, project.fiscal, project.other))
-        self.purpose.data, self.goal.data = project.purpose, project.goal
         self.lock_version.data = str(project.lock_version)
         while self.plan.entries:
             self.plan.pop_entry()
@@ -182,15 +104,10 @@ class ProjectForm(FlaskForm):
             self.plan.append_entry(plain(entry.cumulative_pct))
         while self.indicators.entries:
             self.indicators.pop_entry()
-        for ind in project.indicators:
-            self.indicators.append_entry(
-                {
-                    "level1": ind.level1,
-                    "level2": ind.level2,
-                    "name": ind.name,
-                    "description": ind.description,
-                    "value": ind.value_text,
-                    "basis": ind.basis,
-                }
-            )
+        for row in shown["indicators"]:
+            self.indicators.append_entry(row)
         self._label_and_choose()
+
+
+for _key, _input in _inputs(TargetTableSchema).items():
+    setattr(ProjectForm, _key, _input)

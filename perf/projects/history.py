@@ -6,19 +6,18 @@ ISO strings), so it can be kept in a JSON column and compared without the databa
 
 from dataclasses import dataclass
 
-from perf.projects.schemas import ProjectTableSchema
+from perf.projects.schemas import BUDGET, IndicatorRowSchema, ProjectTableSchema, TargetTableSchema, entered
 
-HEADER_FIELDS = (
-    ("code", "项目编码"),
-    ("name", "项目名称"),
-    ("unit", "实施单位"),
-    ("budget.total", "预算数"),
-    ("budget.fiscal", "财政资金"),
-    ("budget.other", "其他资金"),
-    ("purpose", "资金用途"),
-    ("goal", "绩效目标"),
-)
-INDICATOR_FIELDS = ("level1", "level2", "name", "description", "value", "basis")
+
+def _header_fields() -> tuple[tuple[str, str], ...]:
+    """(snapshot path, label) of every header field the one schema declares (amounts as nested), 实施单位 after 名称."""
+    declared = [(f"budget.{key}" if key in BUDGET else key, label) for key, _, label in entered(TargetTableSchema)]
+    return (*declared[:2], ("unit", "实施单位"), *declared[2:])
+
+
+HEADER_FIELDS = _header_fields()
+#: The row fields a person enters, in table order (a row's one-line form in the audit log).
+INDICATOR_FIELDS = tuple(key for key, _, _ in entered(IndicatorRowSchema))
 
 
 def snapshot(project) -> dict:

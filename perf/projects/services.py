@@ -1,132 +1,97 @@
-"""The rules and writes for projects: header, 资金支出计划 and indicator rows.
+"""The writes of a 绩效目标表: create, update or overwrite a project's header, 资金支出计划 and indicator rows.
 
+Every table comes in as entered (a form's strings, an API body, a document's rows) and is loaded
+through the one schema (``schemas.load_table``), which holds the table's rules; only what needs
+the database (项目编码 unique in the year, someone else's save in between) is checked here.
 Services flush, never commit: the boundary (view, CLI command, job) commits once.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from perf.audit.services import record
 from perf.db import utcnow
+from perf.errors import RuleError
 from perf.extensions import db
 from perf.org.models import BudgetYear, Unit
 from perf.projects.indicators import value_fields
 from perf.projects.models import Indicator, PlanEntry, Project
-from perf.projects.plan import plan_findings
+from perf.projects.schemas import IndicatorRowSchema, entered, load_table
 
-
-class ProjectRuleError(ValueError):
-    """A project write broke a rule; ``messages`` are in Chinese.
-
-    ``fields`` optionally maps a form field name (``plan-1``, ``other``) to its messages.
-    """
-
-    def __init__(self, messages: Sequence[str], fields: dict[str, list[str]] | None = None):
-        super().__init__("；".join(messages))
-        self.messages = list(messages)
-        self.fields = fields or {}
-
-
-class StaleProjectError(ProjectRuleError):
-    """Someone else saved the table after this user opened it."""
-
-    def __init__(self):
-        super().__init__(
-            ["该项目已被他人修改，您的保存未生效。请刷新页面查看最新内容后再修改；您填写的内容仍保留在下方。"]
-        )
-
-
-@dataclass
-class IndicatorData:
-    """One indicator row as entered or published."""
-
-    level1: str
-    level2: str
-    name: str
-    value: str
-    description: str = ""
-    basis: str = ""
-    unit_hint: str | None = None
-
-
-@dataclass
-class ProjectData:
-    """A whole 绩效目标表: header, plan percents (in checkpoint order) and indicator rows."""
-
-    code: str
-    name: str
-    total: Decimal
-    fiscal: Decimal
-    other: Decimal
-    purpose: str = ""
-    goal: str = ""
-    plan: list[Decimal] = field(default_factory=list)
-    indicators: list[IndicatorData] = field(default_factory=list)
+#: What a stale save says; the form keeps what was typed.
+STALE = "该项目已被他人修改，您的保存未生效。请刷新页面查看最新内容后再修改；您填写的内容仍保留在下方。"
 
 
 def create_project(
     year: BudgetYear,
     unit: Unit,
-    data: ProjectData,
+    raw: Mapping,
     actor: str,
     status: str = "draft",
     action: str = "project.create",
+    published: bool = False,
 ) -> Project:
-    """Add a project with its plan and indicators; raise ProjectRuleError on a broken rule."""
-    check_amounts(data)
-    _check_code_free(year, data.code)
-    check_plan(year, data.plan)
-    check_indicators(data.indicators)
-    project = Project(
-        budget_year=year,
-        unit=unit,
-        code=data.code,
-        name=data.name,
-        total=data.total,
-        fiscal=data.fiscal,
-        other=data.other,
-        purpose=data.purpose,
-        goal=data.goal,
-        status=status,
-    )
+    """Add a project with its plan and indicators; RuleError (every problem, by path) on a broken rule."""
+    table = load_table(raw, year, published)
+    _check_code_free(year, table["code"])
+    project = Project(budget_year=year, unit=unit, status=status, **header(table))
     db.session.add(project)
     db.session.flush()
-    replace_plan(project, data.plan)
-    replace_indicators(project, data.indicators)
-    record(actor, action, "project", project.id, f"新建项目 {data.code} {data.name}", {})
+    replace_plan(project, table["plan"])
+    replace_indicators(project, table["indicators"])
+    record(actor, action, "project", project.id, f"新建项目 {table['code']} {table['name']}", {})
     return project
 
 
-def update_project(project: Project, data: ProjectData, actor: str, expected_version: int | None) -> dict:
+def update_project(project: Project, raw: Mapping, actor: str, expected_version: int | None) -> dict:
     """Replace a draft table's header, plan and rows; return the audited changes.
 
     ``expected_version`` is the lock version the editor started from: a different
     current version means someone saved in between, and nothing is written.
     """
     if project.locked:
-        raise ProjectRuleError([f"项目当前为“{project.status_label}”状态，不能直接修改"])
+        raise RuleError(f"项目当前为“{project.status_label}”状态，不能直接修改", "conflict")
     if expected_version is not None and expected_version != project.lock_version:
-        raise StaleProjectError()
-    check_amounts(data)
-    if data.code != project.code:
-        _check_code_free(project.budget_year, data.code)
-    check_plan(project.budget_year, data.plan)
-    check_indicators(data.indicators)
-    return replace_table(project, data, actor, "project.update", f"修改项目 {data.code}")
+        raise RuleError(STALE, "stale")
+    table = load_table(raw, project.budget_year)
+    if table["code"] != project.code:
+        _check_code_free(project.budget_year, table["code"])
+    return replace_table(project, table, actor, "project.update", f"修改项目 {table['code']}")
 
 
-def replace_table(project: Project, data: ProjectData, actor: str, action: str, summary: str) -> dict:
-    """Overwrite header, plan and rows with ``data`` (rules already checked); audit what changed."""
+def overwrite_project(project: Project, raw: Mapping, actor: str, action: str, summary: str) -> dict:
+    """Replace a table with a published one whatever its state (an explicit --replace); return the changes."""
+    table = load_table(raw, project.budget_year, published=True)
+    return replace_table(project, table, actor, action, summary)
+
+
+def same_table(project: Project, table: Mapping) -> bool:
+    """True when the stored project already holds a loaded ``table``: header, plan and every row as entered."""
+    if any(getattr(project, name) != value for name, value in header(table).items()):
+        return False
+    if [entry.cumulative_pct for entry in project.plan] != list(table["plan"]):
+        return False
+    attributes = [attribute for _, attribute, _ in entered(IndicatorRowSchema)]
+    stored = [[getattr(row, a) for a in attributes] for row in project.indicators]
+    return stored == [[row[a] for a in attributes] for row in table["indicators"]]
+
+
+def header(table: Mapping) -> dict:
+    """The table's header columns (everything but the plan and the rows)."""
+    return {key: value for key, value in table.items() if key not in ("plan", "indicators")}
+
+
+def replace_table(project: Project, table: Mapping, actor: str, action: str, summary: str) -> dict:
+    """Overwrite header, plan and rows with a loaded ``table``; audit what changed."""
     from perf.projects.history import diff, snapshot
 
     before = snapshot(project)
-    for name in ("code", "name", "total", "fiscal", "other", "purpose", "goal"):
-        setattr(project, name, getattr(data, name))
-    replace_plan(project, data.plan)
-    replace_indicators(project, data.indicators)
+    for name, value in header(table).items():
+        setattr(project, name, value)
+    replace_plan(project, table["plan"])
+    replace_indicators(project, table["indicators"])
     project.updated_at = utcnow()  # always an UPDATE, so the lock version moves on
     db.session.flush()
     changes = diff(before, snapshot(project))
@@ -135,105 +100,46 @@ def replace_table(project: Project, data: ProjectData, actor: str, action: str, 
     return changes
 
 
-def check_plan(year: BudgetYear, percents: Sequence[Decimal]) -> None:
-    """One cumulative percent per checkpoint of ``year``, by the plan rule (or no plan at all)."""
-    checkpoints = year.checkpoints
-    if percents and len(percents) != len(checkpoints):
-        raise ProjectRuleError([f"资金支出计划应有 {len(checkpoints)} 个节点，实为 {len(percents)} 个"])
-    findings = plan_findings([(cp.label, pct) for cp, pct in zip(checkpoints, percents, strict=False)])
-    if findings:
-        fields: dict[str, list[str]] = {}
-        for index, message in findings:
-            fields.setdefault(f"plan-{index}", []).append(message)
-        raise ProjectRuleError([m for _, m in findings], fields)
-
-
 def replace_plan(project: Project, percents: Sequence[Decimal]) -> None:
-    """Store the plan: one cumulative percent per checkpoint of the project's year.
+    """Store the plan: one cumulative percent per checkpoint of the project's year (checked by the schema).
 
-    An empty sequence removes the plan. The database enforces the same rule again.
+    An empty sequence removes the plan. The database enforces the plan rule again.
     """
-    check_plan(project.budget_year, percents)
     checkpoints = project.budget_year.checkpoints
     db.session.execute(delete(PlanEntry).where(PlanEntry.project_id == project.id))
     db.session.expire(project, ["plan"])
-    if not percents:
-        return
     previous = Decimal(0)
-    for checkpoint, pct in zip(checkpoints, percents, strict=True):
-        db.session.add(
-            PlanEntry(
-                project_id=project.id,
-                year_id=project.year_id,
-                seq=checkpoint.seq,
-                cumulative_pct=pct,
-                prev_seq=checkpoint.seq - 1 if checkpoint.seq > 1 else None,
-                prev_pct=previous,
-                is_final=checkpoint.is_final,
-            )
+    entries = []
+    for checkpoint, pct in zip(checkpoints, percents, strict=True) if percents else ():
+        entries.append(
+            {
+                "project_id": project.id,
+                "year_id": project.year_id,
+                "seq": checkpoint.seq,
+                "cumulative_pct": pct,
+                "prev_seq": checkpoint.seq - 1 if checkpoint.seq > 1 else None,
+                "prev_pct": previous,
+                "is_final": checkpoint.is_final,
+            }
         )
-        db.session.flush()  # the chain's foreign key needs the previous entry first
         previous = pct
+    if entries:  # in checkpoint order: each entry's foreign key names the one before it
+        db.session.execute(insert(PlanEntry), entries)
 
 
-def replace_indicators(project: Project, rows: Sequence[IndicatorData]) -> None:
+def replace_indicators(project: Project, rows: Sequence[Mapping]) -> None:
     """Store the indicator rows in order, each with its parsed target."""
     project.indicators.clear()
     db.session.flush()
     for position, row in enumerate(rows, start=1):
-        project.indicators.append(
-            Indicator(
-                position=position,
-                level1=row.level1,
-                level2=row.level2,
-                name=row.name,
-                description=row.description,
-                basis=row.basis,
-                **value_fields(row.value, row.level1, row.level2, row.unit_hint),
-            )
-        )
+        entered = {key: value for key, value in row.items() if key != "unit_hint"}
+        parsed = value_fields(row["value_text"], row["level1"], row["level2"], row.get("unit_hint"))
+        project.indicators.append(Indicator(position=position, **{**entered, **parsed}))
     db.session.flush()
-
-
-#: indicator.target is Numeric(24, 6) and indicator.unit String(20): what the database can hold.
-MAX_TARGET_DIGITS = 18
-MAX_UNIT = 20
-
-
-def indicator_value_problem(value: str, level1: str, level2: str, unit_hint: str | None = None) -> str | None:
-    """Why a 指标值's parsed number or unit cannot be stored, in Chinese; None when it can."""
-    parsed = value_fields(value, level1, level2, unit_hint)
-    target = parsed["target"]
-    if target is not None and target.adjusted() >= MAX_TARGET_DIGITS:
-        return f"指标值中的数字过大（整数部分最多 {MAX_TARGET_DIGITS} 位）"
-    if len(parsed["unit"] or "") > MAX_UNIT:
-        return f"指标值的计量单位最多 {MAX_UNIT} 个字符"
-    return None
-
-
-def check_indicators(rows: Sequence[IndicatorData]) -> None:
-    """Every row's 指标值 fits the database (a form must never end in a 500)."""
-    fields: dict[str, list[str]] = {}
-    for index, row in enumerate(rows):
-        message = indicator_value_problem(row.value, row.level1, row.level2, row.unit_hint)
-        if message:
-            fields[f"indicators-{index}-value"] = [f"第{index + 1}行“{row.name}”：{message}"]
-    if fields:
-        raise ProjectRuleError([m for found in fields.values() for m in found], fields)
-
-
-def check_amounts(data: ProjectData) -> None:
-    """财政资金 + 其他资金 must equal 预算数, none negative."""
-    if min(data.total, data.fiscal, data.other) < 0:
-        raise ProjectRuleError(["预算数、财政资金、其他资金不能为负数"])
-    if data.fiscal + data.other != data.total:
-        message = f"财政资金 {data.fiscal} 万元 + 其他资金 {data.other} 万元 ≠ 预算数 {data.total} 万元"
-        raise ProjectRuleError([message], {"total": [message]})
 
 
 def _check_code_free(year: BudgetYear, code: str) -> None:
     """项目编码 is unique within a year."""
     taken = db.session.scalar(select(Project.id).where(Project.year_id == year.id, Project.code == code))
     if taken is not None:
-        message = f"{year.year} 年度已有项目编码为 {code} 的项目"
-        raise ProjectRuleError([message], {"code": [message]})
+        raise RuleError({"code": [f"{year.year} 年度已有项目编码为 {code} 的项目"]})

@@ -2,15 +2,13 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
-from perf.auth.permissions import Perm, can_create_in, can_edit, can_view, ensure, require
-from perf.extensions import db
+from perf.auth.permissions import Perm, can_create_in, can_edit, can_view, ensure, loads, require
+from perf.boundary import refusal
 from perf.numbers import plain
 from perf.projects import library, queries, services
 from perf.projects.forms import ProjectForm
 from perf.projects.indicators import value_fields
-from perf.projects.services import ProjectRuleError, StaleProjectError
 from perf.projects.taxonomy import taxonomy
 from perf.templating import describe_value
 
@@ -60,28 +58,21 @@ def new_project():
     source = library.copy_source(current_user, request.args.get("copy", type=int))
     if request.method == "GET" and source is not None:
         form.fill_from(source)
-    problems = []
-    if form.validate_on_submit():
-        unit = next((u for u in current_user.units if u.id == form.unit_id.data), None)
-        ensure(unit is not None and can_create_in(current_user, unit))
-        try:
-            created = services.create_project(year, unit, form.to_data(), actor=current_user.username)
-        except ProjectRuleError as error:
-            db.session.rollback()
-            problems = form.show_rule_error(error)
-        else:
-            db.session.commit()
+    if form.validate_on_submit():  # the unit is one of the owner's (its choices)
+        unit = next(u for u in current_user.units if u.id == form.unit_id.data)
+        ensure(can_create_in(current_user, unit))
+        with refusal(form):
+            created = services.create_project(year, unit, form.table(), actor=current_user.username)
             flash("项目已保存为草稿", "success")
             return redirect(url_for("projects.project", year=year.year, code=created.code))
-    return _form_page(form, year, None, problems, copy_from=library.copy_candidates(current_user, year))
+    return _form_page(form, year, None, copy_from=library.copy_candidates(current_user, year))
 
 
 @bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
 @require(Perm.PROJECT_EDIT)
-def edit_project(project_id: int):
+@loads("project_id", queries.project_by_id, can_edit, "项目")
+def edit_project(project):
     """Edit a draft 绩效目标表; a stale save is refused and what was typed is kept."""
-    project = queries.project_by_id(project_id) or abort(404)
-    ensure(can_edit(current_user, project))
     if project.locked:
         flash(f"项目当前为“{project.status_label}”状态，不能直接修改", "error")
         return redirect(url_for("projects.project", year=project.budget_year.year, code=project.code))
@@ -89,28 +80,21 @@ def edit_project(project_id: int):
     form.configure(project.budget_year.scheme, project.budget_year.checkpoints, [project.unit])
     if request.method == "GET":
         form.fill_from(project)
-    problems = []
     if form.validate_on_submit():
-        try:
-            services.update_project(project, form.to_data(), current_user.username, form.expected_version)
-            db.session.commit()
-        except (ProjectRuleError, StaleDataError) as error:
-            db.session.rollback()
-            problems = form.show_rule_error(error if isinstance(error, ProjectRuleError) else StaleProjectError())
-            project = queries.project_by_id(project_id)
-        else:
+        with refusal(form):
+            services.update_project(project, form.table(), current_user.username, form.expected_version)
             flash("修改已保存", "success")
             return redirect(url_for("projects.project", year=project.budget_year.year, code=project.code))
-    return _form_page(form, project.budget_year, project, problems)
+    return _form_page(form, project.budget_year, project)
 
 
-def _form_page(form, year, project, problems, copy_from=()):
+def _form_page(form, year, project, copy_from=()):
     return render_template(
         "projects/form.html",
         form=form,
         year=year,
         project=project,
-        problems=problems,
+        problems=form.form_errors,
         tree=taxonomy(year.scheme),
         copy_from=copy_from,
     )

@@ -4,10 +4,10 @@ The schema is the one place a date or an amount is read, so the form, a file imp
 the API agree; its Chinese messages (and the services' rule messages) land at the fields.
 """
 
-from flask_wtf import FlaskForm
 from marshmallow import ValidationError
 from wtforms import SelectChoice, SelectField, StringField
 
+from perf.forms import ChineseForm
 from perf.numbers import fmt2
 from perf.spending.models import SOURCE_LABELS
 from perf.spending.schemas import PaymentData, PaymentSchema
@@ -15,7 +15,7 @@ from perf.spending.schemas import PaymentData, PaymentSchema
 FIELDS = ("date", "amount_yuan", "source", "voucher_no", "refund_of", "note")
 
 
-class PaymentForm(FlaskForm):
+class PaymentForm(ChineseForm):
     """Record or correct one payment (negative amount: a refund of 原凭证号)."""
 
     date = StringField("支付日期", render_kw={"placeholder": "2024-06-30", "autocomplete": "off"})

@@ -10,7 +10,8 @@ import time_machine
 
 from perf.alerts.models import Alert, InboxItem, Notification, ScanRun
 from perf.projects.models import Project
-from perf.projects.services import IndicatorData, ProjectData, create_project
+from perf.projects.services import create_project
+from tests.factories import target_table
 
 TRADING = "13020724P00EL6T100050"  # 公共资源交易中心运转经费: 32.90 万元, plan 25/50/90/100
 NETWORK = "13020724P00X4BL10005W"  # 网络维护费: 28.00 万元, plan 15/30/85/100
@@ -73,17 +74,10 @@ def test_frozen_time(runner, demo, today, checkpoint, planned, level):
 def odd_projects(session, demo, users):
     """A project without a plan and one with a zero budget."""
     network = session.scalar(sa.select(Project).where(Project.code == NETWORK))
-    rows = [IndicatorData("产出指标", "数量指标", "人数", "7人")]
+    rows = [("产出指标", "数量指标", "人数", "7人")]
     for code, total in (("NOPLAN1", D("10")), ("ZERO1", D("0"))):
-        data = ProjectData(
-            code,
-            code,
-            total,
-            total,
-            D(0),
-            plan=[] if code == "NOPLAN1" else [D(25), D(50), D(75), D(100)],
-            indicators=rows,
-        )
+        plan = [] if code == "NOPLAN1" else [25, 50, 75, 100]
+        data = target_table(code, code, total=total, plan=plan, rows=rows)
         create_project(network.budget_year, network.unit, data, actor="test")
     session.commit()
 
@@ -203,7 +197,7 @@ def test_scan_queries_do_not_grow_with_projects(app, runner, demo, session):
     seven = selects()
     network = session.scalar(sa.select(Project).where(Project.code == NETWORK))
     for i in range(10):
-        data = ProjectData(f"MORE{i}", "更多", D("10"), D("10"), D(0), plan=[D(25), D(50), D(75), D(100)])
+        data = target_table(f"MORE{i}", "更多", plan=[25, 50, 75, 100])
         create_project(network.budget_year, network.unit, data, actor="test")
     session.commit()
     assert selects() == seven <= 5

@@ -137,18 +137,16 @@ def world(session, users, tokens):
     from perf.actuals.services import set_actual
     from perf.alerts.models import Alert, ScanRun
     from perf.projects.models import Project
-    from perf.projects.services import IndicatorData, ProjectData, create_project
+    from perf.projects.services import create_project
     from perf.spending.schemas import PaymentData
     from perf.spending.services import add_payment
-    from tests.projects.test_form import SIX_ROWS
+    from tests.factories import target_table
 
     owner = users["owner"]
     approved = session.scalar(sa.select(Project).where(Project.code == APPROVED_CODE))
 
     def new(code):
-        rows = [IndicatorData(*row[:3], row[3], basis="台账") for row in SIX_ROWS]
-        data = ProjectData(code, "测试", D("10"), D("10"), D("0"), plan=[D(20), D(50), D(80), D(100)], indicators=rows)
-        return create_project(approved.budget_year, owner.units[0], data, actor="test")
+        return create_project(approved.budget_year, owner.units[0], target_table(code), actor="test")
 
     draft, submitted = new("DRAFT1"), new("SUBMIT1")
     submitted.status = "submitted"

@@ -77,9 +77,11 @@ def _schemas_read_by_the_api(app) -> set:
     """Every schema an API operation loads its arguments with, and the schemas nested in them."""
     found, todo = set(), []
     for view in app.view_functions.values():
-        for parameter in getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", []):
-            schema = parameter["schema"]
-            todo.append(schema() if isinstance(schema, type) else schema)
+        doc = getattr(view, "_apidoc", {})
+        declared = [parameter["schema"] for parameter in doc.get("arguments", {}).get("parameters", [])]
+        body = doc.get("manual_doc", {}).get("requestBody")  # bodies a service loads itself (api.common.raw_body)
+        declared += [body["content"]["application/json"]["schema"]] if body else []
+        todo += [schema() if isinstance(schema, type) else schema for schema in declared]
     while todo:
         schema = todo.pop()
         if type(schema) in {type(s) for s in found}:

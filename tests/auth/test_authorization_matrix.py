@@ -10,11 +10,11 @@ import sqlalchemy as sa
 
 from perf.alerts.models import Alert
 from perf.projects.models import Project
-from perf.projects.services import IndicatorData, ProjectData, create_project
+from perf.projects.services import create_project
 from perf.review import workflow
 from perf.spending.schemas import PaymentData
 from perf.spending.services import add_payment
-from tests.projects.test_form import SIX_ROWS
+from tests.factories import target_table
 
 ROLES = ("anonymous", "owner", "other_owner", "reviewer", "admin")
 
@@ -156,9 +156,7 @@ def places(session, users):
     approved = session.scalar(sa.select(Project).where(Project.code == "13020724P00X4BL10005W"))
 
     def new(code):
-        rows = [IndicatorData(*row[:3], row[3], basis="台账") for row in SIX_ROWS]
-        data = ProjectData(code, "测试", D("10"), D("10"), D("0"), plan=[D(20), D(50), D(80), D(100)], indicators=rows)
-        return create_project(approved.budget_year, owner.units[0], data, actor="test")
+        return create_project(approved.budget_year, owner.units[0], target_table(code), actor="test")
 
     draft = new("DRAFT1")
     submitted = new("SUBMIT1")

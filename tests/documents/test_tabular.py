@@ -8,8 +8,8 @@ from perf.documents.tabular import ImportFileError, columns_of, read_table
 
 class ToySchema(Schema):
     code = fields.String(metadata={"label": "项目编码", "column_required": True})
-    amount = fields.String(metadata={"label": "金额（元）"})
-    unlabelled = fields.String()  # not a file column
+    amount = fields.String(metadata={"label": "金额（元）", "column_required": False})
+    labelled = fields.String(metadata={"label": "备注"})  # labelled, but not a file column
 
 
 def test_headers_map_by_label_or_field_name_whatever_the_brackets_and_spaces():

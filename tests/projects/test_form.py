@@ -7,15 +7,7 @@ import sqlalchemy as sa
 
 from perf.audit.models import AuditEntry
 from perf.projects.models import Project
-
-SIX_ROWS = [
-    ("产出指标", "数量指标", "培训人数", "≥200人"),
-    ("产出指标", "质量指标", "培训合格率", "≥95%"),
-    ("产出指标", "时效指标", "按期完成率", "100%"),
-    ("产出指标", "成本指标", "培训成本", "≤10万元"),
-    ("效益指标", "社会效益指标", "业务能力提升", "有效提升"),
-    ("满意度指标", "服务对象满意度指标", "学员满意度", "≥90%"),
-]
+from tests.factories import SIX_ROWS
 
 
 def form_data(unit_id, **changes):

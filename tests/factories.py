@@ -1,0 +1,30 @@
+"""Plain data the suite builds objects from: a 绩效目标表 as a person enters it."""
+
+from decimal import Decimal
+
+#: (一级, 二级, 三级, 指标值) of a valid six-row table.
+SIX_ROWS = [
+    ("产出指标", "数量指标", "培训人数", "≥200人"),
+    ("产出指标", "质量指标", "培训合格率", "≥95%"),
+    ("产出指标", "时效指标", "按期完成率", "100%"),
+    ("产出指标", "成本指标", "培训成本", "≤10万元"),
+    ("效益指标", "社会效益指标", "业务能力提升", "有效提升"),
+    ("满意度指标", "服务对象满意度指标", "学员满意度", "≥90%"),
+]
+
+
+def target_table(code: str, name: str = "测试", total="10", fiscal=None, other="0", plan=(20, 50, 80, 100), rows=None):
+    """A 绩效目标表 as entered: the header, one percent per checkpoint and the rows (six valid ones by default)."""
+    rows = SIX_ROWS if rows is None else rows
+    return {
+        "code": code,
+        "name": name,
+        "total": str(total),
+        "fiscal": str(total if fiscal is None else fiscal),
+        "other": str(other),
+        "spend_plan": [str(Decimal(p)) for p in plan],
+        "indicators": [
+            {"level1": level1, "level2": level2, "name": name, "value": value, "basis": "台账"}
+            for level1, level2, name, value in rows
+        ],
+    }
