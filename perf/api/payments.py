@@ -5,18 +5,18 @@ from marshmallow import validate
 from sqlalchemy import select
 
 from perf.api import examples, queries
-from perf.api.bulk import MAX_ITEMS, add_payments
-from perf.api.common import Blueprint, PageArgs, allow, api_abort, found, keyed, page_of, paginate, refuse_star_if_match
-from perf.auth.permissions import Perm, can_edit, can_view, ensure
+from perf.api.common import Blueprint, PageArgs, allow, api_abort, page_of, paginate, refuse_star_if_match
+from perf.auth.permissions import Perm, can_edit, can_view, ensure, loads
 from perf.extensions import db
 from perf.fields import Day, Id, Int, Items, Money, Obj, PerfSchema, Text, Year
 from perf.org.models import BudgetYear
 from perf.projects.models import Project
 from perf.projects.queries import project_by_code
-from perf.spending import services
+from perf.spending import batch, services
+from perf.spending.batch import MAX_ITEMS
 from perf.spending.models import SOURCE_LABELS, Payment
 from perf.spending.schemas import PaymentSchema
-from perf.spending.services import PaymentRuleError
+from perf.spending.services import payment_by_id
 
 blp = Blueprint("api_payments", __name__, url_prefix="/api/v1/payments", description="支付记录（金额单位：元）")
 
@@ -122,18 +122,12 @@ def _project_of(code: str, year: int | None):
     return project
 
 
-def _editable(payment_id: int) -> Payment:
-    payment = found(Payment, payment_id, "支付记录")
-    project = queries.project(payment.project_id)
-    ensure(can_view(current_user, project) and can_edit(current_user, project))
-    return payment
+def _may_write(user, payment: Payment) -> bool:
+    return can_edit(user, payment.project)
 
 
-def _rule_error(error: PaymentRuleError, status: int = 422):
-    db.session.rollback()
-    problems: dict[str, list[str]] = {}
-    keyed(problems, "", error.messages)
-    api_abort(status, str(error), problems)
+def _may_read(user, payment: Payment) -> bool:
+    return can_view(user, payment.project)
 
 
 @blp.route("", methods=["GET"])
@@ -150,12 +144,11 @@ def list_payments(args):
 
 @blp.route("/<int:payment_id>", methods=["GET"], parameters=[examples.PAYMENT_ID])
 @allow(Perm.PROJECT_VIEW)
+@loads("payment_id", payment_by_id, _may_read, "支付记录")
 @blp.etag
 @blp.response(200, PaymentOutSchema)
-def get_payment(payment_id: int):
+def get_payment(payment: Payment):
     """Read one payment (its ETag goes in If-Match to correct it)"""
-    payment = found(Payment, payment_id, "支付记录")
-    ensure(can_view(current_user, queries.project(payment.project_id)))
     return _json_of(payment)
 
 
@@ -170,12 +163,7 @@ def create_payment(args, data):
     The body is the same schema the payments import reads each row with.
     """
     project = _project_of(data.project_code, args.get("year"))
-    try:
-        payment = services.add_payment(project, data, current_user.username)
-    except PaymentRuleError as error:
-        _rule_error(error)
-    db.session.commit()
-    return _json_of(payment)
+    return _json_of(services.add_payment(project, data, current_user.username))
 
 
 @blp.route("/bulk", methods=["POST"])
@@ -189,37 +177,27 @@ def create_payments(args, body):
     Problems are keyed ``payments.<index>.<field>`` and nothing is written while there is one.
     An item identical to a stored payment counts as unchanged, so a batch may be sent again.
     """
-    result = add_payments(body["payments"], args.get("year"), current_user._get_current_object())
-    db.session.commit()
-    return result
+    return batch.add_payments(body["payments"], args.get("year"), current_user._get_current_object())
 
 
 @blp.route("/<int:payment_id>", methods=["PUT"], parameters=[examples.PAYMENT_ID])
 @allow(Perm.PROJECT_EDIT)
+@loads("payment_id", payment_by_id, _may_write, "支付记录")
 @blp.etag
 @blp.arguments(PaymentChangeSchema, example=examples.PAYMENT_CHANGE)
 @blp.response(200, PaymentOutSchema)
-def correct_payment(data, payment_id: int):
+def correct_payment(data, payment: Payment):
     """Correct a payment (If-Match required); the change is audited"""
-    payment = _editable(payment_id)
     refuse_star_if_match()
     blp.check_etag(_json_of(payment), PaymentOutSchema)
-    try:
-        services.correct_payment(payment, data, current_user.username)
-    except PaymentRuleError as error:
-        _rule_error(error)
-    db.session.commit()
+    services.correct_payment(payment, data, current_user.username)
     return _json_of(payment)
 
 
 @blp.route("/<int:payment_id>", methods=["DELETE"], parameters=[examples.PAYMENT_ID])
 @allow(Perm.PROJECT_EDIT)
+@loads("payment_id", payment_by_id, _may_write, "支付记录")
 @blp.response(204)
-def delete_payment(payment_id: int):
+def delete_payment(payment: Payment):
     """Delete a payment (409 while a refund names it); the deletion is audited"""
-    payment = _editable(payment_id)
-    try:
-        services.delete_payment(payment, current_user.username)
-    except PaymentRuleError as error:
-        _rule_error(error, 409)
-    db.session.commit()
+    services.delete_payment(payment, current_user.username)

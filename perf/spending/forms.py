@@ -1,16 +1,16 @@
 """The payment entry form: WTForms for the page, ``PaymentSchema`` for reading what was typed.
 
 The schema is the one place a date or an amount is read, so the form, a file import and
-the API agree; its Chinese messages (and the services' rule messages) land at the fields.
+the API agree; its Chinese messages (and the services' rule messages) land at the fields
+(``perf.boundary.refusal``).
 """
 
-from marshmallow import ValidationError
 from wtforms import SelectChoice, SelectField, StringField
 
 from perf.forms import ChineseForm
 from perf.numbers import fmt2
 from perf.spending.models import SOURCE_LABELS
-from perf.spending.schemas import PaymentData, PaymentSchema
+from perf.spending.schemas import PaymentData, load_payment
 
 FIELDS = ("date", "amount_yuan", "source", "voucher_no", "refund_of", "note")
 
@@ -27,30 +27,9 @@ class PaymentForm(ChineseForm):
     refund_of = StringField("原凭证号（退款时填写）")
     note = StringField("摘要")
 
-    payment: PaymentData | None = None
-
-    def validate(self, extra_validators=None) -> bool:
-        """CSRF and the like first, then read everything through the schema."""
-        if not super().validate(extra_validators):
-            return False
-        try:
-            self.payment = PaymentSchema().load(
-                {name: getattr(self, name).data or "" for name in FIELDS}, partial=("project_code",)
-            )
-        except ValidationError as error:
-            self.show_errors(error.messages)
-            return False
-        return True
-
-    def show_errors(self, messages: dict) -> None:
-        """Put ``{field: [message]}`` (schema or service) at the fields; the rest above the form."""
-        for name, found in messages.items():
-            found = [found] if isinstance(found, str) else list(found)
-            field = getattr(self, name, None) if name in FIELDS else None
-            if field is None:
-                self.form_errors.extend(found)
-            else:
-                field.errors = [*field.errors, *found]
+    def payment(self) -> PaymentData:
+        """What was typed, read through the payment schema; RuleError (at the fields) when it cannot be read."""
+        return load_payment({name: getattr(self, name).data or "" for name in FIELDS}, partial=("project_code",))
 
     def fill_from(self, payment) -> None:
         """Pre-fill with a stored payment, for correcting it."""

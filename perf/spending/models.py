@@ -3,7 +3,7 @@
 from datetime import date
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perf.db import Moment, Yuan, utcnow
 from perf.extensions import db
@@ -38,3 +38,5 @@ class Payment(db.Model):
     #: 摘要.
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[Moment] = mapped_column(default=utcnow)
+
+    project = relationship("Project", viewonly=True)

@@ -1,4 +1,4 @@
-"""The marshmallow schema of one payment: an imported row, the entry form and (later) an API body load through it.
+"""The marshmallow schema of one payment: an imported row, the entry form and an API body load through it.
 
 Loading yields a ``PaymentData``. What needs the database (voucher unique per project,
 refunds, the budget year) is checked by ``services``; this module only reads what was
@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from marshmallow import RAISE, ValidationError, fields, post_load, validates_schema
 
+from perf.errors import RuleError
 from perf.fields import DateText, Field, PerfSchema, TypedText
 from perf.numbers import FULL_WIDTH, TWO_PLACES, fmt2, round2
 
@@ -139,3 +140,14 @@ class PaymentSchema(PerfSchema):
             note=data.get("note") or "",
             refund_of=data.get("refund_of"),
         )
+
+
+_SCHEMA = PaymentSchema()
+
+
+def load_payment(raw, partial: tuple[str, ...] = ()) -> PaymentData:
+    """One payment as given (a form's strings, a file row, an API item); RuleError naming each field at fault."""
+    try:
+        return _SCHEMA.load(raw, partial=partial)
+    except ValidationError as error:
+        raise RuleError.from_marshmallow(error.messages) from None

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from perf.audit.services import record
+from perf.errors import RuleError
 from perf.extensions import db
 from perf.numbers import fmt2
 from perf.projects.models import Project
@@ -35,14 +36,6 @@ LABELS = {
 }
 #: A payment may be dated this many years before or after its project's budget year.
 YEARS_AROUND = 1
-
-
-class PaymentRuleError(ValueError):
-    """A payment write broke a rule; ``messages`` maps a schema field (or ``_schema``) to Chinese messages."""
-
-    def __init__(self, messages: dict[str, list[str]]):
-        super().__init__("；".join(m for ms in messages.values() for m in ms))
-        self.messages = messages
 
 
 @dataclass
@@ -127,9 +120,9 @@ def voucher_message(voucher_no: str) -> str:
 
 
 def add_payment(project: Project, data: PaymentData, actor: str) -> Payment:
-    """Record a payment (or refund) for ``project``; PaymentRuleError when a rule is broken."""
+    """Record a payment (or refund) for ``project``; RuleError when a rule is broken."""
     if _voucher_taken(project.id, data.voucher_no):
-        raise PaymentRuleError({"voucher_no": [voucher_message(data.voucher_no)]})
+        raise RuleError({"voucher_no": [voucher_message(data.voucher_no)]})
     ledger = _ledger(project.id)
     ledger.add(data.voucher_no, data.amount, data.refund_of)
     _raise_if(rule_messages(project.budget_year.year, data, ledger))
@@ -138,7 +131,7 @@ def add_payment(project: Project, data: PaymentData, actor: str) -> Payment:
             payment = write_payment(project, data, actor)
             db.session.flush()
     except IntegrityError as error:
-        raise PaymentRuleError({"voucher_no": [voucher_message(data.voucher_no)]}) from error
+        raise RuleError({"voucher_no": [voucher_message(data.voucher_no)]}) from error
     return payment
 
 
@@ -170,7 +163,7 @@ def write_payment(project: Project, data: PaymentData, actor: str, action: str =
 def correct_payment(payment: Payment, data: PaymentData, actor: str) -> dict:
     """Correct a payment; audit the fields that changed (before and after) and return them."""
     if data.voucher_no != payment.voucher_no and _voucher_taken(payment.project_id, data.voucher_no):
-        raise PaymentRuleError({"voucher_no": [voucher_message(data.voucher_no)]})
+        raise RuleError({"voucher_no": [voucher_message(data.voucher_no)]})
     project = db.session.get(Project, payment.project_id)
     ledger = _ledger(payment.project_id, excluding=payment.id)
     ledger.add(data.voucher_no, data.amount, data.refund_of)
@@ -195,7 +188,7 @@ def delete_payment(payment: Payment, actor: str) -> None:
     ).all()
     if refunds:
         message = f"凭证号 {payment.voucher_no} 已有退款记录（凭证号 {'、'.join(refunds)}），请先删除退款"
-        raise PaymentRuleError({"_schema": [message]})
+        raise RuleError(message, "conflict")
     before = snapshot(payment)
     record(
         actor,
@@ -294,4 +287,4 @@ def _ledger(project_id: int, excluding: int | None = None) -> Ledger:
 
 def _raise_if(messages: dict[str, list[str]]) -> None:
     if messages:
-        raise PaymentRuleError(messages)
+        raise RuleError(messages)

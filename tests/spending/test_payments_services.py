@@ -7,11 +7,11 @@ import pytest
 import sqlalchemy as sa
 
 from perf.audit.models import AuditEntry
+from perf.errors import RuleError
 from perf.projects.queries import project_by_code
 from perf.spending.models import Payment
 from perf.spending.schemas import PaymentData
 from perf.spending.services import (
-    PaymentRuleError,
     add_payment,
     correct_payment,
     delete_payment,
@@ -43,9 +43,9 @@ def audit(session, action=None) -> list[AuditEntry]:
 
 
 def rule_error(call, *args) -> dict:
-    with pytest.raises(PaymentRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         call(*args)
-    return caught.value.messages
+    return caught.value.errors
 
 
 def test_add_payment_stores_and_audits(session, project):
@@ -118,7 +118,7 @@ def test_dates_outside_the_budget_year_plus_minus_one_are_refused(session, proje
 
 
 def test_nothing_is_written_when_a_rule_is_broken(session, project):
-    with pytest.raises(PaymentRuleError):
+    with pytest.raises(RuleError):
         add_payment(project, data(paid_on=date(2030, 1, 1)), "t-owner")
     assert session.scalar(sa.select(sa.func.count(Payment.id))) == 0
     assert audit(session) == []
@@ -191,7 +191,7 @@ def test_a_refunded_payment_cannot_be_deleted_before_its_refunds(session, projec
     original = add_payment(project, data(amount="1000"), "t-owner")
     refund = add_payment(project, data("PZ002", "-400", "PZ001"), "t-owner")
     assert rule_error(delete_payment, original, "t-owner") == {
-        "_schema": ["凭证号 PZ001 已有退款记录（凭证号 PZ002），请先删除退款"]
+        "": ["凭证号 PZ001 已有退款记录（凭证号 PZ002），请先删除退款"]  # the payment as a whole
     }
     delete_payment(refund, "t-owner")
     delete_payment(original, "t-owner")
@@ -235,7 +235,7 @@ def test_a_voucher_saved_twice_at_once_gets_a_message_not_a_crash(session, demo,
     data = PaymentData(project.code, date(2024, 6, 30), D("1000"), "RACE-1")
     add_payment(project, data, "test")
     monkeypatch.setattr(services, "_voucher_taken", lambda *args: False)  # as if the first save was not yet visible
-    with pytest.raises(services.PaymentRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         services.add_payment(project, data, "test")
-    assert caught.value.messages == {"voucher_no": ["本项目已有凭证号为 RACE-1 的支付记录"]}
+    assert caught.value.errors == {"voucher_no": ["本项目已有凭证号为 RACE-1 的支付记录"]}
     assert session.scalar(sa.select(sa.func.count()).select_from(Payment)) == 1

@@ -1,0 +1,159 @@
+"""Many payments at once — a file's rows or an API request's items — by the same rules as the entry form.
+
+Each entry loads through ``PaymentSchema`` and finds its project by 项目编码; the batch is then
+sorted against the stored payments and against itself (a voucher twice is a problem, a payment
+identical to a stored one is "unchanged", a stored voucher with other content is a problem) and
+every new entry is checked by the form's rules with its project's ledger holding the stored
+payments and the batch's new ones. Only a clean batch is written. The payments import and the
+API's bulk request are the two callers; each names its entries its own way (第3行, payments.3).
+Flushes; the boundary commits.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from perf.auth.permissions import can_edit
+from perf.errors import Problems, RuleError
+from perf.extensions import db
+from perf.projects.models import Project
+from perf.projects.queries import project_by_code
+from perf.spending.models import Payment
+from perf.spending.schemas import PaymentData, load_payment
+from perf.spending.services import Ledger, differences, payments_of, rule_messages, same_content, write_payment
+
+#: The most payments one API request may carry.
+MAX_ITEMS = 10_000
+
+
+@dataclass
+class Entry:
+    """One payment of a batch with its project; ``key`` is where it came from (a file line, an item index)."""
+
+    key: int
+    data: PaymentData
+    project: Project
+
+
+@dataclass
+class Sorted:
+    """A batch sorted out: what to write, what is stored already, and (key, field, message) problems."""
+
+    new: list[Entry] = field(default_factory=list)
+    unchanged: list[Entry] = field(default_factory=list)
+    problems: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+class Projects:
+    """项目编码 -> project of a batch, each looked up once (in ``year``, or the latest year holding the code)."""
+
+    def __init__(self, year: int | None):
+        self.year, self.found = year, {}
+
+    def get(self, code: str) -> Project | None:
+        if code not in self.found:
+            self.found[code] = project_by_code(code, self.year)
+        return self.found[code]
+
+    def missing(self, code: str) -> str:
+        """Why a code names no project."""
+        where = f"{self.year} 年度" if self.year else "系统中"
+        return f"{where}没有项目编码为 {code} 的项目"
+
+
+def sort_out(entries: list[Entry], repeated: Callable[[int, Entry], str]) -> Sorted:
+    """Sort the batch against the stored payments and itself, then check every new entry by the form's rules.
+
+    ``repeated(first key, entry)`` words a voucher the batch holds twice.
+    """
+    result = Sorted()
+    stored = payments_of({entry.project.id for entry in entries})
+    by_voucher = {(p.project_id, p.voucher_no): p for p in stored}
+    seen: dict[tuple[int, str], int] = {}
+    for entry in entries:
+        voucher = (entry.project.id, entry.data.voucher_no)
+        if voucher in seen:
+            result.problems.append((entry.key, "voucher_no", repeated(seen[voucher], entry)))
+            continue
+        seen[voucher] = entry.key
+        payment = by_voucher.get(voucher)
+        if payment is None:
+            result.new.append(entry)
+        elif same_content(payment, entry.data):
+            result.unchanged.append(entry)
+        else:
+            message = f"凭证号 {entry.data.voucher_no} 已存在且内容不同：{differences(payment, entry.data)}"
+            result.problems.append((entry.key, "voucher_no", message))
+    _check_rules(result, stored)
+    return result
+
+
+def _check_rules(result: Sorted, stored: Iterable[Payment]) -> None:
+    """The entry form's rules, each project's ledger holding its stored payments and the batch's new entries."""
+    ledgers: dict[int, Ledger] = {}
+    for payment in stored:
+        ledgers.setdefault(payment.project_id, Ledger()).add(payment.voucher_no, payment.amount, payment.refund_of)
+    for entry in result.new:
+        data = entry.data
+        ledgers.setdefault(entry.project.id, Ledger()).add(data.voucher_no, data.amount, data.refund_of)
+    for entry in result.new:
+        broken = rule_messages(entry.project.budget_year.year, entry.data, ledgers[entry.project.id])
+        result.problems += [(entry.key, name, message) for name, messages in broken.items() for message in messages]
+
+
+def write(entries: list[Entry], actor: str) -> list[Payment]:
+    """Write a clean batch's new payments, each audited as imported."""
+    written = [write_payment(entry.project, entry.data, actor, "payment.import") for entry in entries]
+    db.session.flush()
+    return written
+
+
+# --- the API's bulk request ---------------------------------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    """What a clean bulk request wrote."""
+
+    created: int = 0
+    unchanged: int = 0
+    total: Decimal = Decimal(0)
+    ids: list[int] = field(default_factory=list)
+
+
+def add_payments(raw_items: list, year: int | None, user) -> BulkResult:
+    """Check every item, then write them all; RuleError (paths ``payments.<index>.<field>``) writes nothing.
+
+    An item of a project the caller may not write to makes the whole request forbidden.
+    """
+    problems, refused = Problems(), 0
+    projects, entries = Projects(year), []
+    for index, raw in enumerate(raw_items):
+        where = f"payments.{index}"
+        try:
+            data = load_payment(raw)
+        except RuleError as error:
+            problems.merge(error, where)
+            continue
+        project = projects.get(data.project_code)
+        if project is None:
+            problems.add(f"{where}.project_code", projects.missing(data.project_code))
+        elif not can_edit(user, project):
+            refused += 1
+            problems.add(f"{where}.project_code", f"无权为项目 {project.code} 录入支付（不是本单位的项目）")
+        else:
+            entries.append(Entry(index, data, project))
+    if refused:
+        problems.raise_if_any("forbidden", f"有 {refused} 条支付记录的项目不是本单位的，全部未保存")
+    batch = sort_out(entries, lambda first, entry: _repeated_item(first, entry))
+    for index, name, message in batch.problems:
+        problems.add(f"payments.{index}.{name}", message)
+    items = {path.split(".")[1] for path in problems.errors}
+    problems.raise_if_any(message=f"{len(items)} 条支付记录有误，全部未保存")
+    written = write(batch.new, user.username)
+    total = sum((entry.data.amount for entry in batch.new + batch.unchanged), Decimal(0))
+    return BulkResult(len(batch.new), len(batch.unchanged), total, [payment.id for payment in written])
+
+
+def _repeated_item(first: int, entry: Entry) -> str:
+    return f"凭证号 {entry.data.voucher_no} 与第 {first} 条重复（项目 {entry.project.code}）"
