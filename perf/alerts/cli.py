@@ -1,4 +1,4 @@
-"""Monitoring commands: the scan, delivering queued messages, and the scheduler process."""
+"""Alert commands: the scan, delivering queued messages, and the scheduler process."""
 
 import json
 from datetime import date
@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from perf.alerts.bookkeeping import run_scan
 from perf.alerts.delivery import deliver_pending
 from perf.alerts.schemas import StatusSchema
-from perf.extensions import db
+from perf.boundary import after_commit, committed
 
 
 @click.command("scan")
@@ -19,14 +19,15 @@ from perf.extensions import db
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出每个项目的状态")
 @click.option("--no-deliver", is_flag=True, help="只排队，不发送通知")
 @with_appcontext
+@committed
 def scan(as_of, year: int | None, as_json: bool, no_deliver: bool) -> None:
     """Compare every project's payments with its 资金支出计划 and raise alerts."""
     day = as_of.date() if as_of else date.today()
     result = run_scan(day, source="cli", year=year)
-    db.session.commit()
-    report = None if no_deliver else deliver_pending()
     if as_json:
         click.echo(json.dumps(StatusSchema(many=True).dump(result.statuses), ensure_ascii=False, indent=2))
+        if not no_deliver:
+            after_commit(deliver_pending)
         return
     if result.year is None:
         raise click.ClickException(f"{day.year} 年及以前没有预算年度数据")
@@ -36,16 +37,19 @@ def scan(as_of, year: int | None, as_json: bool, no_deliver: bool) -> None:
         f"黄灯 {counts['yellow']}，绿灯 {counts['green']}；新预警 {result.opened}，升级 {result.escalated}，"
         f"解除 {result.resolved}，节点提醒 {result.reminders}"
     )
-    if report:
-        click.echo(f"通知：发送 {len(report.sent)}，待重试 {len(report.retried)}，失败 {len(report.failed)}")
+    if not no_deliver:  # messages go out only once the scan's alerts and outbox are committed
+        after_commit(lambda: _report(deliver_pending()))
+
+
+def _report(report) -> None:
+    click.echo(f"通知：发送 {len(report.sent)}，待重试 {len(report.retried)}，失败 {len(report.failed)}")
 
 
 @click.command("deliver")
 @with_appcontext
 def deliver() -> None:
     """Send queued notifications that are due (retries included)."""
-    report = deliver_pending()
-    click.echo(f"通知：发送 {len(report.sent)}，待重试 {len(report.retried)}，失败 {len(report.failed)}")
+    _report(deliver_pending())
 
 
 @click.command("scheduler")

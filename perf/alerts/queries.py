@@ -34,6 +34,18 @@ def alerts_for(user, status: str | None = None) -> list[Alert]:
     return list(db.session.scalars(visible(query, user, Project)))
 
 
+def alert(alert_id: int) -> Alert | None:
+    """One alert with its project."""
+    return db.session.scalar(
+        select(Alert)
+        .options(
+            joinedload(Alert.project).joinedload(Project.unit),
+            joinedload(Alert.project).joinedload(Project.budget_year),
+        )
+        .where(Alert.id == alert_id)
+    )
+
+
 def inbox_for(user, limit: int = 200) -> list[InboxItem]:
     """The user's inbox, newest first."""
     return list(

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from perf.alerts.bookkeeping import run_scan
 from perf.alerts.delivery import deliver_pending
 from perf.alerts.models import ScanRun
+from perf.boundary import after_commit, job
 from perf.extensions import db
 
 
@@ -27,11 +28,13 @@ def daily_scan(app: Flask) -> None:
     Only the current budget year is scanned: a past year's projects stop being chased
     once the year is over (``perf scan --year`` still reports on them).
     """
-    with app.app_context():
-        today = local_now(app).date()
+    today = local_now(app).date()
+
+    def scan_then_deliver() -> None:
         run_scan(today, source="scheduler", year=today.year)
-        db.session.commit()
-        deliver_pending()
+        after_commit(deliver_pending)  # messages go out only once the scan is committed
+
+    job(app, scan_then_deliver)
 
 
 def retry_delivery(app: Flask) -> None:

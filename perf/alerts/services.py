@@ -11,28 +11,21 @@ from sqlalchemy import func, select, update
 from perf.alerts.models import Alert, InboxItem
 from perf.alerts.notify import Audience
 from perf.audit.services import record
-from perf.auth.permissions import can_edit, can_review
+from perf.auth.permissions import MAX_ID, can_edit, can_review
 from perf.db import insert_ignoring_duplicates, utcnow
+from perf.errors import RuleError
 from perf.extensions import db
-
-
-class AlertRuleError(ValueError):
-    """A step on an alert that is not allowed; ``messages`` map field names to Chinese messages."""
-
-    def __init__(self, messages: dict[str, list[str]]):
-        super().__init__("；".join(m for ms in messages.values() for m in ms))
-        self.messages = messages
 
 
 def answer(alert: Alert, user, reason: str, measures: str, catch_up_on: date | None) -> None:
     """The owner explains a lag; an answer can be improved until the reviewer closes the alert."""
     if not can_edit(user, alert.project):
-        raise AlertRuleError({"": ["只有本单位的项目负责人可以说明滞后原因"]})
+        raise RuleError("只有本单位的项目负责人可以说明滞后原因", "forbidden")
     if alert.kind != "lag" or alert.status not in ("open", "answered", "resolved"):
-        raise AlertRuleError({"": [f"该预警当前为“{alert.status_label}”，不能填写说明"]})
+        raise RuleError(f"该预警当前为“{alert.status_label}”，不能填写说明", "conflict")
     problems = _answer_problems(reason, measures, catch_up_on)
     if problems:
-        raise AlertRuleError(problems)
+        raise RuleError(problems)
     before = {"滞后原因": alert.reason, "整改措施": alert.measures, "预计追上日期": _iso(alert.catch_up_on)}
     alert.reason, alert.measures, alert.catch_up_on = reason.strip(), measures.strip(), catch_up_on
     alert.answered_by_id, alert.answered_at = user.id, utcnow()
@@ -47,9 +40,9 @@ def answer(alert: Alert, user, reason: str, measures: str, catch_up_on: date | N
 def close(alert: Alert, user) -> None:
     """The reviewer has read the answer and closes the alert."""
     if not can_review(user, alert.project):
-        raise AlertRuleError({"": ["只有本部门的财务审核可以关闭预警"]})
+        raise RuleError("只有本部门的财务审核可以关闭预警", "forbidden")
     if alert.status not in ("answered", "resolved"):
-        raise AlertRuleError({"": ["项目负责人填写滞后原因和整改措施后才能关闭预警"]})
+        raise RuleError("项目负责人填写滞后原因和整改措施后才能关闭预警", "conflict")
     before = alert.status_label
     alert.status, alert.closed_by_id, alert.closed_at = "closed", user.id, utcnow()
     record(
@@ -103,5 +96,7 @@ def mark_read(user, item_id: int | None = None) -> int:
     """Mark one item (or all) read; returns how many changed."""
     statement = update(InboxItem).where(InboxItem.user_id == user.id, InboxItem.read_at.is_(None))
     if item_id is not None:
+        if not 1 <= item_id <= MAX_ID:  # no such item (and no id the database could hold)
+            return 0
         statement = statement.where(InboxItem.id == item_id)
     return db.session.execute(statement.values(read_at=utcnow())).rowcount

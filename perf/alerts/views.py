@@ -8,8 +8,8 @@ from flask_login import current_user
 from perf.alerts import queries, services
 from perf.alerts.forms import AnswerForm
 from perf.alerts.models import Alert
-from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, require
-from perf.extensions import db
+from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, loads, require
+from perf.boundary import refusal
 from perf.projects.queries import project_by_id
 from perf.spending.lag import LEVEL_LABELS
 
@@ -41,45 +41,41 @@ def alerts():
     return render_template("alerts/alerts.html", alerts=queries.alerts_for(current_user, status), status=status)
 
 
+def _may_see(user, alert: Alert) -> bool:
+    return can_view(user, alert.project)
+
+
 @bp.route("/alerts/<int:alert_id>", methods=["GET", "POST"])
 @require(Perm.PROJECT_VIEW)
-def alert(alert_id: int):
+@loads("alert_id", queries.alert, _may_see, "预警")
+def alert(alert: Alert):
     """One alert: the owner answers it, the reviewer reads the answer and closes it."""
-    item = db.get_or_404(Alert, alert_id)
-    ensure(can_view(current_user, item.project))
-    form = AnswerForm(obj=item) if request.method == "GET" else AnswerForm()
+    form = AnswerForm(obj=alert) if request.method == "GET" else AnswerForm()
     if request.method == "POST":
-        ensure(can_edit(current_user, item.project))
+        ensure(can_edit(current_user, alert.project))
         if form.validate_on_submit():
-            try:
-                services.answer(item, current_user, form.reason.data, form.measures.data, form.catch_up_on.data)
-            except services.AlertRuleError as error:
-                db.session.rollback()
-                flash(str(error), "error")
-            else:
-                db.session.commit()
+            with refusal(flash_messages=True):
+                services.answer(alert, current_user, form.reason.data, form.measures.data, form.catch_up_on.data)
                 flash("说明已提交，等待财务审核查看", "success")
-                return redirect(url_for("alerts.alert", alert_id=alert_id))
-    may_answer = can_edit(current_user, item.project) and item.kind == "lag" and item.status != "closed"
-    may_close = can_review(current_user, item.project) and item.status in ("answered", "resolved")
-    return render_template("alerts/alert.html", alert=item, form=form, may_answer=may_answer, may_close=may_close)
+                return redirect(url_for("alerts.alert", alert_id=alert.id))
+    may_answer = can_edit(current_user, alert.project) and alert.kind == "lag" and alert.status != "closed"
+    may_close = can_review(current_user, alert.project) and alert.status in ("answered", "resolved")
+    return render_template("alerts/alert.html", alert=alert, form=form, may_answer=may_answer, may_close=may_close)
+
+
+def _may_close(user, alert: Alert) -> bool:
+    return can_review(user, alert.project)
 
 
 @bp.post("/alerts/<int:alert_id>/close")
 @require(Perm.PROJECT_REVIEW)
-def close_alert(alert_id: int):
+@loads("alert_id", queries.alert, _may_close, "预警")
+def close_alert(alert: Alert):
     """The reviewer closes an answered alert."""
-    item = db.get_or_404(Alert, alert_id)
-    ensure(can_review(current_user, item.project))
-    try:
-        services.close(item, current_user)
-    except services.AlertRuleError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
+    with refusal(flash_messages=True):
+        services.close(alert, current_user)
         flash("预警已关闭", "success")
-    return redirect(url_for("alerts.alert", alert_id=alert_id))
+    return redirect(url_for("alerts.alert", alert_id=alert.id))
 
 
 @bp.get("/inbox")
@@ -94,7 +90,6 @@ def inbox():
 def read():
     """Mark one message (``item``) or all as read."""
     services.mark_read(current_user, request.form.get("item", type=int))
-    db.session.commit()
     return redirect(url_for("alerts.inbox"))
 
 
@@ -110,10 +105,9 @@ def dashboard(code: str, year: int):
 
 @bp.get("/projects/<int:project_id>/progress")
 @require(Perm.PROJECT_VIEW)
-def progress(project_id: int):
+@loads("project_id", project_by_id, can_view, "项目")
+def progress(project):
     """Planned vs actual cumulative percent over the year, checkpoints marked."""
-    project = project_by_id(project_id) or abort(404)
-    ensure(can_view(current_user, project))
     as_of = _as_of()
     return render_template(
         "alerts/progress.html", project=project, curve=queries.curve(project, as_of), as_of=as_of

@@ -4,10 +4,10 @@ from flask_login import current_user
 
 from perf.alerts import services
 from perf.alerts.models import ALERT_KINDS, ALERT_STATUSES
+from perf.alerts.queries import alert as alert_by_id
 from perf.api import examples, queries
-from perf.api.common import Blueprint, PageArgs, allow, api_abort, not_found, page_of, paginate
-from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure
-from perf.extensions import db
+from perf.api.common import Blueprint, PageArgs, allow, page_of, paginate
+from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, loads
 from perf.fields import Choice, Day, Id, Int, Moment, Money, PerfSchema, Text, Year
 
 blp = Blueprint("api_alerts", __name__, url_prefix="/api/v1/alerts", description="预警：说明与关闭")
@@ -61,19 +61,8 @@ class AnswerSchema(PerfSchema):
     catch_up_on = Day(required=True, metadata={"description": "预计追上进度的日期"})
 
 
-def _visible_alert(alert_id: int):
-    alert = queries.alert(alert_id) or not_found("预警")
-    ensure(can_view(current_user, alert.project))
-    return alert
-
-
-def _refused(error: services.AlertRuleError):
-    """Field problems are a 422; a step the alert's status does not allow is a 409."""
-    db.session.rollback()
-    fields = {k: v for k, v in error.messages.items() if k}
-    if fields:
-        api_abort(422, str(error), fields)
-    api_abort(409, str(error), {"_schema": error.messages.get("", [])})
+def _may_see(user, alert) -> bool:
+    return can_view(user, alert.project)
 
 
 @blp.route("", methods=["GET"])
@@ -87,40 +76,32 @@ def list_alerts(args):
 
 @blp.route("/<int:alert_id>", methods=["GET"], parameters=[examples.ALERT_ID])
 @allow(Perm.PROJECT_VIEW)
+@loads("alert_id", alert_by_id, _may_see, "预警")
 @blp.response(200, AlertSchema)
-def get_alert(alert_id: int):
+def get_alert(alert):
     """Read one alert"""
-    return _visible_alert(alert_id)
+    return alert
 
 
 @blp.route("/<int:alert_id>/answer", methods=["POST"], parameters=[examples.ALERT_ID])
 @allow(Perm.PROJECT_EDIT)
+@loads("alert_id", alert_by_id, _may_see, "预警")
 @blp.arguments(AnswerSchema, example=examples.ANSWER)
 @blp.response(200, AlertSchema)
-def answer_alert(body, alert_id: int):
+def answer_alert(body, alert):
     """Explain a lag (owner of the project's unit); may be improved until the reviewer closes it"""
-    alert = _visible_alert(alert_id)
     ensure(can_edit(current_user, alert.project))
-    try:
-        services.answer(
-            alert, current_user._get_current_object(), body["reason"], body["measures"], body["catch_up_on"]
-        )
-    except services.AlertRuleError as error:
-        _refused(error)
-    db.session.commit()
-    return queries.alert(alert_id)
+    user = current_user._get_current_object()
+    services.answer(alert, user, body["reason"], body["measures"], body["catch_up_on"])
+    return alert
 
 
 @blp.route("/<int:alert_id>/close", methods=["POST"], parameters=[examples.ALERT_ID])
 @allow(Perm.PROJECT_REVIEW)
+@loads("alert_id", alert_by_id, _may_see, "预警")
 @blp.response(200, AlertSchema)
-def close_alert(alert_id: int):
+def close_alert(alert):
     """Close an answered (or caught-up) alert (reviewer of the project's department)"""
-    alert = _visible_alert(alert_id)
     ensure(can_review(current_user, alert.project))
-    try:
-        services.close(alert, current_user._get_current_object())
-    except services.AlertRuleError as error:
-        _refused(error)
-    db.session.commit()
-    return queries.alert(alert_id)
+    services.close(alert, current_user._get_current_object())
+    return alert

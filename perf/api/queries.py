@@ -109,20 +109,6 @@ def alerts(user, args: dict):
     return visible(query, user, Project)
 
 
-def alert(alert_id: int) -> Alert | None:
-    """One alert with its project."""
-    if not in_range(alert_id):
-        return None
-    return db.session.scalar(
-        select(Alert)
-        .options(
-            joinedload(Alert.project).joinedload(Project.unit),
-            joinedload(Alert.project).joinedload(Project.budget_year),
-        )
-        .where(Alert.id == alert_id)
-    )
-
-
 def scan_runs():
     """Scan runs, newest first."""
     return select(ScanRun).order_by(ScanRun.id.desc())
