@@ -44,8 +44,8 @@ def in_wan(number: Decimal, unit: str | None) -> Decimal | None:
     return number * MONEY_UNITS[unit] / YUAN_PER_WAN
 
 
-def unit_mismatch(target_unit: str | None, actual_unit: str | None) -> str | None:
-    """A Chinese message when a value in ``actual_unit`` cannot be compared with the target, else None.
+def unit_mismatch(target_unit: str | None, actual_unit: str | None, what: str = "实际完成值") -> str | None:
+    """A Chinese message when ``what`` in ``actual_unit`` cannot be compared with the target, else None.
 
     A missing unit on either side is taken to be the other side's; money units convert.
     """
@@ -54,7 +54,7 @@ def unit_mismatch(target_unit: str | None, actual_unit: str | None) -> str | Non
     target_money, actual_money = money(target_unit), money(actual_unit)
     if target_money and actual_money and target_money[1] == actual_money[1]:
         return None
-    return f"实际完成值的单位“{actual_unit}”与年度指标值的单位“{target_unit}”不一致"
+    return f"{what}的单位“{actual_unit}”与年度指标值的单位“{target_unit}”不一致"
 
 
 def to_target_unit(value: Decimal, value_unit: str | None, target_unit: str | None) -> Decimal:

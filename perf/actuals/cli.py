@@ -6,23 +6,22 @@ import click
 from flask.cli import with_appcontext
 
 from perf.actuals.importer import ActualsResult, import_actuals
-from perf.extensions import db
+from perf.boundary import committed
 
 
 @click.command("import-actuals")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", type=int, help="项目编码所属的预算年度（默认：含该编码的最近年度）")
 @with_appcontext
+@committed
 def import_actuals_command(path: Path, year: int | None) -> None:
     """Import actual values from a CSV or XLSX file (all or nothing; re-importing changes nothing)."""
     result = import_actuals(path.read_bytes(), path.name, actor="cli", year=year)
     if not result.ok:
-        db.session.rollback()
         for problem in result.problems:
             click.echo(str(problem), err=True)
         click.echo(f"共 {len(result.problems)} 个问题，未导入任何实际完成值。", err=True)
         raise click.exceptions.Exit(1)
-    db.session.commit()
     _print_summary(result)
 
 

@@ -14,12 +14,14 @@ from marshmallow import RAISE, Schema, ValidationError
 from sqlalchemy import select
 
 from perf.actuals.models import ActualValue
-from perf.actuals.services import ActualRuleError, check_actual, check_date, same_content, set_actual
+from perf.actuals.schemas import MAX_NOTE, MAX_REASON, MAX_VALUE
+from perf.actuals.services import check_actual, check_date, same_content, set_actual
 from perf.documents.tabular import ImportFileError, Problem, Table, columns_of, header_key, messages_of, read_table
+from perf.errors import RuleError
 from perf.extensions import db
 from perf.fields import DateText, TypedText
 from perf.projects.models import Indicator, Project
-from perf.projects.queries import project_by_code
+from perf.projects.queries import ProjectsByCode
 
 
 class ActualRowSchema(Schema):
@@ -30,9 +32,10 @@ class ActualRowSchema(Schema):
 
     project_code = TypedText("项目编码", 40, identifier=True, required=True, column="required")
     indicator = TypedText("三级指标", 200, required=True, column="required")
-    actual = TypedText("实际完成值", 200, required=True, column="required")
-    reason = TypedText("偏差原因", 2000, load_default=None, allow_none=True, column="optional")
-    note = TypedText("备注", 2000, load_default=None, allow_none=True, column="optional")
+    #: A blank 备注 or 偏差原因 cell keeps what is stored (a file says nothing about it), unlike the page.
+    value = TypedText("实际完成值", MAX_VALUE, required=True, data_key="actual", column="required")
+    reason = TypedText("偏差原因", MAX_REASON, load_default=None, allow_none=True, column="optional")
+    note = TypedText("备注", MAX_NOTE, load_default=None, allow_none=True, column="optional")
     level1 = TypedText("一级指标", 30, load_default=None, allow_none=True, column="optional")
     as_of = DateText("日期", load_default=None, allow_none=True, column="optional")
 
@@ -100,7 +103,7 @@ def import_actuals(data: bytes, filename: str, actor: str, year: int | None = No
 
 def _load(table: Table, year: int | None, result: ActualsResult) -> list[Row]:
     """Each row through the schema, the project and indicator lookup, and the rules of an actual."""
-    projects, loaded = {}, []
+    projects, loaded = ProjectsByCode(year), []
     for line, record, _cells in table.records(columns_of(SCHEMA)):
         try:
             values = SCHEMA.load(record)
@@ -108,36 +111,33 @@ def _load(table: Table, year: int | None, result: ActualsResult) -> list[Row]:
             for message in messages_of(error.messages):
                 result.add(line, message)
             continue
-        code = values["project_code"]
-        if code not in projects:
-            projects[code] = project_by_code(code, year)
-        row = _row(line, values, projects[code], year, result)
+        row = _row(line, values, projects, result)
         if row is not None:
             loaded.append(row)
     return loaded
 
 
-def _row(line: int, values: dict, project: Project | None, year: int | None, result: ActualsResult) -> Row | None:
+def _row(line: int, values: dict, projects: ProjectsByCode, result: ActualsResult) -> Row | None:
     """The row's indicator, date and checked value, or None after reporting why not."""
+    project = projects.get(values["project_code"])
     if project is None:
-        where = f"{year} 年度" if year else "系统中"
-        result.add(line, f"{where}没有项目编码为 {values['project_code']} 的项目")
+        result.add(line, projects.missing(values["project_code"]))
         return None
     try:
         indicator = find_indicator(project, values["indicator"], values["level1"])
         budget_year = project.budget_year.year
         as_of = values["as_of"] or date(budget_year, 12, 31)
         check_date(as_of, budget_year)
-        check_actual(indicator, values["actual"])
-    except ActualRuleError as error:
+        check_actual(indicator, values["value"])
+    except RuleError as error:
         for message in error.messages:
             result.add(line, message)
         return None
-    return Row(line, indicator, project, as_of, values["actual"], values["reason"], values["note"])
+    return Row(line, indicator, project, as_of, values["value"], values["reason"], values["note"])
 
 
 def find_indicator(project: Project, name: str, level1: str | None) -> Indicator:
-    """The project's indicator with 三级 ``name`` (and 一级 ``level1`` if given); ActualRuleError otherwise."""
+    """The project's indicator with 三级 ``name`` (and 一级 ``level1`` if given); RuleError otherwise."""
     matches = [i for i in project.indicators if header_key(i.name) == header_key(name)]
     if level1:
         wanted = header_key(level1).removesuffix("指标")
@@ -147,10 +147,10 @@ def find_indicator(project: Project, name: str, level1: str | None) -> Indicator
     where = f"项目 {project.code}（{project.name}）的绩效目标表"
     if not matches:
         under = f"一级指标“{level1}”下" if level1 else ""
-        raise ActualRuleError([f"{where}{under}没有三级指标“{name}”"])
+        raise RuleError({"indicator": [f"{where}{under}没有三级指标“{name}”"]})
     rows = "、".join(f"第{i.position}行（{i.level1} / {i.level2}）" for i in matches)
     hint = "" if level1 else "，请增加“一级指标”列加以区分"
-    raise ActualRuleError([f"三级指标“{name}”在{where}中出现了 {len(matches)} 次：{rows}{hint}"])
+    raise RuleError({"indicator": [f"三级指标“{name}”在{where}中出现了 {len(matches)} 次：{rows}{hint}"]})
 
 
 def _sort_out(rows: list[Row], result: ActualsResult) -> None:

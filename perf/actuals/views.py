@@ -6,48 +6,33 @@ A refused save keeps what was typed and shows each row's messages at its field.
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from perf.actuals.forms import ActualsForm
-from perf.actuals.services import ActualsError, latest_actuals, set_actuals
-from perf.auth.permissions import Perm, can_edit, can_view, ensure, require
-from perf.evaluation import workflow
-from perf.extensions import db
+from perf.actuals.services import latest_actuals, set_actuals
+from perf.auth.permissions import Perm, can_edit, can_view, ensure, loads, require
+from perf.boundary import refusal
 from perf.projects import queries
 from perf.projects.models import Project
+from perf.workflow import locks
 
 bp = Blueprint("actuals", __name__)
 
 
-def _project(project_id: int) -> Project:
-    project = queries.project_by_id(project_id) or abort(404)
-    ensure(can_view(current_user, project))
-    return project
-
-
 @bp.route("/projects/<int:project_id>/actuals", methods=["GET", "POST"])
 @require(Perm.PROJECT_VIEW)
-def actuals(project_id: int):
+@loads("project_id", queries.project_by_id, can_view, "项目")
+def actuals(project: Project):
     """实际完成值 of every indicator as of a date: the owner enters them, everyone who sees the project reads them."""
-    project = _project(project_id)
     may_enter = can_edit(current_user, project)
     form = ActualsForm()
     status = 200
     if request.method == "POST":
         ensure(may_enter)
         if form.validate():
-            entries = [
-                (_int(row.form.indicator_id.data), row.form.value.data, row.form.note.data, row.form.reason.data)
-                for row in form.rows
-            ]
-            try:
-                changed = set_actuals(project, form.as_of.data, entries, current_user.username)
-            except ActualsError as error:
-                db.session.rollback()
-                _show_row_errors(form, error.problems)
-            else:
-                db.session.commit()
+            with refusal(form):
+                changed = set_actuals(project, form.as_of.data, form.entries(), current_user.username)
                 flash(f"已保存 {changed} 项实际完成值" if changed else "没有修改", "success")
                 return redirect(url_for("actuals.actuals", project_id=project.id, as_of=form.as_of.data))
         status = 422
@@ -61,7 +46,7 @@ def actuals(project_id: int):
         "form": form,
         "may_enter": may_enter,
         "latest": latest_actuals(project, as_of),
-        "locked": workflow.is_locked(workflow.stored_evaluation(project)),
+        "locked": locks.held(project.id, "actuals") is not None,
     }
     return render_template("actuals/actuals.html", **context), status
 
@@ -78,16 +63,3 @@ def _as_of(project: Project) -> date:
     if chosen is not None and start <= chosen <= end:
         return chosen
     return min(max(date.today(), start), end)
-
-
-def _int(text: str | None) -> int:
-    return int(text) if (text or "").isdigit() else 0
-
-
-def _show_row_errors(form: ActualsForm, problems: dict[int, list[str]]) -> None:
-    for position, messages in problems.items():
-        if position < len(form.rows):
-            field = form.rows[position].form.value
-            field.errors = [*field.errors, *messages]
-        else:
-            form.form_errors.extend(messages)

@@ -13,13 +13,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from perf.actuals.models import ActualValue
-from perf.actuals.services import ActualRuleError, latest_actuals, set_actual, stored_actual
+from perf.actuals.schemas import ActualEntrySchema
+from perf.actuals.services import latest_actuals, set_actual, stored_actual
 from perf.api import examples
 from perf.api.common import (
     Blueprint,
     PageArgs,
     allow,
-    api_abort,
     in_range,
     not_found,
     page_list,
@@ -60,14 +60,6 @@ class ActualSchema(PerfSchema):
     note = Text(dump_only=True)
     reason = Text(dump_only=True, metadata={"description": "偏差原因"})
     entered_by = Text(dump_only=True)
-
-
-class ActualInSchema(PerfSchema):
-    """An actual value to store; leave out note or reason to keep the stored one."""
-
-    value = Text(required=True, min_length=1, max_length=200, metadata={"description": "实际完成值，如 96%、7人"})
-    note = Text(max_length=2000, metadata={"description": "备注"})
-    reason = Text(max_length=2000, metadata={"description": "偏差原因"})
 
 
 class ExecutionSchema(PerfSchema):
@@ -151,7 +143,7 @@ def get_actual(project_id: int, indicator_id: int, as_of: date):
 
 @blp.route(ACTUAL_PATH, methods=["PUT"], parameters=ACTUAL_PARAMETERS)
 @allow(Perm.PROJECT_EDIT)
-@blp.arguments(ActualInSchema, example=examples.ACTUAL)
+@blp.arguments(ActualEntrySchema, example=examples.ACTUAL)
 @blp.response(200, ActualSchema)
 @blp.doc(
     parameters=[
@@ -172,15 +164,7 @@ def put_actual(body, project_id: int, indicator_id: int, as_of: date):
     refuse_star_if_match()
     if request.if_match and _etag(stored_actual(indicator.id, as_of)) not in request.if_match:
         flask_abort(412)
-    try:
-        row = set_actual(indicator, body["value"], as_of, current_user.username, body.get("note"), body.get("reason"))
-    except ActualRuleError as error:
-        db.session.rollback()
-        fields = {"as_of" if m.startswith("日期") else "value": [] for m in error.messages}
-        for message in error.messages:
-            fields["as_of" if message.startswith("日期") else "value"].append(message)
-        api_abort(422, "；".join(error.messages), fields)
-    db.session.commit()
+    row = set_actual(indicator, body["value"], as_of, current_user.username, body["note"], body["reason"])
     return row, 200, {"ETag": f'"{_etag(row)}"'}
 
 

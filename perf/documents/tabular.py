@@ -57,7 +57,7 @@ class ImportFileError(ValueError):
 
 @dataclass(frozen=True)
 class Column:
-    """One column a schema reads: its field, its Chinese header and whether the file must have it."""
+    """One column a schema reads: its key (the field's data key), its Chinese header, whether the file must have it."""
 
     name: str
     label: str
@@ -89,7 +89,7 @@ def columns_of(schema: Schema) -> list[Column]:
     """The columns of ``schema``: every loadable field declared as a file column (``column=`` in perf.fields)."""
     return [
         Column(
-            name,
+            field_.data_key or name,
             field_.metadata["label"],
             bool(field_.metadata.get("column_required")),
             bool(getattr(field_, "takes_dates", False)),

@@ -25,6 +25,7 @@ from perf.extensions import db
 from perf.numbers import fmt2, plain
 from perf.projects.indicator_value import Kind
 from perf.projects.models import Project
+from perf.workflow import locks
 
 #: Text limits of the form (the columns are TEXT; these keep a 自评表 printable).
 MAX_OUTCOME = 2000
@@ -324,6 +325,17 @@ def history_of(project: Project) -> list[AuditEntry]:
         AuditEntry.action.in_([f"self_evaluation.{step}" for step in ("submit", "return", "sign", "reopen")]),
     )
     return list(db.session.scalars(query.order_by(AuditEntry.id.desc())))
+
+
+@locks.register
+def _freezes(project_id: int, what: str) -> str | None:
+    """A submitted or signed self-evaluation freezes the project's actual values."""
+    if what != "actuals":
+        return None
+    evaluation = db.session.scalar(select(SelfEvaluation).where(SelfEvaluation.project_id == project_id))
+    if evaluation is not None and evaluation.locked:
+        return f"绩效自评{evaluation.status_label}，实际完成值已锁定（退回或重新打开后才能修改）"
+    return None
 
 
 def _require(condition: bool, message: str) -> None:

@@ -13,6 +13,7 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from perf.errors import RuleError, show_on_form
 from perf.forms import ChineseForm
 from perf.midyear.models import CAUSE_LABELS, LIKELIHOOD_LABELS
 from perf.midyear.services import EntryData
@@ -68,7 +69,7 @@ class MidyearForm(ChineseForm):
         """The service's form of what was typed; an unreadable indicator id becomes 0 (refused there)."""
         return [
             EntryData(
-                indicator_id=int(sub.indicator_id.data) if (sub.indicator_id.data or "").isdigit() else 0,
+                indicator_id=_id(sub.indicator_id.data),
                 actual=sub.actual.data,
                 forecast=sub.forecast.data or "",
                 likelihood=sub.likelihood.data or None,
@@ -81,17 +82,15 @@ class MidyearForm(ChineseForm):
     def by_indicator(self) -> dict[int, EntryForm]:
         """Indicator id -> its sub-form, for laying the inputs into the table."""
         subs = (entry.form for entry in self.entries)
-        return {int(sub.indicator_id.data): sub for sub in subs if (sub.indicator_id.data or "").isdigit()}
+        return {_id(sub.indicator_id.data): sub for sub in subs if _id(sub.indicator_id.data)}
 
-    def show_errors(self, errors: dict) -> None:
-        """Put the service's ``{indicator id: {field: [messages]}}`` at the fields; the rest above the form."""
+    def show_rule_error(self, error: RuleError) -> None:
+        """Put the service's messages at the rows' fields (``entries.<position>.<field>``); the rest above."""
         self.refused = True
-        subs = self.by_indicator()
-        for indicator_id, fields in errors.items():
-            sub = subs.get(indicator_id)
-            for name, messages in fields.items():
-                field = sub._fields.get(name) if sub is not None else None
-                if field is None:
-                    self.form_errors.extend(messages)
-                else:
-                    field.errors = [*field.errors, *messages]
+        show_on_form(self, error)
+
+
+def _id(text: str | None) -> int:
+    """An indicator id as typed in a hidden field; 0 when it is not one."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else 0

@@ -12,16 +12,18 @@ Rules (Chinese messages per indicator and field):
 * 1–7月执行情况, when typed and different from the latest actual on or before the round date, is
   stored as the actual on the round date through ``set_actual`` (its own ``actual.set`` audit
   entry); a blank field keeps what is stored.
-* All or nothing: every row is checked before anything is written. One ``midyear.set`` audit
-  entry per indicator whose entry changed. Services flush; the caller commits.
+* All or nothing: every row is checked before anything is written, and every problem is raised
+  at once (``entries.<position>.<field>``). One ``midyear.set`` audit entry per indicator whose
+  entry changed. Services flush; the boundary commits.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from perf.actuals.models import ActualValue
-from perf.actuals.services import ActualRuleError, check_actual, latest_actuals, set_actual
+from perf.actuals.services import actual_problems, latest_actuals, set_actual
 from perf.audit.services import record
+from perf.errors import Problems, RuleError
 from perf.extensions import db
 from perf.midyear import lights
 from perf.midyear.models import CAUSE_LABELS, CAUSES, LIKELIHOOD_LABELS, MonitoringEntry
@@ -32,8 +34,6 @@ from perf.projects.models import Indicator, Project
 #: MonitoringEntry.forecast_text is String(200).
 MAX_FORECAST = 200
 MAX_MEASURES = 2000
-#: Key of messages that belong to no row.
-FORM = None
 
 
 @dataclass
@@ -48,50 +48,44 @@ class EntryData:
     measures: str = ""
 
 
-class MidyearRuleError(ValueError):
-    """Rows that break the rules: ``errors[indicator id][field] = [Chinese messages]`` (``None``: the form)."""
-
-    def __init__(self, errors: dict[int | None, dict[str, list[str]]]):
-        flat = [message for fields in errors.values() for messages in fields.values() for message in messages]
-        super().__init__("；".join(flat))
-        self.errors = errors
-
-
 @dataclass
 class _Checked:
+    position: int
     indicator: Indicator
     data: EntryData
     new_actual: bool
 
 
 def save_entries(project: Project, round_on: date, entries: list[EntryData], actor: str) -> int:
-    """Check every row, then write; returns how many indicators changed. MidyearRuleError writes nothing."""
+    """Check every row, then write; returns how many indicators changed.
+
+    A RuleError (paths ``entries.<position>.<field>``, the form as a whole at ``""``) writes nothing.
+    """
     indicators = {indicator.id: indicator for indicator in project.indicators}
     latest = latest_actuals(project, round_on)
     months = lights.months_elapsed(round_on, project.budget_year.year)
-    errors: dict[int | None, dict[str, list[str]]] = {}
+    errors = Problems()
     checked: list[_Checked] = []
     seen: set[int] = set()
-    for data in entries:
+    for position, data in enumerate(entries):
         indicator = indicators.get(data.indicator_id)
         if indicator is None or data.indicator_id in seen:
-            errors.setdefault(FORM, {}).setdefault("form", []).append("提交的指标与本项目不符，请刷新页面后重新填写")
+            errors.add("", "提交的指标与本项目不符，请刷新页面后重新填写")
             continue
         seen.add(indicator.id)
         problems, new_actual = check_row(indicator, data, latest.get(indicator.id), months)
-        if problems:
-            errors[indicator.id] = problems
-        checked.append(_Checked(indicator, data, new_actual))
-    if errors:
-        raise MidyearRuleError(errors)
+        for name, messages in problems.items():
+            errors.add(f"entries.{position}.{name}", *messages)
+        checked.append(_Checked(position, indicator, data, new_actual))
+    errors.raise_if_any()
     stored = entries_of([project.id], round_on)
     changed = 0
     for item in checked:
         if item.new_actual:
             try:  # e.g. a submitted self-evaluation has locked the year's actual values
                 set_actual(item.indicator, item.data.actual, round_on, actor, note=None, reason=None)
-            except ActualRuleError as error:
-                raise MidyearRuleError({item.indicator.id: {"actual": error.messages}}) from None
+            except RuleError as error:
+                raise RuleError({f"entries.{item.position}.actual": error.messages}, error.kind) from None
         wrote = _write_entry(item.indicator, stored.get(item.indicator.id), round_on, item.data, actor)
         changed += 1 if (wrote or item.new_actual) else 0
     db.session.flush()
@@ -124,10 +118,9 @@ def _check_actual(
     text = (typed or "").strip()
     if not text or (latest is not None and text == latest.value_text):
         return latest, False
-    try:
-        checked = check_actual(indicator, text)
-    except ActualRuleError as error:
-        problems["actual"] = [message.replace("实际完成值", "1–7月执行情况") for message in error.messages]
+    checked, messages = actual_problems(indicator, text, "1–7月执行情况")
+    if messages:
+        problems["actual"] = messages
         return latest, False
     # transient, never added to the session: only read for the light
     return ActualValue(value_text=text, number=checked.number, unit=checked.unit, kind=checked.kind), True
@@ -137,13 +130,9 @@ def _check_forecast(indicator: Indicator, forecast: str, problems: dict) -> None
     if len(forecast) > MAX_FORECAST:
         problems["forecast"] = [f"全年预计完成情况最多 {MAX_FORECAST} 个字符"]
     elif forecast and indicator.kind == Kind.QUANTITATIVE:
-        try:
-            check_actual(indicator, forecast)
-        except ActualRuleError as error:
-            problems["forecast"] = [
-                message.replace("实际完成值", "全年预计完成情况").replace("实际达到", "预计达到")
-                for message in error.messages
-            ]
+        _, messages = actual_problems(indicator, forecast, "全年预计完成情况", "预计达到")
+        if messages:
+            problems["forecast"] = messages
 
 
 def _check_filled(indicator: Indicator, data: EntryData, actual, months: int, problems: dict) -> None:

@@ -9,8 +9,8 @@ from io import BytesIO
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
-from perf.auth.permissions import Perm, can_edit, can_view, ensure, require
-from perf.extensions import db
+from perf.auth.permissions import Perm, can_edit, can_view, loads, require
+from perf.boundary import refusal
 from perf.midyear import lights, queries, services, xlsx
 from perf.midyear.forms import MidyearForm
 from perf.midyear.models import CAUSE_LABELS, LIKELIHOOD_LABELS
@@ -31,9 +31,9 @@ def _check_setting(state) -> None:
 
 @bp.get("/projects/<int:project_id>/midyear")
 @require(Perm.PROJECT_VIEW)
-def round_page(project_id: int):
+@loads("project_id", project_by_id, can_view, "项目")
+def round_page(project):
     """The project's 监控表 with its lights; the owner gets the form."""
-    project = _viewable(project_id)
     sheet = queries.sheet(project, round_date(project.budget_year.year))
     form = None
     if can_edit(current_user, project):
@@ -44,30 +44,24 @@ def round_page(project_id: int):
 
 @bp.post("/projects/<int:project_id>/midyear")
 @require(Perm.PROJECT_EDIT)
-def save_round(project_id: int):
+@loads("project_id", project_by_id, can_edit, "项目")
+def save_round(project):
     """Save the owner's entries of the round (all rows or none)."""
-    project = project_by_id(project_id) or abort(404)
-    ensure(can_edit(current_user, project))
     round_on = round_date(project.budget_year.year)
     form = MidyearForm()
     if form.validate_on_submit():
-        try:
+        with refusal(form):
             changed = services.save_entries(project, round_on, form.to_data(), current_user.username)
-        except services.MidyearRuleError as error:
-            db.session.rollback()
-            form.show_errors(error.errors)
-        else:
-            db.session.commit()
             flash(f"已保存 {changed} 个指标的监控情况" if changed else "内容没有变化", "success")
-            return redirect(url_for("midyear.round_page", project_id=project_id))
+            return redirect(url_for("midyear.round_page", project_id=project.id))
     return _page(queries.sheet(project, round_on), form), 200
 
 
 @bp.get("/projects/<int:project_id>/midyear.xlsx")
 @require(Perm.PROJECT_VIEW)
-def round_xlsx(project_id: int):
+@loads("project_id", project_by_id, can_view, "项目")
+def round_xlsx(project):
     """The 监控表 as an XLSX workbook."""
-    project = _viewable(project_id)
     sheet = queries.sheet(project, round_date(project.budget_year.year))
     filename = f"{project.code}-绩效运行监控表-{sheet.round_on.isoformat()}.xlsx"
     return send_file(BytesIO(xlsx.to_bytes(sheet)), mimetype=XLSX, as_attachment=True, download_name=filename)
@@ -79,12 +73,6 @@ def department_round(code: str, year: int):
     """Every visible project of the department with its lights in the round."""
     page = queries.overview(code, year, round_date, current_user) or abort(404)
     return render_template("midyear/department.html", page=page, **_labels())
-
-
-def _viewable(project_id: int):
-    project = project_by_id(project_id) or abort(404)
-    ensure(can_view(current_user, project))
-    return project
 
 
 def _labels() -> dict:

@@ -63,7 +63,7 @@ class Project(db.Model):
         order_by="PlanEntry.seq", cascade="all, delete-orphan", passive_deletes=True
     )
     indicators: Mapped[list["Indicator"]] = relationship(
-        order_by="Indicator.position", cascade="all, delete-orphan", passive_deletes=True
+        order_by="Indicator.position", cascade="all, delete-orphan", passive_deletes=True, back_populates="project"
     )
 
     @property
@@ -171,3 +171,5 @@ class Indicator(db.Model):
     direction: Mapped[str | None] = mapped_column(String(16))
     #: 指标值确定依据.
     basis: Mapped[str] = mapped_column(Text, default="")
+
+    project: Mapped[Project] = relationship(back_populates="indicators")

@@ -145,3 +145,20 @@ def queue(user) -> list[Project]:
     if user.role == "reviewer":
         query = query.where(Project.status == "submitted")
     return list(db.session.scalars(visible(query, user, Project)))
+
+
+class ProjectsByCode:
+    """项目编码 -> project of a batch, each looked up once (in ``year``, or the latest year holding the code)."""
+
+    def __init__(self, year: int | None):
+        self.year, self.found = year, {}
+
+    def get(self, code: str) -> Project | None:
+        if code not in self.found:
+            self.found[code] = project_by_code(code, self.year)
+        return self.found[code]
+
+    def missing(self, code: str) -> str:
+        """Why a code names no project."""
+        where = f"{self.year} 年度" if self.year else "系统中"
+        return f"{where}没有项目编码为 {code} 的项目"

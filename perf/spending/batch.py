@@ -17,7 +17,7 @@ from perf.auth.permissions import can_edit
 from perf.errors import Problems, RuleError
 from perf.extensions import db
 from perf.projects.models import Project
-from perf.projects.queries import project_by_code
+from perf.projects.queries import ProjectsByCode
 from perf.spending.models import Payment
 from perf.spending.schemas import PaymentData, load_payment
 from perf.spending.services import Ledger, differences, payments_of, rule_messages, same_content, write_payment
@@ -42,23 +42,6 @@ class Sorted:
     new: list[Entry] = field(default_factory=list)
     unchanged: list[Entry] = field(default_factory=list)
     problems: list[tuple[int, str, str]] = field(default_factory=list)
-
-
-class Projects:
-    """项目编码 -> project of a batch, each looked up once (in ``year``, or the latest year holding the code)."""
-
-    def __init__(self, year: int | None):
-        self.year, self.found = year, {}
-
-    def get(self, code: str) -> Project | None:
-        if code not in self.found:
-            self.found[code] = project_by_code(code, self.year)
-        return self.found[code]
-
-    def missing(self, code: str) -> str:
-        """Why a code names no project."""
-        where = f"{self.year} 年度" if self.year else "系统中"
-        return f"{where}没有项目编码为 {code} 的项目"
 
 
 def sort_out(entries: list[Entry], repeated: Callable[[int, Entry], str]) -> Sorted:
@@ -127,7 +110,7 @@ def add_payments(raw_items: list, year: int | None, user) -> BulkResult:
     An item of a project the caller may not write to makes the whole request forbidden.
     """
     problems, refused = Problems(), 0
-    projects, entries = Projects(year), []
+    projects, entries = ProjectsByCode(year), []
     for index, raw in enumerate(raw_items):
         where = f"payments.{index}"
         try:

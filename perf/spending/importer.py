@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from perf.documents.tabular import ImportFileError, Problem, Table, columns_of, is_total_line, read_table
 from perf.errors import RuleError
+from perf.projects.queries import ProjectsByCode
 from perf.spending import batch
 from perf.spending.schemas import PaymentData, PaymentSchema, load_payment
 
@@ -75,7 +76,7 @@ def import_payments(data: bytes, filename: str, actor: str, year: int | None = N
 
 def _load(table: Table, year: int | None, result: ImportResult) -> list[batch.Entry]:
     """Each row through the schema and the project lookup."""
-    projects, loaded = batch.Projects(year), []
+    projects, loaded = ProjectsByCode(year), []
     for line, record, cells in table.records(columns_of(SCHEMA)):
         if is_total_line(record, cells, KEYS):
             result.skipped_lines.append(line)

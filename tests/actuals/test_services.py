@@ -7,8 +7,9 @@ import pytest
 import sqlalchemy as sa
 
 from perf.actuals.models import ActualValue
-from perf.actuals.services import ActualRuleError, latest_actuals, set_actual
+from perf.actuals.services import latest_actuals, set_actual
 from perf.audit.models import AuditEntry
+from perf.errors import RuleError
 from perf.projects.models import Indicator
 from perf.projects.queries import project_by_code
 
@@ -74,7 +75,7 @@ def test_accepted_values(session, demo, code, name, text, stored):
     ],
 )
 def test_refused_values(session, demo, code, name, text, messages):
-    with pytest.raises(ActualRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         set_actual(indicator(session, code, name), text, YEAR_END, "tester")
     assert caught.value.messages == messages
     assert rows(session) == []
@@ -82,7 +83,7 @@ def test_refused_values(session, demo, code, name, text, messages):
 
 
 def test_date_outside_the_budget_year_is_refused(session, demo):
-    with pytest.raises(ActualRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         set_actual(indicator(session, NETWORK, "网上审批及时率"), "96%", date(2042, 12, 31), "tester")
     assert caught.value.messages == ["日期 2042-12-31 不在 2024 预算年度内"]
 

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from perf import create_app
 from perf.actuals.models import ActualValue
 from perf.audit.models import AuditEntry
+from perf.errors import RuleError
 from perf.midyear import queries
 from perf.midyear.models import MonitoringEntry
-from perf.midyear.services import EntryData, MidyearRuleError, save_entries
+from perf.midyear.services import EntryData, save_entries
 from perf.midyear.settings import RoundSettingError, round_date
 from perf.projects.queries import project_by_code
 from perf.spending.status import compute
@@ -128,10 +129,22 @@ def test_blank_rows_are_left_for_later(session, network):
     assert entries(session) == []
 
 
+def by_indicator(error: RuleError, rows) -> dict:
+    """The RuleError's ``entries.<position>.<field>`` paths as {indicator id: {field: messages}} (None: the form)."""
+    found: dict = {}
+    for path, messages in error.errors.items():
+        if not path:
+            found.setdefault(None, {}).setdefault("form", []).extend(messages)
+            continue
+        _, position, field = path.split(".")
+        found.setdefault(rows[int(position)].indicator_id, {})[field] = messages
+    return found
+
+
 def errors_of(project, rows) -> dict:
-    with pytest.raises(MidyearRuleError) as caught:
+    with pytest.raises(RuleError) as caught:
         save_entries(project, ROUND, rows, "t-owner")
-    return caught.value.errors
+    return by_indicator(caught.value, rows)
 
 
 @pytest.mark.parametrize(
@@ -199,9 +212,9 @@ def test_a_locked_self_evaluation_refuses_a_new_value_at_its_row(session, networ
     rows = good_rows(network)
     missing = indicator_of(network, "网上审批率")
     next(r for r in rows if r.indicator_id == missing.id).actual = "99%"
-    with pytest.raises(MidyearRuleError) as refused:
+    with pytest.raises(RuleError) as refused:
         save_entries(network, ROUND, rows, "t-owner")
-    assert refused.value.errors == {
+    assert by_indicator(refused.value, rows) == {
         missing.id: {"actual": ["绩效自评待审核，实际完成值已锁定（退回或重新打开后才能修改）"]}
     }
 
