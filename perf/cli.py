@@ -17,6 +17,7 @@ def _register() -> None:
     from perf.projects.cli import export_project
     from perf.review.cli import review
     from perf.spending.cli import import_payments_command
+    from perf.workflow.cli import step
 
     commands = (
         import_disclosure_command,
@@ -31,6 +32,7 @@ def _register() -> None:
         self_eval,
         import_actuals_command,
         export_self_eval,
+        step,
     )
     for command in commands:
         perf_group.add_command(command)

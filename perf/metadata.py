@@ -4,12 +4,12 @@ from perf.actuals.models import ActualValue
 from perf.alerts.models import Alert, InboxItem, Notification, ScanRun
 from perf.audit.models import AuditEntry
 from perf.auth.models import ApiToken, User
-from perf.evaluation.models import EvaluationRow, EvaluationVersion, SelfEvaluation
+from perf.evaluation.models import EvaluationRow, SelfEvaluation
 from perf.midyear.models import MonitoringEntry
 from perf.org.models import BudgetYear, Checkpoint, Department, DepartmentBudget, Unit
 from perf.projects.models import Indicator, PlanEntry, Project
-from perf.review.models import ProjectVersion, ReviewComment
 from perf.spending.models import Payment
+from perf.workflow.models import KeptVersion, StepEvent
 
 __all__ = [
     "ActualValue",
@@ -21,18 +21,17 @@ __all__ = [
     "Department",
     "DepartmentBudget",
     "EvaluationRow",
-    "EvaluationVersion",
     "InboxItem",
     "Indicator",
+    "KeptVersion",
     "MonitoringEntry",
     "Notification",
     "Payment",
     "PlanEntry",
     "Project",
-    "ProjectVersion",
-    "ReviewComment",
     "ScanRun",
     "SelfEvaluation",
+    "StepEvent",
     "Unit",
     "User",
 ]

@@ -200,6 +200,17 @@ def _audit(indicator: Indicator, as_of: date, actor: str, before: tuple, after: 
     record(actor, "actual.set", "project", indicator.project_id, summary, changes)
 
 
+def actuals_of(project: Project) -> list[ActualValue]:
+    """Every actual value of the project, by indicator and date (one query)."""
+    query = (
+        select(ActualValue)
+        .join(Indicator, Indicator.id == ActualValue.indicator_id)
+        .where(Indicator.project_id == project.id)
+        .order_by(Indicator.position, ActualValue.as_of)
+    )
+    return list(db.session.scalars(query))
+
+
 def latest_actuals(project: Project, as_of: date) -> dict[int, ActualValue]:
     """Indicator id -> its latest actual on or before ``as_of``, in one query."""
     query = (

@@ -76,8 +76,8 @@ def list_alerts(args):
 
 @blp.route("/<int:alert_id>", methods=["GET"], parameters=[examples.ALERT_ID])
 @allow(Perm.PROJECT_VIEW)
-@loads("alert_id", alert_by_id, _may_see, "预警")
 @blp.response(200, AlertSchema)
+@loads("alert_id", alert_by_id, _may_see, "预警")
 def get_alert(alert):
     """Read one alert"""
     return alert
@@ -85,9 +85,9 @@ def get_alert(alert):
 
 @blp.route("/<int:alert_id>/answer", methods=["POST"], parameters=[examples.ALERT_ID])
 @allow(Perm.PROJECT_EDIT)
-@loads("alert_id", alert_by_id, _may_see, "预警")
 @blp.arguments(AnswerSchema, example=examples.ANSWER)
 @blp.response(200, AlertSchema)
+@loads("alert_id", alert_by_id, _may_see, "预警")
 def answer_alert(body, alert):
     """Explain a lag (owner of the project's unit); may be improved until the reviewer closes it"""
     ensure(can_edit(current_user, alert.project))
@@ -98,8 +98,8 @@ def answer_alert(body, alert):
 
 @blp.route("/<int:alert_id>/close", methods=["POST"], parameters=[examples.ALERT_ID])
 @allow(Perm.PROJECT_REVIEW)
-@loads("alert_id", alert_by_id, _may_see, "预警")
 @blp.response(200, AlertSchema)
+@loads("alert_id", alert_by_id, _may_see, "预警")
 def close_alert(alert):
     """Close an answered (or caught-up) alert (reviewer of the project's department)"""
     ensure(can_review(current_user, alert.project))

@@ -10,11 +10,10 @@ from datetime import date
 from flask import abort as flask_abort
 from flask import request
 from flask_login import current_user
-from sqlalchemy import select
 
 from perf.actuals.models import ActualValue
 from perf.actuals.schemas import ActualEntrySchema
-from perf.actuals.services import latest_actuals, set_actual, stored_actual
+from perf.actuals.services import actuals_of, latest_actuals, set_actual, stored_actual
 from perf.api import examples
 from perf.api.common import (
     Blueprint,
@@ -26,12 +25,11 @@ from perf.api.common import (
     page_of,
     refuse_star_if_match,
 )
-from perf.api.projects import visible_project
-from perf.auth.permissions import Perm, can_edit, ensure
+from perf.auth.permissions import Perm, can_edit, can_view, loads
 from perf.evaluation.services import evaluation_of
-from perf.extensions import db
 from perf.fields import Day, Exact, Int, Items, Obj, PerfSchema, Text
 from perf.projects.models import Indicator
+from perf.projects.queries import project_by_id
 
 blp = Blueprint("api_evaluation", __name__, url_prefix="/api/v1/projects", description="实际完成值与绩效自评")
 
@@ -114,29 +112,24 @@ def _etag(row: ActualValue | None) -> str:
 @allow(Perm.PROJECT_VIEW)
 @blp.arguments(ActualArgs, location="query")
 @blp.response(200, page_of(ActualSchema))
-def list_actuals(args, project_id: int):
+@loads("project_id", project_by_id, can_view, "项目")
+def list_actuals(args, project):
     """List a project's actual values, by indicator and date (or only the latest on a date)"""
-    project = visible_project(project_id)
     if args.get("latest_on"):
         latest = latest_actuals(project, args["latest_on"])
         rows = [latest[i.id] for i in project.indicators if i.id in latest]
     else:
-        query = (
-            select(ActualValue)
-            .join(Indicator, Indicator.id == ActualValue.indicator_id)
-            .where(Indicator.project_id == project.id)
-            .order_by(Indicator.position, ActualValue.as_of)
-        )
-        rows = list(db.session.scalars(query))
+        rows = actuals_of(project)
     return page_list(rows, args)
 
 
 @blp.route(ACTUAL_PATH, methods=["GET"], parameters=ACTUAL_PARAMETERS)
 @allow(Perm.PROJECT_VIEW)
 @blp.response(200, ActualSchema)
-def get_actual(project_id: int, indicator_id: int, as_of: date):
+@loads("project_id", project_by_id, can_view, "项目")
+def get_actual(project, indicator_id: int, as_of: date):
     """Read the actual value of an indicator on a date (its ETag may go in If-Match to change it)"""
-    indicator = _indicator(visible_project(project_id), indicator_id)
+    indicator = _indicator(project, indicator_id)
     row = stored_actual(indicator.id, as_of) or not_found("该日期的实际完成值")
     return row, 200, {"ETag": f'"{_etag(row)}"'}
 
@@ -156,10 +149,9 @@ def get_actual(project_id: int, indicator_id: int, as_of: date):
         }
     ]
 )
-def put_actual(body, project_id: int, indicator_id: int, as_of: date):
+@loads("project_id", project_by_id, can_edit, "项目")
+def put_actual(body, project, indicator_id: int, as_of: date):
     """Set the actual value of an indicator on a date (owner); checked like the form and audited"""
-    project = visible_project(project_id)
-    ensure(can_edit(current_user, project))
     indicator = _indicator(project, indicator_id)
     refuse_star_if_match()
     if request.if_match and _etag(stored_actual(indicator.id, as_of)) not in request.if_match:
@@ -172,7 +164,7 @@ def put_actual(body, project_id: int, indicator_id: int, as_of: date):
 @allow(Perm.PROJECT_VIEW)
 @blp.arguments(AsOfArgs, location="query")
 @blp.response(200, SelfEvaluationSchema)
-def get_self_evaluation(args, project_id: int):
+@loads("project_id", project_by_id, can_view, "项目")
+def get_self_evaluation(args, project):
     """The self-evaluation's scores (预算执行率, each indicator, total, grade, warning)"""
-    project = visible_project(project_id)
     return evaluation_of(project, args.get("as_of")).to_json()

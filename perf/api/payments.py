@@ -144,9 +144,9 @@ def list_payments(args):
 
 @blp.route("/<int:payment_id>", methods=["GET"], parameters=[examples.PAYMENT_ID])
 @allow(Perm.PROJECT_VIEW)
-@loads("payment_id", payment_by_id, _may_read, "支付记录")
 @blp.etag
 @blp.response(200, PaymentOutSchema)
+@loads("payment_id", payment_by_id, _may_read, "支付记录")
 def get_payment(payment: Payment):
     """Read one payment (its ETag goes in If-Match to correct it)"""
     return _json_of(payment)
@@ -182,10 +182,10 @@ def create_payments(args, body):
 
 @blp.route("/<int:payment_id>", methods=["PUT"], parameters=[examples.PAYMENT_ID])
 @allow(Perm.PROJECT_EDIT)
-@loads("payment_id", payment_by_id, _may_write, "支付记录")
 @blp.etag
 @blp.arguments(PaymentChangeSchema, example=examples.PAYMENT_CHANGE)
 @blp.response(200, PaymentOutSchema)
+@loads("payment_id", payment_by_id, _may_write, "支付记录")
 def correct_payment(data, payment: Payment):
     """Correct a payment (If-Match required); the change is audited"""
     refuse_star_if_match()
@@ -196,8 +196,8 @@ def correct_payment(data, payment: Payment):
 
 @blp.route("/<int:payment_id>", methods=["DELETE"], parameters=[examples.PAYMENT_ID])
 @allow(Perm.PROJECT_EDIT)
-@loads("payment_id", payment_by_id, _may_write, "支付记录")
 @blp.response(204)
+@loads("payment_id", payment_by_id, _may_write, "支付记录")
 def delete_payment(payment: Payment):
     """Delete a payment (409 while a refund names it); the deletion is audited"""
     services.delete_payment(payment, current_user.username)

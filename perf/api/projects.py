@@ -1,4 +1,4 @@
-"""Projects and their 绩效目标表: list, read (with an ETag), create and update by the form's rules."""
+"""Projects and their 绩效目标表: list, read (with an ETag), create and update by the one table schema."""
 
 from flask_login import current_user
 
@@ -8,7 +8,6 @@ from perf.api.common import (
     allow,
     api_abort,
     load_or_refuse,
-    not_found,
     page_of,
     paginate,
     raw_body,
@@ -36,13 +35,6 @@ def etag_of(project) -> dict:
     return {"id": project.id, "lock_version": project.lock_version}
 
 
-def visible_project(project_id: int):
-    """The project with its table, if the caller may see it (404 unknown, 403 not theirs)."""
-    project = queries.project(project_id) or not_found("项目")
-    ensure(can_view(current_user, project))
-    return project
-
-
 @blp.route("", methods=["GET"])
 @allow(Perm.PROJECT_VIEW)
 @blp.arguments(ProjectArgs, location="query")
@@ -59,12 +51,12 @@ def list_projects(args):
 @allow(Perm.PROJECT_VIEW)
 @blp.etag
 @blp.response(200, ProjectDetailSchema)
-def get_project(project_id: int):
+@loads("project_id", queries.project, can_view, "项目")
+def get_project(project):
     """Read a 绩效目标表 with its review findings
 
     The ETag header goes in If-Match to update it.
     """
-    project = visible_project(project_id)
     blp.set_etag(etag_of(project))
     return ProjectView(project)
 
@@ -93,10 +85,10 @@ def create_project(body):
 
 @blp.route("/<int:project_id>", methods=["PUT"], parameters=[examples.PROJECT_ID])
 @allow(Perm.PROJECT_EDIT)
-@loads("project_id", queries.project, can_edit, "项目")
 @blp.etag
 @raw_body(TargetTableSchema, example=examples.TABLE)
 @blp.response(200, ProjectDetailSchema)
+@loads("project_id", queries.project, can_edit, "项目")
 def update_project(body, project):
     """Replace a draft 绩效目标表 (If-Match required)
 
@@ -121,3 +113,4 @@ def locked_message(project) -> str:
             "须填写调整原因），项目重新成为草稿后再修改"
         )
     return f"项目当前为“{project.status_label}”状态，正在审核，不能修改；如需修改请联系财务审核退回"
+

@@ -10,16 +10,16 @@ from flask import request
 from flask_login import current_user
 
 from perf.api import examples
-from perf.api.common import Blueprint, allow, api_abort, refuse_star_if_match
-from perf.api.projects import visible_project
-from perf.api.schemas import StepSchema
-from perf.api.workflow import run_step
-from perf.auth.permissions import Perm, can_edit, can_review, ensure
+from perf.api.common import Blueprint, allow, api_abort, raw_body, refuse_star_if_match
+from perf.api.workflow import add_api_steps
+from perf.auth.permissions import Perm, can_edit, can_view, loads
 from perf.evaluation import workflow
 from perf.evaluation.models import EVALUATION_STATUS_LABELS
+from perf.evaluation.schemas import EntriesSchema
 from perf.evaluation.services import evaluation_of
-from perf.extensions import db
-from perf.fields import Id, Int, Items, Number, Obj, PerfSchema, Text
+from perf.evaluation.workflow import SELF_EVALUATION
+from perf.fields import Int, Items, Number, Obj, PerfSchema, Text
+from perf.projects.queries import project_by_id
 
 blp = Blueprint(
     "api_self_evaluation", __name__, url_prefix="/api/v1/projects", description="绩效自评：填报、提交、审核"
@@ -35,25 +35,6 @@ IF_MATCH = {
 }
 
 
-class RowInSchema(PerfSchema):
-    """One indicator's entries."""
-
-    indicator_id = Id(required=True)
-    weight = Number(required=True, integer_digits=3, metadata={"description": '分值，如 "12.50"'})
-    band = Text(allow_none=True, load_default=None, max_length=40, metadata={"description": "定性指标的评价档次"})
-    band_score = Number(allow_none=True, load_default=None, integer_digits=3, metadata={"description": "得分"})
-    reason = Text(load_default="", max_length=workflow.MAX_REASON, metadata={"description": "偏差原因分析及改进措施"})
-
-
-class EntriesInSchema(PerfSchema):
-    """The owner's part of the 自评表; every indicator of the project once."""
-
-    outcome = Text(load_default="", max_length=workflow.MAX_OUTCOME, metadata={"description": "实际完成情况"})
-    full_year_budget = Number(allow_none=True, load_default=None, metadata={"description": "全年预算数（万元）"})
-    carried_over = Number(allow_none=True, load_default=None, metadata={"description": "上年结转资金（万元）"})
-    rows = Items(Obj(RowInSchema), required=True)
-
-
 class RowSchema(PerfSchema):
     indicator_id = Int(dump_only=True)
     indicator = Text(dump_only=True, metadata={"description": "三级指标"})
@@ -63,7 +44,7 @@ class RowSchema(PerfSchema):
     reason = Text(dump_only=True)
 
 
-class EntriesSchema(PerfSchema):
+class EvaluationEntriesSchema(PerfSchema):
     """The stored entries (default weights where none were saved), the status and what blocks submission."""
 
     status = Text(dump_only=True, metadata={"description": "draft 填报中 / submitted 待审核 / signed 已审核"})
@@ -96,82 +77,29 @@ def _view(project) -> tuple[dict, int, dict]:
 
 @blp.route(ENTRIES, methods=["GET"], parameters=[examples.PROJECT_ID])
 @allow(Perm.PROJECT_VIEW)
-@blp.response(200, EntriesSchema)
-def get_entries(project_id: int):
+@blp.response(200, EvaluationEntriesSchema)
+@loads("project_id", project_by_id, can_view, "项目")
+def get_entries(project):
     """Read the self-evaluation's entries, status and problems (its ETag goes in If-Match to change them)"""
-    return _view(visible_project(project_id))
+    return _view(project)
 
 
 @blp.route(ENTRIES, methods=["PUT"], parameters=[examples.PROJECT_ID])
 @allow(Perm.PROJECT_EDIT)
-@blp.arguments(EntriesInSchema, example=examples.SELF_EVALUATION)
-@blp.response(200, EntriesSchema)
+@raw_body(EntriesSchema, example=examples.SELF_EVALUATION)
+@blp.response(200, EvaluationEntriesSchema)
 @blp.doc(parameters=[IF_MATCH])
-def put_entries(body, project_id: int):
+@loads("project_id", project_by_id, can_edit, "项目")
+def put_entries(body, project):
     """Write the entries of a draft (owner): weights, 定性 bands and scores, reasons, outcome"""
-    project = visible_project(project_id)
-    ensure(can_edit(current_user, project))
     refuse_star_if_match()
     if not request.if_match:
         api_abort(428, "修改须带 If-Match 请求头（先前 GET 取得的 ETag）")
     evaluation = workflow.stored_evaluation(project)
     if str(evaluation.lock_version if evaluation else 0) not in request.if_match:
         flask_abort(412)
-    rows = tuple(workflow.RowData(**row) for row in body["rows"])
-    data = workflow.EvaluationData(body["outcome"], rows, body["full_year_budget"], body["carried_over"])
-    try:
-        workflow.save(project, current_user._get_current_object(), data)
-    except workflow.EvaluationError as error:
-        db.session.rollback()
-        if error.fields:
-            fields = {_dotted(name): messages for name, messages in error.fields.items()}
-            api_abort(422, "；".join(m for found in fields.values() for m in found), fields)
-        api_abort(409, "；".join(error.messages), {"_schema": error.messages})
-    db.session.commit()
+    workflow.save(project, current_user._get_current_object(), body)
     return _view(project)
 
 
-def _dotted(name: str) -> str:
-    """The service's form field name (rows-0-weight) as the API's dotted path (rows.0.weight)."""
-    return name.replace("-", ".")
-
-
-def _step(project_id: int, body: dict, action, allowed):
-    """A self-evaluation step; the service's refusals (including a missing comment) are 409 with its reasons."""
-    return _view(run_step(project_id, body["comment"], action, allowed, workflow.EvaluationError))
-
-
-@blp.route("/<int:project_id>/self-evaluation/submit", methods=["POST"], parameters=[examples.PROJECT_ID])
-@allow(Perm.PROJECT_EDIT)
-@blp.arguments(StepSchema, example=examples.STEP)
-@blp.response(200, EntriesSchema)
-def submit_self_evaluation(body, project_id: int):
-    """Submit the self-evaluation (owner); refused (409) while it lists problems"""
-    return _step(project_id, body, workflow.submit, can_edit)
-
-
-@blp.route("/<int:project_id>/self-evaluation/sign", methods=["POST"], parameters=[examples.PROJECT_ID])
-@allow(Perm.PROJECT_REVIEW)
-@blp.arguments(StepSchema, example=examples.STEP)
-@blp.response(200, EntriesSchema)
-def sign_self_evaluation(body, project_id: int):
-    """Sign a submitted self-evaluation off (reviewer); it is locked and kept as a version"""
-    return _step(project_id, body, workflow.sign_off, can_review)
-
-
-@blp.route("/<int:project_id>/self-evaluation/return", methods=["POST"], parameters=[examples.PROJECT_ID])
-@allow(Perm.PROJECT_REVIEW)
-@blp.arguments(StepSchema, example=examples.STEP)
-@blp.response(200, EntriesSchema)
-def return_self_evaluation(body, project_id: int):
-    """Return a submitted self-evaluation to its owner with a comment (reviewer)"""
-    return _step(project_id, body, workflow.return_for_changes, can_review)
-
-
-@blp.route("/<int:project_id>/self-evaluation/reopen", methods=["POST"], parameters=[examples.PROJECT_ID])
-@allow(Perm.PROJECT_REVIEW)
-@blp.arguments(StepSchema, example=examples.STEP)
-@blp.response(200, EntriesSchema)
-def reopen_self_evaluation(body, project_id: int):
-    """Reopen a signed self-evaluation for corrections, with a reason (reviewer)"""
-    return _step(project_id, body, workflow.reopen, can_review)
+add_api_steps(blp, SELF_EVALUATION, "/self-evaluation", "self_evaluation", EvaluationEntriesSchema, _view)

@@ -23,10 +23,12 @@ from perf.org.services import (
     find_year,
     main_unit,
 )
+from perf.projects.history import snapshot
 from perf.projects.models import Project
 from perf.projects.schemas import labels, load_table
 from perf.projects.services import create_project, overwrite_project, same_table
-from perf.review.versions import keep_version
+from perf.review.workflow import TARGET
+from perf.workflow.engine import keep_version
 
 
 @dataclass
@@ -152,13 +154,13 @@ def _write(disclosure, digest, actor, existing, result) -> None:
             project = create_project(
                 year, unit, raw, actor, status="approved", action="project.import", published=True
             )
-            keep_version(project, "imported")
+            keep_version(TARGET, project, "imported", None, None, snapshot(project))
             result.created.append(table.code)
         elif same_table(project, load_table(raw, year, published=True)):
             result.unchanged.append(table.code)
         else:
             overwrite_project(project, raw, actor, "project.replace", f"以文件覆盖项目 {table.code}")
-            keep_version(project, "imported", reason="以文件覆盖")
+            keep_version(TARGET, project, "imported", None, "以文件覆盖", snapshot(project))
             result.replaced.append(table.code)
     if result.changed:
         _store_totals(disclosure, department, year, digest)

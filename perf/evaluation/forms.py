@@ -1,64 +1,29 @@
-"""Forms of the self-evaluation and actual-value pages; messages in Chinese at each field."""
-
-
-from decimal import Decimal, InvalidOperation
+"""The owner's self-evaluation form; what is typed is read by the one entries schema in the service."""
 
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
 
-from perf.evaluation.workflow import MAX_OUTCOME, MAX_REASON, EvaluationData, RowData
+from perf.evaluation.schemas import RowData
 from perf.forms import ChineseForm
-from perf.numbers import FULL_WIDTH, fmt2
-
-
-class NumberField(StringField):
-    """A decimal typed as people type it (全角数字, 千分位, a trailing %), kept exact."""
-
-    def __init__(self, label=None, validators=None, places: int = 2, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.places = places
-        self.number: Decimal | None = None
-
-    def _value(self) -> str:
-        return self.data or ""
-
-    def post_validate(self, form, validation_stopped: bool) -> None:
-        """Parse after the field's own validators ran; report a clear Chinese message."""
-        if validation_stopped or not (self.data or "").strip():
-            return
-        text = self.data.strip().translate(FULL_WIDTH).replace(",", "").removesuffix("%")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            self.errors.append("请输入数字")
-            return
-        if not number.is_finite() or number.as_tuple().exponent < -self.places:
-            self.errors.append(f"最多 {self.places} 位小数")
-        elif number < 0:
-            self.errors.append("不能为负数")
-        else:
-            self.number = number
+from perf.numbers import fmt2
 
 
 class EvaluationRowForm(Form):
     """One indicator: its weight (分值), the 定性 band and score, the 偏差原因分析及改进措施."""
 
     indicator_id = HiddenField()
-    weight = NumberField("分值", [InputRequired("请填写分值")])
+    weight = StringField("分值")
     band = SelectField("评价档次", validate_choice=False)
-    band_score = NumberField("得分", [Optional()])
-    reason = TextAreaField(
-        "偏差原因分析及改进措施", [Optional(), Length(max=MAX_REASON, message=f"最多 {MAX_REASON} 个字")]
-    )
+    band_score = StringField("得分")
+    reason = TextAreaField("偏差原因分析及改进措施")
 
 
 class SelfEvaluationForm(ChineseForm):
     """The owner's part of the 项目支出绩效自评表."""
 
     lock_version = HiddenField()
-    outcome = TextAreaField("年度总体目标实际完成情况", [Length(max=MAX_OUTCOME, message=f"最多 {MAX_OUTCOME} 个字")])
-    full_year_budget = NumberField("全年预算数（万元）", [Optional()])
-    carried_over = NumberField("上年结转资金（万元）", [Optional()])
+    outcome = TextAreaField("年度总体目标实际完成情况")
+    full_year_budget = StringField("全年预算数（万元）")
+    carried_over = StringField("上年结转资金（万元）")
     rows = FieldList(FormField(EvaluationRowForm))
 
     def configure(self, bands) -> None:
@@ -83,41 +48,33 @@ class SelfEvaluationForm(ChineseForm):
                 }
             )
 
-    def to_data(self) -> EvaluationData:
-        """The service's form of what was typed (call after validation)."""
-        rows = tuple(
-            RowData(
-                indicator_id=int(entry.form.indicator_id.data) if (entry.form.indicator_id.data or "").isdigit() else 0,
-                weight=entry.form.weight.number,
-                band=entry.form.band.data or None,
-                band_score=entry.form.band_score.number,
-                reason=entry.form.reason.data or "",
-            )
-            for entry in self.rows
-        )
-        version = (self.lock_version.data or "").strip()
-        return EvaluationData(
-            outcome=self.outcome.data or "",
-            rows=rows,
-            full_year_budget=self.full_year_budget.number,
-            carried_over=self.carried_over.number,
-            lock_version=int(version) if version.isdigit() else None,
-        )
+    def entries(self) -> dict:
+        """What was typed, as the entries schema reads it."""
+        return {
+            "outcome": self.outcome.data or "",
+            "full_year_budget": self.full_year_budget.data or "",
+            "carried_over": self.carried_over.data or "",
+            "rows": [
+                {
+                    "indicator_id": _id(entry.form.indicator_id.data),
+                    "weight": entry.form.weight.data or "",
+                    "band": entry.form.band.data or "",
+                    "band_score": entry.form.band_score.data or "",
+                    "reason": entry.form.reason.data or "",
+                }
+                for entry in self.rows
+            ],
+        }
 
-    def show_errors(self, fields: dict[str, list[str]]) -> None:
-        """Put the service's ``{"rows-0-weight": [...]}`` messages at their fields; others above the form."""
-        for name, found in fields.items():
-            field = self._field(name)
-            if field is None:
-                self.form_errors.extend(found)
-            else:
-                field.errors = [*field.errors, *found]
+    @property
+    def expected_version(self) -> int | None:
+        """The lock version the form was filled from."""
+        return _id(self.lock_version.data)
 
-    def _field(self, name: str):
-        parts = name.split("-")
-        if len(parts) == 3 and parts[0] == "rows" and parts[1].isdigit() and int(parts[1]) < len(self.rows):
-            return self.rows[int(parts[1])].form._fields.get(parts[2])
-        return self._fields.get(name) if name != "rows" else None
+
+def _id(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _two(value) -> str:

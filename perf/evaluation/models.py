@@ -1,8 +1,9 @@
-"""The year-end self-evaluation (绩效自评): the owner's entries per indicator and the kept versions."""
+"""The year-end self-evaluation (绩效自评): its state and the owner's entries per indicator (versions are the
+workflow engine's)."""
 
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perf.auth.models import User
@@ -72,18 +73,3 @@ class EvaluationRow(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
 
     indicator: Mapped[Indicator] = relationship()
-
-
-class EvaluationVersion(db.Model):
-    """A frozen copy of a self-evaluation, kept at submission and sign-off."""
-
-    __tablename__ = "evaluation_version"
-    __table_args__ = (UniqueConstraint("evaluation_id", "number"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    evaluation_id: Mapped[int] = mapped_column(ForeignKey("self_evaluation.id", ondelete="CASCADE"))
-    number: Mapped[int]
-    kind: Mapped[str] = mapped_column(String(12))
-    snapshot: Mapped[dict] = mapped_column(JSON)
-    created_by: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[Moment] = mapped_column(default=utcnow)

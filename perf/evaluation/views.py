@@ -1,48 +1,38 @@
-"""Pages of the year-end self-evaluation and of actual values (blueprint ``evaluation``).
+"""Pages of the year-end self-evaluation (blueprint ``evaluation``): the scoring, the owner's form, the steps.
 
-The owner of the project's unit enters actual values and fills the self-evaluation; the
-department's reviewer signs it off, returns it or reopens it. The services decide who may
-do what and when; these views adapt forms and show refusals at their fields.
+The owner of the project's unit fills the self-evaluation; the department's reviewer signs it
+off, returns it or reopens it (routes made from the workflow's transition table). The services
+decide who may do what and when; these views adapt forms and show refusals at their fields.
 """
 
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, require
+from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, loads, require
+from perf.boundary import refusal, refused
 from perf.evaluation import workflow
 from perf.evaluation.forms import SelfEvaluationForm
 from perf.evaluation.services import evaluation_of, scoring_settings
-from perf.extensions import db
+from perf.evaluation.workflow import SELF_EVALUATION
 from perf.projects import queries
 from perf.projects.models import Project
+from perf.workflow.pages import add_step_routes
 
 bp = Blueprint("evaluation", __name__)
-
-#: step -> (service, what to tell the user afterwards)
-STEPS = {
-    "submit": (workflow.submit, "绩效自评已提交审核"),
-    "return": (workflow.return_for_changes, "绩效自评已退回项目负责人修改"),
-    "sign": (workflow.sign_off, "绩效自评已审核通过并锁定"),
-    "reopen": (workflow.reopen, "绩效自评已重新打开，项目负责人可以修改"),
-}
-
-
-def _project(project_id: int) -> Project:
-    project = queries.project_by_id(project_id) or abort(404)
-    ensure(can_view(current_user, project))
-    return project
-
 
 def _page(project: Project) -> str:
     return url_for("evaluation.self_evaluation", project_id=project.id)
 
 
+add_step_routes(bp, SELF_EVALUATION, "/projects/<int:project_id>/self-evaluation", queries.project_by_id, _page)
+
+
 @bp.route("/projects/<int:project_id>/self-evaluation", methods=["GET", "POST"])
 @require(Perm.PROJECT_VIEW)
-def self_evaluation(project_id: int):
+@loads("project_id", queries.project_by_id, can_view, "项目")
+def self_evaluation(project: Project):
     """The scoring as it stands; the owner's form while it is a draft (POST saves it)."""
-    project = _project(project_id)
     evaluation = workflow.stored_evaluation(project)
     may_fill = can_edit(current_user, project) and workflow.status_of(evaluation) == "draft"
     form = SelfEvaluationForm()
@@ -50,19 +40,13 @@ def self_evaluation(project_id: int):
         ensure(can_edit(current_user, project))
         form.configure(scoring_settings().bands)
         if form.validate():
-            try:
-                workflow.save(project, current_user, form.to_data())
-            except workflow.EvaluationError as error:
-                db.session.rollback()
-                if not may_fill:  # submitted or signed meanwhile: nothing to correct in the form
-                    for message in error.messages:
-                        flash(message, "error")
-                    return redirect(_page(project))
-                form.form_errors.extend(error.messages)
-                form.show_errors(error.fields)
-            else:
-                db.session.commit()
+            with refusal(form):
+                workflow.save(project, current_user, form.entries(), form.expected_version)
                 flash("绩效自评已保存", "success")
+                return redirect(_page(project))
+            if not may_fill:  # submitted or signed meanwhile: nothing to correct in the form
+                for message in refused().messages:
+                    flash(message, "error")
                 return redirect(_page(project))
         return _render(project, evaluation, form if may_fill else None, 422)
     if may_fill:
@@ -73,6 +57,7 @@ def self_evaluation(project_id: int):
 
 def _render(project: Project, evaluation, form, status: int = 200):
     scored = evaluation_of(project)
+    possible = {transition.step for transition in SELF_EVALUATION.possible(evaluation, current_user, project)}
     versions = workflow.versions_of(evaluation)
     signed = versions[-1] if evaluation and evaluation.status == "signed" and versions else None
     context = {
@@ -83,7 +68,7 @@ def _render(project: Project, evaluation, form, status: int = 200):
         "form": form,
         "lines": _lines(project, scored, form),
         "band_labels": {band.key: band.label for band in scoring_settings().bands},
-        "may_submit": can_edit(current_user, project) and workflow.status_of(evaluation) == "draft" and evaluation,
+        "may_submit": evaluation is not None and "submit" in possible,
         "may_review": can_review(current_user, project),
         "versions": versions,
         "signed": signed,
@@ -103,31 +88,11 @@ def _lines(project: Project, scored, form) -> list[tuple]:
     ]
 
 
-@bp.post("/projects/<int:project_id>/self-evaluation/<any(submit, return, sign, reopen):step>")
-@require(Perm.PROJECT_VIEW)
-def take_step(project_id: int, step: str):
-    """Submit (owner); sign off, return or reopen (reviewer). The service checks who may."""
-    project = _project(project_id)
-    action, done = STEPS[step]
-    allowed = can_edit if step == "submit" else can_review
-    ensure(allowed(current_user, project))
-    try:
-        action(project, current_user, request.form.get("comment", ""))
-    except workflow.EvaluationError as error:
-        db.session.rollback()
-        for message in error.messages:
-            flash(message, "error")
-        return redirect(_page(project))
-    db.session.commit()
-    flash(done, "success")
-    return redirect(_page(project))
-
-
 @bp.get("/projects/<int:project_id>/self-evaluation/versions/<int:number>")
 @require(Perm.PROJECT_VIEW)
-def version(project_id: int, number: int):
+@loads("project_id", queries.project_by_id, can_view, "项目")
+def version(project: Project, number: int):
     """One kept version of the self-evaluation, as it was submitted or signed."""
-    project = _project(project_id)
     kept = workflow.version_of(workflow.stored_evaluation(project), number) or abort(404)
     return render_template("evaluation/version.html", project=project, version=kept)
 

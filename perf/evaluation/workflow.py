@@ -1,69 +1,36 @@
-"""The year-end self-evaluation (绩效自评) workflow: 填报中 → 待审核 → 已审核, or back with the reviewer's reasons.
+"""The year-end self-evaluation (绩效自评): the owner's entries and the workflow as a declared table.
 
-The owner of the project's unit fills it (weights, 定性 bands, reasons, the outcome) once the
-绩效目标表 is approved; submission is refused while the scoring lists problems (weights not
-summing to 90, a missing actual or band, an over-achievement without a reason …). The reviewer
-of the department signs it off or returns it. A submitted or signed evaluation is locked: its
-rows, and the year's actual values, change only after the reviewer reopens it with a reason.
-Submission and sign-off each keep a numbered version. Every step is audited. Services flush;
-the view commits.
+填报中 → 待审核 → 已审核, or back with the reviewer's reasons. The owner of the project's unit fills
+it (weights, 定性 bands, reasons, the outcome) once the 绩效目标表 is approved; submission is
+refused while the scoring lists problems (weights not summing to 90, a missing actual or band,
+an over-achievement without a reason …). The reviewer of the department signs it off or returns
+it. A submitted or signed evaluation freezes its entries and the year's actual values until the
+reviewer returns or reopens it. Submission and sign-off each keep a version. The engine
+(``perf.workflow.engine``) takes the steps; pages, the API and ``perf step`` follow this table.
+Services flush; the boundary commits.
 """
 
-from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from perf.audit.models import AuditEntry
 from perf.audit.services import record
-from perf.auth.permissions import can_edit, can_review
+from perf.auth.permissions import can_edit
 from perf.db import utcnow
-from perf.evaluation.models import EVALUATION_STATUS_LABELS, EvaluationRow, EvaluationVersion, SelfEvaluation
+from perf.errors import RuleError
+from perf.evaluation.models import EVALUATION_STATUS_LABELS, EvaluationRow, SelfEvaluation
+from perf.evaluation.schemas import MAX_OUTCOME, MAX_REASON, EvaluationData, RowData, load_entries
 from perf.evaluation.scoring import ScoringError, band_range, default_weights, find_band
 from perf.evaluation.services import evaluation_of, scoring_settings
 from perf.extensions import db
 from perf.numbers import fmt2, plain
 from perf.projects.indicator_value import Kind
 from perf.projects.models import Project
-from perf.workflow import locks
+from perf.workflow.engine import State, Transition, Workflow, events, register, take, version, versions
+from perf.workflow.models import KeptVersion
 
-#: Text limits of the form (the columns are TEXT; these keep a 自评表 printable).
-MAX_OUTCOME = 2000
-MAX_REASON = 1000
 #: 全年预算数 and 上年结转 are Numeric(14, 2) in 万元.
 MAX_AMOUNT = Decimal(10) ** 12
-
-
-class EvaluationError(ValueError):
-    """A save or step that is refused; ``messages`` for the page, ``fields`` per form field, in Chinese."""
-
-    def __init__(self, messages: list[str] | None = None, fields: dict[str, list[str]] | None = None):
-        self.messages = list(messages or [])
-        self.fields = dict(fields or {})
-        flat = self.messages + [m for found in self.fields.values() for m in found]
-        super().__init__("；".join(flat))
-
-
-@dataclass(frozen=True)
-class RowData:
-    """What the owner entered for one indicator."""
-
-    indicator_id: int
-    weight: Decimal | None
-    band: str | None = None
-    band_score: Decimal | None = None
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class EvaluationData:
-    """The owner's self-evaluation form; ``lock_version`` is the version the form was filled from."""
-
-    outcome: str
-    rows: tuple[RowData, ...]
-    full_year_budget: Decimal | None = None
-    carried_over: Decimal | None = None
-    lock_version: int | None = None
 
 
 def stored_evaluation(project: Project) -> SelfEvaluation | None:
@@ -92,17 +59,21 @@ def current_rows(project: Project) -> list[RowData]:
     return rows
 
 
-def save(project: Project, user, data: EvaluationData) -> SelfEvaluation:
-    """Store the owner's entries (a draft may be incomplete; submission checks completeness)."""
-    _require(can_edit(user, project), "只有本单位的项目负责人可以填报绩效自评")
+def save(project: Project, user, raw, lock_version: int | None = None) -> SelfEvaluation:
+    """Store the owner's entries as given (a draft may be incomplete; submission checks completeness).
+
+    ``lock_version`` is the version the form was filled from: another save in between is refused.
+    """
+    _require(can_edit(user, project), "只有本单位的项目负责人可以填报绩效自评", "forbidden")
     _require(project.status == "approved", "绩效目标表批复后才能填报绩效自评")
     evaluation = stored_evaluation(project)
     _require(status_of(evaluation) == "draft", f"绩效自评{EVALUATION_STATUS_LABELS[status_of(evaluation)]}，不能修改")
-    if evaluation and data.lock_version is not None and data.lock_version != evaluation.lock_version:
-        raise EvaluationError(["绩效自评已被他人修改，请刷新页面后重新填写（您填写的内容未保存）"])
+    if evaluation and lock_version is not None and lock_version != evaluation.lock_version:
+        raise RuleError("绩效自评已被他人修改，请刷新页面后重新填写（您填写的内容未保存）", "stale")
+    data = load_entries(raw)
     fields = _check(project, data)
     if fields:
-        raise EvaluationError(fields=fields)
+        raise RuleError(fields)
     if evaluation is None:
         evaluation = SelfEvaluation(project_id=project.id, status="draft")
         db.session.add(evaluation)
@@ -119,7 +90,7 @@ def save(project: Project, user, data: EvaluationData) -> SelfEvaluation:
 
 
 def _check(project: Project, data: EvaluationData) -> dict[str, list[str]]:
-    """Field name -> messages; field names are ``outcome``, ``rows-<i>-weight`` and so on."""
+    """Path -> messages: ``outcome``, ``rows.<i>.weight`` and so on."""
     fields: dict[str, list[str]] = {}
     if len(data.outcome.strip()) > MAX_OUTCOME:
         fields.setdefault("outcome", []).append(f"最多 {MAX_OUTCOME} 个字")
@@ -133,7 +104,7 @@ def _check(project: Project, data: EvaluationData) -> dict[str, list[str]]:
     settings = scoring_settings()
     for index, row in enumerate(data.rows):
         for name, message in _row_problems(indicators[row.indicator_id], row, settings):
-            fields.setdefault(f"rows-{index}-{name}", []).append(message)
+            fields.setdefault(f"rows.{index}.{name}", []).append(message)
     return fields
 
 
@@ -207,137 +178,161 @@ def _content(evaluation: SelfEvaluation, names: dict[int, str]) -> dict[str, str
     return content
 
 
-# --- steps ------------------------------------------------------------------------------------
+# --- the workflow ------------------------------------------------------------------------------
+
+
+def _ready(evaluation: SelfEvaluation, project: Project):
+    """Submission: an approved table and a scoring with no problems; the scoring, for the version."""
+    _require(project.status == "approved", "绩效目标表批复后才能提交绩效自评")
+    scored = evaluation_of(project)
+    if scored.problems:
+        raise RuleError(["绩效自评还不能提交：", *scored.problems], "conflict")
+    return scored
+
+
+def _still_complete(evaluation: SelfEvaluation, project: Project):
+    """Sign-off: data changed since submission (e.g. a payment) leaves problems, and the reviewer returns it."""
+    scored = evaluation_of(project)
+    if scored.problems:
+        raise RuleError(["提交后数据有变动，绩效自评还不完整，请退回项目负责人：", *scored.problems], "conflict")
+    return scored
+
+
+def _signed(evaluation: SelfEvaluation, user, _comment: str) -> None:
+    evaluation.signed_by_id, evaluation.signed_at = user.id, utcnow()
+
+
+def _unsigned(evaluation: SelfEvaluation, _user, _comment: str) -> None:
+    evaluation.signed_by_id, evaluation.signed_at = None, None
+
+
+def _snapshot(evaluation: SelfEvaluation, scored, comment: str) -> dict:
+    """The scoring and the owner's texts as they were when the version was kept."""
+    return {
+        "scoring": scored.to_json(),
+        "outcome": evaluation.outcome,
+        "full_year_budget": fmt2(evaluation.full_year_budget),
+        "carried_over": fmt2(evaluation.carried_over),
+        "comment": comment,
+    }
+
+
+SELF_EVALUATION = register(
+    Workflow(
+        name="self_evaluation",
+        label="绩效自评",
+        object_word="绩效自评",
+        states={
+            "draft": State("填报中"),
+            "submitted": State("待审核", frozenset({"entries", "actuals"})),
+            "signed": State("已审核", frozenset({"entries", "actuals"})),
+        },
+        transitions=(
+            Transition(
+                "submit",
+                "提交审核",
+                ("draft",),
+                "submitted",
+                "owner",
+                verb="提交",
+                cannot="不能提交",
+                done="绩效自评已提交审核",
+                summary=lambda p, comment, scored: f"提交绩效自评 {p.code}（{fmt2(scored.total)} 分）",
+                keeps="submitted",
+                check=_ready,
+                doc="Submit the self-evaluation (owner); refused (409) while it lists problems",
+            ),
+            Transition(
+                "return",
+                "退回修改",
+                ("submitted",),
+                "draft",
+                "reviewer",
+                verb="退回",
+                cannot="不能退回",
+                done="绩效自评已退回项目负责人修改",
+                summary=lambda p, comment, scored: f"退回绩效自评 {p.code}：{comment}",
+                comment_required="退回时必须填写审核意见",
+                doc="Return a submitted self-evaluation to its owner with a comment (reviewer)",
+            ),
+            Transition(
+                "sign",
+                "审核通过",
+                ("submitted",),
+                "signed",
+                "reviewer",
+                verb="审核",
+                cannot="不能审核通过",
+                done="绩效自评已审核通过并锁定",
+                summary=lambda p, comment, scored: f"审核通过绩效自评 {p.code}（{fmt2(scored.total)} 分）",
+                keeps="signed",
+                check=_still_complete,
+                effect=_signed,
+                doc="Sign a submitted self-evaluation off (reviewer); it is locked and kept as a version",
+            ),
+            Transition(
+                "reopen",
+                "重新打开",
+                ("signed",),
+                "draft",
+                "reviewer",
+                verb="重新打开",
+                cannot="无需重新打开",
+                done="绩效自评已重新打开，项目负责人可以修改",
+                summary=lambda p, comment, scored: f"重新打开绩效自评 {p.code}：{comment}",
+                comment_required="重新打开时必须填写原因",
+                effect=_unsigned,
+                doc="Reopen a signed self-evaluation for corrections, with a reason (reviewer)",
+            ),
+        ),
+        model=SelfEvaluation,
+        project_column=SelfEvaluation.project_id,
+        subject_of=lambda project: stored_evaluation(project),
+        project_of=lambda evaluation: evaluation.project,
+        state_label=lambda evaluation: evaluation.status_label,
+        snapshot=_snapshot,
+        refused="绩效自评{state}，{cannot}",
+        audit_prefix="self_evaluation",
+        missing={"owner": "请先填写并保存绩效自评", "reviewer": "项目还没有填报绩效自评"},
+    )
+)
 
 
 def submit(project: Project, user, comment: str = "") -> SelfEvaluation:
     """The owner hands the evaluation in; refused while the scoring lists problems."""
-    _require(can_edit(user, project), "只有本单位的项目负责人可以提交绩效自评")
-    _require(project.status == "approved", "绩效目标表批复后才能提交绩效自评")
-    evaluation = stored_evaluation(project)
-    _require(evaluation is not None, "请先填写并保存绩效自评")
-    _require(evaluation.status == "draft", f"绩效自评{evaluation.status_label}，不能提交")
-    scored = evaluation_of(project)
-    if scored.problems:
-        raise EvaluationError(["绩效自评还不能提交：", *scored.problems])
-    _step(evaluation, user, "submitted", "submit", comment, f"提交绩效自评 {project.code}（{fmt2(scored.total)} 分）")
-    _keep(evaluation, "submitted", user, comment)
-    return evaluation
+    return take(SELF_EVALUATION, "submit", project, user, comment)
 
 
-def return_for_changes(project: Project, user, comment: str) -> SelfEvaluation:
+def return_for_changes(project: Project, user, comment: str = "") -> SelfEvaluation:
     """The reviewer sends a submitted evaluation back to its owner; a reason is required."""
-    evaluation = _reviewable(project, user, "退回")
-    _require(evaluation.status == "submitted", f"绩效自评{evaluation.status_label}，不能退回")
-    _require(bool(comment.strip()), "退回时必须填写审核意见")
-    _step(evaluation, user, "draft", "return", comment, f"退回绩效自评 {project.code}：{comment.strip()}")
-    return evaluation
+    return take(SELF_EVALUATION, "return", project, user, comment)
 
 
 def sign_off(project: Project, user, comment: str = "") -> SelfEvaluation:
     """The reviewer signs a submitted evaluation off (审核通过); it is locked and kept as a version."""
-    evaluation = _reviewable(project, user, "审核")
-    _require(evaluation.status == "submitted", f"绩效自评{evaluation.status_label}，不能审核通过")
-    scored = evaluation_of(project)
-    if scored.problems:  # data changed since submission (e.g. a payment): the reviewer returns it instead
-        raise EvaluationError(["提交后数据有变动，绩效自评还不完整，请退回项目负责人：", *scored.problems])
-    evaluation.signed_by_id, evaluation.signed_at = user.id, utcnow()
-    _step(evaluation, user, "signed", "sign", comment, f"审核通过绩效自评 {project.code}（{fmt2(scored.total)} 分）")
-    _keep(evaluation, "signed", user, comment)
-    return evaluation
+    return take(SELF_EVALUATION, "sign", project, user, comment)
 
 
-def reopen(project: Project, user, comment: str) -> SelfEvaluation:
+def reopen(project: Project, user, comment: str = "") -> SelfEvaluation:
     """The reviewer reopens a signed evaluation for corrections (the signed version stays kept)."""
-    evaluation = _reviewable(project, user, "重新打开")
-    _require(evaluation.status == "signed", f"绩效自评{evaluation.status_label}，无需重新打开")
-    _require(bool(comment.strip()), "重新打开时必须填写原因")
-    evaluation.signed_by_id, evaluation.signed_at = None, None
-    _step(evaluation, user, "draft", "reopen", comment, f"重新打开绩效自评 {project.code}：{comment.strip()}")
-    return evaluation
+    return take(SELF_EVALUATION, "reopen", project, user, comment)
 
 
-def _reviewable(project: Project, user, what: str) -> SelfEvaluation:
-    _require(can_review(user, project), f"只有本部门的财务审核可以{what}绩效自评")
-    evaluation = stored_evaluation(project)
-    _require(evaluation is not None, "项目还没有填报绩效自评")
-    return evaluation
-
-
-def _step(evaluation: SelfEvaluation, user, status: str, action: str, comment: str, summary: str) -> None:
-    before = evaluation.status_label
-    evaluation.status = status
-    changes = {"状态": [before, evaluation.status_label]}
-    if comment.strip():
-        changes["意见"] = [None, comment.strip()]
-    record(user.username, f"self_evaluation.{action}", "project", evaluation.project_id, summary, changes)
-    db.session.flush()
-
-
-def _keep(evaluation: SelfEvaluation, kind: str, user, comment: str) -> EvaluationVersion:
-    """Freeze the scoring and the owner's texts as the evaluation's next version."""
-    last = db.session.scalar(
-        select(func.max(EvaluationVersion.number)).where(EvaluationVersion.evaluation_id == evaluation.id)
-    )
-    snapshot = {
-        "scoring": evaluation_of(evaluation.project).to_json(),
-        "outcome": evaluation.outcome,
-        "full_year_budget": fmt2(evaluation.full_year_budget),
-        "carried_over": fmt2(evaluation.carried_over),
-        "comment": comment.strip(),
-    }
-    version = EvaluationVersion(
-        evaluation_id=evaluation.id, number=(last or 0) + 1, kind=kind, snapshot=snapshot, created_by=user.username
-    )
-    db.session.add(version)
-    db.session.flush()
-    return version
-
-
-def versions_of(evaluation: SelfEvaluation | None) -> list[EvaluationVersion]:
+def versions_of(evaluation: SelfEvaluation | None) -> list[KeptVersion]:
     """Kept versions, oldest first."""
-    if evaluation is None:
-        return []
-    query = select(EvaluationVersion).where(EvaluationVersion.evaluation_id == evaluation.id)
-    return list(db.session.scalars(query.order_by(EvaluationVersion.number)))
+    return versions(SELF_EVALUATION, evaluation)
 
 
-def version_of(evaluation: SelfEvaluation | None, number: int) -> EvaluationVersion | None:
+def version_of(evaluation: SelfEvaluation | None, number: int) -> KeptVersion | None:
     """One kept version by number."""
-    if evaluation is None:
-        return None
-    query = select(EvaluationVersion).where(
-        EvaluationVersion.evaluation_id == evaluation.id, EvaluationVersion.number == number
-    )
-    return db.session.scalar(query)
+    return version(SELF_EVALUATION, evaluation, number)
 
 
-def is_locked(evaluation: SelfEvaluation | None) -> bool:
-    """Submitted or signed (a project nobody started is not)."""
-    return evaluation is not None and evaluation.locked
+def history_of(project: Project) -> list:
+    """The evaluation's steps (submit, return, sign, reopen), newest first."""
+    return events(SELF_EVALUATION, project, newest_first=True)
 
 
-def history_of(project: Project) -> list[AuditEntry]:
-    """The evaluation's steps (submit, return, sign, reopen) from the audit log, newest first."""
-    query = select(AuditEntry).where(
-        AuditEntry.object_type == "project",
-        AuditEntry.object_id == str(project.id),
-        AuditEntry.action.in_([f"self_evaluation.{step}" for step in ("submit", "return", "sign", "reopen")]),
-    )
-    return list(db.session.scalars(query.order_by(AuditEntry.id.desc())))
-
-
-@locks.register
-def _freezes(project_id: int, what: str) -> str | None:
-    """A submitted or signed self-evaluation freezes the project's actual values."""
-    if what != "actuals":
-        return None
-    evaluation = db.session.scalar(select(SelfEvaluation).where(SelfEvaluation.project_id == project_id))
-    if evaluation is not None and evaluation.locked:
-        return f"绩效自评{evaluation.status_label}，实际完成值已锁定（退回或重新打开后才能修改）"
-    return None
-
-
-def _require(condition: bool, message: str) -> None:
+def _require(condition: bool, message: str, kind: str = "conflict") -> None:
     if not condition:
-        raise EvaluationError([message])
+        raise RuleError(message, kind)

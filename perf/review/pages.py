@@ -1,24 +1,33 @@
-"""What the project page shows about review: findings, history and the steps this user may take."""
+"""What the project page shows about review: findings, the steps taken, kept versions, the steps this user may take."""
 
 from flask_login import current_user
+from sqlalchemy import select
 
-from perf.auth.permissions import Perm, can_edit, can_review, has
-from perf.review.versions import versions_of
-from perf.review.workflow import comments_of
+from perf.audit.models import AuditEntry
+from perf.auth.permissions import Perm, can_edit, has
+from perf.extensions import db
+from perf.review.rules import review, table_input
+from perf.review.workflow import TARGET
+from perf.workflow import engine
 
 
 def project_panel(project) -> dict:
     """Template context for the review side of a project page."""
-    from perf.review.rules import review, table_input
-
-    status = project.status
+    possible = {transition.step for transition in TARGET.possible(project, current_user, project)}
     return {
         "findings": review(table_input(project)),
-        "comments": comments_of(project),
-        "versions": versions_of(project),
-        "may_edit": can_edit(current_user, project) and status == "draft",
-        "may_submit": can_edit(current_user, project) and status == "draft",
-        "may_adjust": can_edit(current_user, project) and status == "approved",
-        "may_review": can_review(current_user, project) and status == "submitted",
+        "comments": engine.events(TARGET, project),
+        "step_labels": {transition.step: transition.label for transition in TARGET.transitions},
+        "versions": engine.versions(TARGET, project),
+        "may_edit": can_edit(current_user, project) and project.status == "draft",
+        "may_submit": "submit" in possible,
+        "may_adjust": "adjust" in possible,
+        "may_review": {"approve", "return"} <= possible,
         "may_audit": has(current_user, Perm.AUDIT_VIEW),
     }
+
+
+def audit_of(project) -> list[AuditEntry]:
+    """Every recorded change to the project, newest first."""
+    query = select(AuditEntry).where(AuditEntry.object_type == "project", AuditEntry.object_id == str(project.id))
+    return list(db.session.scalars(query.order_by(AuditEntry.id.desc())))

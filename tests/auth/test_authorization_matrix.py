@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from perf.alerts.models import Alert
+from perf.errors import RuleError
 from perf.projects.models import Project
 from perf.projects.services import create_project
 from perf.review import workflow
@@ -41,16 +42,10 @@ MATRIX = [
     ("review.queue", "GET", "/queue", None, VIEW_ALL),
     ("review.versions", "GET", "/projects/{approved}/versions", None, statuses(302, 200, 403, 200, 200)),
     ("review.audit", "GET", "/projects/{approved}/audit", None, statuses(302, 403, 403, 200, 200)),
-    ("review.take_step", "POST", "/projects/{draft}/submit", {}, statuses(401, 302, 403, 403, 403)),
-    (
-        "review.take_step",
-        "POST",
-        "/projects/{submitted}/return",
-        {"comment": "请修改"},
-        statuses(401, 403, 403, 302, 403),
-    ),
-    ("review.take_step", "POST", "/projects/{submitted}/approve", {}, statuses(401, 403, 403, 302, 403)),
-    ("review.take_step", "POST", "/projects/{approved}/adjust", {"comment": "原因"}, statuses(401, 302, 403, 403, 403)),
+    ("review.submit", "POST", "/projects/{draft}/submit", {}, statuses(401, 302, 403, 403, 403)),
+    ("review.return", "POST", "/projects/{submitted}/return", {"comment": "请修改"}, statuses(401, 403, 403, 302, 403)),
+    ("review.approve", "POST", "/projects/{submitted}/approve", {}, statuses(401, 403, 403, 302, 403)),
+    ("review.adjust", "POST", "/projects/{approved}/adjust", {"comment": "原因"}, statuses(401, 302, 403, 403, 403)),
     ("auth.login", "GET", "/login", None, statuses(200, 302, 302, 302, 302)),
     ("auth.login", "POST", "/login", {"username": "nobody", "password": "x"}, statuses(200, 200, 200, 200, 200)),
     ("auth.logout", "POST", "/logout", {}, statuses(401, 302, 302, 302, 302)),
@@ -111,20 +106,10 @@ MATRIX = [
         {},
         statuses(401, 422, 403, 403, 403),
     ),
-    (
-        "evaluation.take_step",
-        "POST",
-        "/projects/{approved}/self-evaluation/submit",
-        {},
-        statuses(401, 302, 403, 403, 403),
-    ),
-    (
-        "evaluation.take_step",
-        "POST",
-        "/projects/{approved}/self-evaluation/sign",
-        {},
-        statuses(401, 403, 403, 302, 403),
-    ),
+    ("evaluation.submit", "POST", "/projects/{approved}/self-evaluation/submit", {}, statuses(401, 302, 403, 403, 403)),
+    ("evaluation.sign", "POST", "/projects/{approved}/self-evaluation/sign", {}, statuses(401, 403, 403, 302, 403)),
+    ("evaluation.return", "POST", "/projects/{approved}/self-evaluation/return", {}, statuses(401, 403, 403, 302, 403)),
+    ("evaluation.reopen", "POST", "/projects/{approved}/self-evaluation/reopen", {}, statuses(401, 403, 403, 302, 403)),
     (
         "evaluation.version",
         "GET",
@@ -239,5 +224,5 @@ def test_a_refused_step_changes_nothing(client, users, login, places, session):
 
 def test_workflow_service_checks_permissions_too(session, users, places):
     project = session.get(Project, places["submitted"])
-    with pytest.raises(workflow.WorkflowError, match="只有本部门的财务审核可以批复"):
+    with pytest.raises(RuleError, match="只有本部门的财务审核可以批复"):
         workflow.approve(project, users["owner"])

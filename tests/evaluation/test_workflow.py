@@ -13,13 +13,14 @@ import sqlalchemy as sa
 
 from perf.actuals.services import set_actual
 from perf.audit.models import AuditEntry
+from perf.errors import RuleError
 from perf.evaluation import workflow
-from perf.evaluation.models import EvaluationVersion, SelfEvaluation
+from perf.evaluation.models import SelfEvaluation
 from perf.evaluation.services import evaluation_of
-from perf.evaluation.workflow import EvaluationData, EvaluationError
 from perf.projects.models import Indicator, Project
 from perf.spending.schemas import PaymentData
 from perf.spending.services import add_payment
+from perf.workflow.models import KeptVersion
 
 CODE = "13020724P00X4BL10005W"
 YEAR_END = date(2024, 12, 31)
@@ -45,14 +46,21 @@ def project(session, users):
     return project
 
 
-def form_data(project, band="achieved", band_score=D("9"), **changes) -> EvaluationData:
+def form_data(project, band="achieved", band_score=D("9"), **changes) -> dict:
     """The form as the page first shows it, with the 定性 row (长期使用性, 10 points) banded."""
     rows = []
     for row, indicator in zip(workflow.current_rows(project), project.indicators, strict=True):
         if indicator.name == "长期使用性":
             row = replace(row, band=band, band_score=band_score)
-        rows.append(row)
-    return EvaluationData(outcome="平台全年稳定运行", rows=tuple(rows), **changes)
+        rows.append(vars(row))
+    return {"outcome": "平台全年稳定运行", "rows": rows, **changes}
+
+
+def with_row(data: dict, index: int, **changes) -> dict:
+    """``data`` with row ``index`` changed."""
+    rows = [dict(row) for row in data["rows"]]
+    rows[index].update(changes)
+    return {**data, "rows": rows}
 
 
 def test_a_complete_evaluation_is_submitted_signed_and_kept(session, users, project):
@@ -79,11 +87,9 @@ def test_a_complete_evaluation_is_submitted_signed_and_kept(session, users, proj
 
 
 def test_weights_must_sum_to_90_before_submission(users, project):
-    data = form_data(project)
-    rows = list(data.rows)
-    rows[0] = replace(rows[0], weight=D("10.00"))  # 产出 now 47.50, the total 87.50
-    workflow.save(project, users["owner"], replace(data, rows=tuple(rows)))
-    with pytest.raises(EvaluationError) as refused:
+    data = with_row(form_data(project), 0, weight=D("10.00"))  # 产出 now 47.50, the total 87.50
+    workflow.save(project, users["owner"], data)
+    with pytest.raises(RuleError) as refused:
         workflow.submit(project, users["owner"])
     assert "产出指标的分值合计应为50.00，现为47.50" in refused.value.messages
     assert "指标分值合计应为90.00，现为87.50" in refused.value.messages
@@ -94,14 +100,13 @@ def test_over_achievement_without_a_reason_is_refused(session, users, project):
     materials = next(i for i in project.indicators if i.name == "提供材料比例")
     set_actual(materials, "60%", YEAR_END, "test")  # ≥40%: 60 ÷ 40 = 150% ≥ 130%
     workflow.save(project, users["owner"], form_data(project))
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(RuleError) as refused:
         workflow.submit(project, users["owner"])
     assert "第1行“提供材料比例”实际完成值偏离年度指标值较大（完成率150.00%），须填写偏差原因分析及改进措施" in (
         refused.value.messages
     )
-    data = form_data(project)
-    rows = (replace(data.rows[0], reason="新增材料清单，目标定得偏低，明年调整为≥55%"), *data.rows[1:])
-    workflow.save(project, users["owner"], replace(data, rows=rows))
+    data = with_row(form_data(project), 0, reason="新增材料清单，目标定得偏低，明年调整为≥55%")
+    workflow.save(project, users["owner"], data)
     workflow.submit(project, users["owner"])
     assert workflow.stored_evaluation(project).status == "submitted"
 
@@ -109,19 +114,19 @@ def test_over_achievement_without_a_reason_is_refused(session, users, project):
 def test_a_submitted_evaluation_is_locked_with_its_actual_values(users, project):
     workflow.save(project, users["owner"], form_data(project))
     workflow.submit(project, users["owner"])
-    with pytest.raises(EvaluationError, match="绩效自评待审核，不能修改"):
+    with pytest.raises(RuleError, match="绩效自评待审核，不能修改"):
         workflow.save(project, users["owner"], form_data(project, band_score=D("10")))
     materials = next(i for i in project.indicators if i.name == "提供材料比例")
     with pytest.raises(match="实际完成值已锁定"):
         set_actual(materials, "50%", YEAR_END, "test")
-    with pytest.raises(EvaluationError, match="只有本部门的财务审核可以审核"):
+    with pytest.raises(RuleError, match="只有本部门的财务审核可以审核"):
         workflow.sign_off(project, users["owner"])
 
 
 def test_return_needs_a_comment_and_reopens_the_draft(users, project):
     workflow.save(project, users["owner"], form_data(project))
     workflow.submit(project, users["owner"])
-    with pytest.raises(EvaluationError, match="退回时必须填写审核意见"):
+    with pytest.raises(RuleError, match="退回时必须填写审核意见"):
         workflow.return_for_changes(project, users["reviewer"], "  ")
     workflow.return_for_changes(project, users["reviewer"], "定性指标得分偏高")
     assert workflow.stored_evaluation(project).status == "draft"
@@ -132,7 +137,7 @@ def test_reopening_a_signed_evaluation_needs_a_reason_and_keeps_its_versions(use
     workflow.save(project, users["owner"], form_data(project))
     workflow.submit(project, users["owner"])
     workflow.sign_off(project, users["reviewer"])
-    with pytest.raises(EvaluationError, match="重新打开时必须填写原因"):
+    with pytest.raises(RuleError, match="重新打开时必须填写原因"):
         workflow.reopen(project, users["reviewer"], "")
     workflow.reopen(project, users["reviewer"], "审计发现支付数有误")
     evaluation = workflow.stored_evaluation(project)
@@ -141,24 +146,24 @@ def test_reopening_a_signed_evaluation_needs_a_reason_and_keeps_its_versions(use
 
 
 def test_only_the_units_owner_fills_and_only_an_approved_table(session, users, project):
-    with pytest.raises(EvaluationError, match="只有本单位的项目负责人可以填报"):
+    with pytest.raises(RuleError, match="只有本单位的项目负责人可以填报"):
         workflow.save(project, users["other_owner"], form_data(project))
     project.status = "draft"
-    with pytest.raises(EvaluationError, match="绩效目标表批复后才能填报绩效自评"):
+    with pytest.raises(RuleError, match="绩效目标表批复后才能填报绩效自评"):
         workflow.save(project, users["owner"], form_data(project))
     assert session.scalar(sa.select(sa.func.count()).select_from(SelfEvaluation)) == 0
 
 
 def test_a_band_score_outside_its_band_is_refused_at_its_field(users, project):
     position = next(i for i, ind in enumerate(project.indicators) if ind.name == "长期使用性")
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(RuleError) as refused:
         workflow.save(project, users["owner"], form_data(project, band="partial", band_score=D("8")))
     # 部分达成 is [60%, 80%) of 10 points: 8 is the next band's
     expected = ["“部分达成并具有一定效果”的得分应不低于 6 且低于 8"]
-    assert refused.value.fields == {f"rows-{position}-band_score": expected}
-    with pytest.raises(EvaluationError) as refused:
+    assert refused.value.errors == {f"rows.{position}.band_score": expected}
+    with pytest.raises(RuleError) as refused:
         workflow.save(project, users["owner"], form_data(project, band=None, band_score=D("8")))
-    assert refused.value.fields == {f"rows-{position}-band": ["请选择评价档次"]}
+    assert refused.value.errors == {f"rows.{position}.band": ["请选择评价档次"]}
 
 
 def test_a_stale_form_is_refused(users, project):
@@ -166,28 +171,27 @@ def test_a_stale_form_is_refused(users, project):
     evaluation = workflow.stored_evaluation(project)
     started_from = evaluation.lock_version
     workflow.save(project, users["owner"], form_data(project, band_score=D("10")))
-    with pytest.raises(EvaluationError, match="已被他人修改"):
-        workflow.save(project, users["owner"], form_data(project, lock_version=started_from))
+    with pytest.raises(RuleError, match="已被他人修改"):
+        workflow.save(project, users["owner"], form_data(project), lock_version=started_from)
 
 
 def test_an_indicator_of_another_project_is_refused(session, users, project):
     other = session.scalar(sa.select(Indicator).where(Indicator.project_id != project.id))
-    data = form_data(project)
-    rows = (replace(data.rows[0], indicator_id=other.id), *data.rows[1:])
-    with pytest.raises(EvaluationError) as refused:
-        workflow.save(project, users["owner"], replace(data, rows=rows))
-    assert refused.value.fields == {"rows": ["指标与绩效目标表不一致，请刷新页面后重新填写"]}
-    assert session.scalar(sa.select(sa.func.count()).select_from(EvaluationVersion)) == 0
+    data = with_row(form_data(project), 0, indicator_id=other.id)
+    with pytest.raises(RuleError) as refused:
+        workflow.save(project, users["owner"], data)
+    assert refused.value.errors == {"rows": ["指标与绩效目标表不一致，请刷新页面后重新填写"]}
+    kept = sa.select(sa.func.count()).select_from(KeptVersion).where(KeptVersion.workflow == "self_evaluation")
+    assert session.scalar(kept) == 0
 
 
 def test_numbers_the_database_cannot_hold_are_refused_at_their_fields(users, project):
-    data = form_data(project, band_score=D("100000"))
-    rows = (replace(data.rows[0], weight=D("99999999")), *data.rows[1:])
+    data = with_row(form_data(project, band_score=D("100000")), 0, weight=D("99999999"))
     position = next(i for i, ind in enumerate(project.indicators) if ind.name == "长期使用性")
-    with pytest.raises(EvaluationError) as refused:
-        workflow.save(project, users["owner"], replace(data, rows=rows, full_year_budget=D("1000000000000")))
-    assert refused.value.fields == {
+    with pytest.raises(RuleError) as refused:
+        workflow.save(project, users["owner"], {**data, "full_year_budget": D("1000000000000")})
+    assert refused.value.errors == {
         "full_year_budget": ["金额过大（整数部分最多 12 位）"],
-        "rows-0-weight": ["分值不能超过 90.00"],
-        f"rows-{position}-band_score": ["得分不能超过 90.00"],
+        "rows.0.weight": ["分值不能超过 90.00"],
+        f"rows.{position}.band_score": ["得分不能超过 90.00"],
     }

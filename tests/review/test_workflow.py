@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from perf.audit.models import AuditEntry
 from perf.projects.models import Project
-from perf.review.models import ProjectVersion, ReviewComment
+from perf.workflow.models import KeptVersion, StepEvent
 from tests.projects.test_form import form_data
 
 CODE = "13020724P00TEST0001"
@@ -49,10 +49,10 @@ def test_submit_return_resubmit_approve(client, users, login, session, draft):
     step(client, draft, "approve", "同意")
     assert draft.status == "approved"
 
-    actions = session.scalars(sa.select(ReviewComment.action).order_by(ReviewComment.id)).all()
+    actions = session.scalars(sa.select(StepEvent.step).order_by(StepEvent.id)).all()
     assert actions == ["submit", "return", "submit", "approve"]
     kinds = session.scalars(
-        sa.select(ProjectVersion.kind).where(ProjectVersion.project_id == draft.id).order_by(ProjectVersion.number)
+        sa.select(KeptVersion.kind).where(KeptVersion.subject_id == draft.id).order_by(KeptVersion.number)
     ).all()
     assert kinds == ["submitted", "submitted", "approved"]
     audited = session.scalars(
@@ -87,9 +87,11 @@ def test_an_approved_table_changes_only_through_an_adjustment(client, users, log
     assert (draft.status, draft.adjustment_reason) == ("approved", None)
 
     versions = session.scalars(
-        sa.select(ProjectVersion).where(ProjectVersion.project_id == draft.id).order_by(ProjectVersion.number)
+        sa.select(KeptVersion)
+        .where(KeptVersion.workflow == "target", KeptVersion.subject_id == draft.id)
+        .order_by(KeptVersion.number)
     ).all()
-    assert [(v.number, v.kind, v.reason) for v in versions] == [
+    assert [(v.number, v.kind, v.reason or "") for v in versions] == [
         (1, "submitted", ""),
         (2, "approved", ""),
         (3, "submitted", "培训期数由两期增至三期"),

@@ -1,0 +1,73 @@
+"""The one shape of the owner's self-evaluation entries: the 绩效自评 page's form and the API's body load through it.
+
+Each indicator's 分值 (weight), 定性 band and score and 偏差原因分析及改进措施; the 实际完成情况 and,
+when they differ from the table, the 全年预算数 and 上年结转资金 (万元). What needs the table and the
+scoring settings (every indicator once, the weight and band limits) is checked by the service.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from marshmallow import ValidationError, post_load
+
+from perf.errors import RuleError
+from perf.fields import Id, Items, Number, Obj, PerfSchema, Text, TypedText
+
+#: Text limits (the columns are TEXT; these keep a 自评表 printable).
+MAX_OUTCOME = 2000
+MAX_REASON = 1000
+#: Numbers are refused past this many integer digits before the service's own limits speak.
+DIGITS = 12
+
+
+@dataclass(frozen=True)
+class RowData:
+    """What the owner entered for one indicator."""
+
+    indicator_id: int
+    weight: Decimal | None
+    band: str | None = None
+    band_score: Decimal | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class EvaluationData:
+    """The owner's entries as loaded."""
+
+    outcome: str
+    rows: tuple[RowData, ...]
+    full_year_budget: Decimal | None = None
+    carried_over: Decimal | None = None
+
+
+class RowEntrySchema(PerfSchema):
+    """One indicator's entries."""
+
+    indicator_id = Id(required=True)
+    weight = Number("分值", integer_digits=DIGITS, required=True, metadata={"description": '分值，如 "12.50"'})
+    band = TypedText("评价档次", 40, allow_none=True, load_default=None, metadata={"description": "定性指标的评价档次"})
+    band_score = Number("得分", integer_digits=DIGITS, allow_none=True, load_default=None)
+    reason = Text("偏差原因分析及改进措施", MAX_REASON, load_default="")
+
+
+class EntriesSchema(PerfSchema):
+    """The owner's part of the 自评表; every indicator of the project once."""
+
+    outcome = Text("实际完成情况", MAX_OUTCOME, load_default="")
+    full_year_budget = Number("全年预算数", integer_digits=24, allow_none=True, load_default=None)
+    carried_over = Number("上年结转资金", integer_digits=24, allow_none=True, load_default=None)
+    rows = Items(Obj(RowEntrySchema), required=True)
+
+    @post_load
+    def as_data(self, data: dict, **kwargs) -> EvaluationData:
+        rows = tuple(RowData(**row) for row in data["rows"])
+        return EvaluationData(data["outcome"], rows, data["full_year_budget"], data["carried_over"])
+
+
+def load_entries(raw) -> EvaluationData:
+    """The entries as given; RuleError naming each field at fault (``rows.3.weight``)."""
+    try:
+        return EntriesSchema().load(raw)
+    except ValidationError as error:
+        raise RuleError.from_marshmallow(error.messages) from None
