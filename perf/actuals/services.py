@@ -213,10 +213,15 @@ def actuals_of(project: Project) -> list[ActualValue]:
 
 def latest_actuals(project: Project, as_of: date) -> dict[int, ActualValue]:
     """Indicator id -> its latest actual on or before ``as_of``, in one query."""
+    return latest_actuals_of([project.id], as_of)
+
+
+def latest_actuals_of(project_ids, as_of: date) -> dict[int, ActualValue]:
+    """Indicator id -> its latest actual on or before ``as_of``, for many projects in one query."""
     query = (
         select(ActualValue)
         .join(Indicator, Indicator.id == ActualValue.indicator_id)
-        .where(Indicator.project_id == project.id, ActualValue.as_of <= as_of)
+        .where(Indicator.project_id.in_(list(project_ids) or [-1]), ActualValue.as_of <= as_of)
         .order_by(ActualValue.indicator_id, ActualValue.as_of)
     )
     # Ordered by date, so each indicator's later rows overwrite its earlier ones.

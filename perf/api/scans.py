@@ -132,7 +132,6 @@ def run_scan(body):
     if budget_year is None:
         api_abort(422, "没有可检查的预算年度", {"as_of": [f"{as_of.year} 年及以前没有预算年度数据"]})
     result = bookkeeping.run_scan(as_of, source="api", year=body.get("year"))
-    db.session.commit()
     statuses = _seen(result.statuses, current_user, budget_year)
     return {
         "run": db.session.get(ScanRun, result.run_id),

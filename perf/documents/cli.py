@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from perf.auth.demo import ensure_demo_users
+from perf.boundary import committed
 from perf.documents.disclosure import load_disclosure
 from perf.documents.importer import ImportResult, import_disclosure, sha256
 from perf.extensions import db
@@ -21,6 +22,7 @@ SAMPLE = "sample/fengnan_approval_bureau_2024.txt"
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--replace", is_flag=True, help="以文件内容覆盖已存在且内容不同的项目")
 @with_appcontext
+@committed
 def import_disclosure_command(path: Path, replace: bool) -> None:
     """Import a 部门预算公开 document (.docx, or its text export)."""
     _run_import(path.read_bytes(), path.name, replace)
@@ -28,27 +30,25 @@ def import_disclosure_command(path: Path, replace: bool) -> None:
 
 @click.command("demo")
 @with_appcontext
+@committed
 def demo() -> None:
     """Load the bundled sample department (2024 丰南区行政审批局) into the database."""
     data = resources.files("perf.documents").joinpath(SAMPLE).read_bytes()
     result = _run_import(data, Path(SAMPLE).name, replace=False)
     department = db.session.scalar(select(Department).where(Department.code == result.disclosure.department_code))
     accounts = ensure_demo_users(department)
-    db.session.commit()
     for username, password, label in accounts:
         click.echo(f"演示账户：{username} / {password}（{label}，仅供本机试用）")
 
 
 def _run_import(data: bytes, filename: str, replace: bool) -> ImportResult:
-    """Parse, import, commit once; on problems print them, roll back and exit 1."""
+    """Parse and import; on problems print them and exit 1 (the command's boundary rolls back)."""
     disclosure = load_disclosure(data, filename)
     result = import_disclosure(disclosure, sha256(data), actor="cli", replace=replace)
     if not result.ok:
-        db.session.rollback()
         for problem in result.problems:
             click.echo(f"错误 {problem}", err=True)
         raise click.exceptions.Exit(1)
-    db.session.commit()
     _print_summary(result)
     return result
 

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from perf.evaluation.reports import layout_of, pdf, xlsx
+from perf.evaluation.reports import layouts_of, pdf, xlsx
 from perf.extensions import db
 from perf.org.models import BudgetYear, Unit
 from perf.projects.models import Project
@@ -60,7 +60,7 @@ def _projects(code: str | None, all_projects: bool, year: int | None) -> list[Pr
 def export_self_eval(code: str | None, all_projects: bool, year: int | None, fmt: str, out: Path) -> None:
     """Export the 项目支出绩效自评表 as XLSX or PDF."""
     projects = _projects(code, all_projects, year)
-    layouts = [layout_of(project) for project in projects]
+    layouts = layouts_of(projects)
     if fmt == "xlsx":
         data = xlsx.to_bytes(layouts)
     else:

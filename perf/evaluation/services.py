@@ -1,17 +1,21 @@
 """A project's self-evaluation from what perf knows: budget, payments, targets, actual values, weights.
 
-``evaluation_of`` builds the scoring input from the database and runs the pure rules of
-``perf.evaluation.scoring``; the CLI, the pages and the reports all call it.
+``evaluations_of`` builds the scoring input of many projects from the database in a fixed number
+of queries and runs the pure rules of ``perf.evaluation.scoring``; ``evaluation_of`` is one of
+them. The CLI, the pages, the API and the reports all call it.
 """
 
+import json
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from perf.actuals.models import ActualValue
-from perf.actuals.services import latest_actuals
+from perf.actuals.services import latest_actuals_of
 from perf.evaluation.models import EvaluationRow, SelfEvaluation
 from perf.evaluation.scoring import (
     Evaluation,
@@ -27,6 +31,8 @@ from perf.projects.models import Project
 from perf.spending.models import Payment
 from perf.units import YUAN_PER_WAN
 
+ZERO = Decimal(0)
+
 
 def year_end(project: Project) -> date:
     """31 December of the project's budget year."""
@@ -35,30 +41,71 @@ def year_end(project: Project) -> date:
 
 def spent_wan(project: Project, as_of: date) -> Decimal:
     """全年执行数: payments (refunds netted) up to ``as_of``, in 万元."""
-    paid = db.session.scalar(
-        select(func.coalesce(func.sum(Payment.amount), 0)).where(
-            Payment.project_id == project.id, Payment.paid_on <= as_of
-        )
+    return spent_of([project.id], as_of).get(project.id, Decimal(0))
+
+
+def spent_of(project_ids, as_of: date) -> dict[int, Decimal]:
+    """Project id -> its payments (refunds netted) up to ``as_of`` in 万元, for many projects in one query."""
+    rows = db.session.execute(
+        select(Payment.project_id, func.sum(Payment.amount))
+        .where(Payment.project_id.in_(list(project_ids) or [-1]), Payment.paid_on <= as_of)
+        .group_by(Payment.project_id)
     )
-    return Decimal(paid) / YUAN_PER_WAN
+    return {project_id: Decimal(paid) / YUAN_PER_WAN for project_id, paid in rows}
 
 
 def scoring_settings() -> Settings:
-    """The scoring settings of the running app (``SELF_EVALUATION``)."""
-    return settings_from_config(current_app.config["SELF_EVALUATION"])
+    """The scoring settings of the running app (``SELF_EVALUATION``), checked once per distinct setting."""
+    return _settings(json.dumps(current_app.config["SELF_EVALUATION"], sort_keys=True, default=str))
+
+
+@lru_cache(maxsize=8)
+def _settings(config: str) -> Settings:
+    return settings_from_config(json.loads(config))
 
 
 def evaluation_of(project: Project, as_of: date | None = None) -> Evaluation:
     """Score the project's year as of ``as_of`` (default: its year end)."""
-    as_of = as_of or year_end(project)
-    stored = db.session.scalar(select(SelfEvaluation).where(SelfEvaluation.project_id == project.id))
+    return evaluations_of([project], as_of)[project.id]
+
+
+def evaluations_of(projects, as_of: date | None = None) -> dict[int, Evaluation]:
+    """Project id -> its scoring as of ``as_of`` (default: each year's end), in a fixed number of queries.
+
+    The projects come with their indicators and budget year loaded (or loadable).
+    """
+    projects = list(projects)
+    ids = [project.id for project in projects]
+    stored = {
+        evaluation.project_id: evaluation
+        for evaluation in db.session.scalars(
+            select(SelfEvaluation).options(selectinload(SelfEvaluation.rows)).where(SelfEvaluation.project_id.in_(ids))
+        )
+    }
+    settings, scored = scoring_settings(), {}
+    for day, group in _by_date(projects, as_of).items():
+        group_ids = [project.id for project in group]
+        actuals, spent = latest_actuals_of(group_ids, day), spent_of(group_ids, day)
+        for project in group:
+            evaluation = stored.get(project.id)
+            scored[project.id] = evaluate(_input(project, evaluation, actuals, spent.get(project.id, ZERO)), settings)
+    return scored
+
+
+def _by_date(projects, as_of: date | None) -> dict[date, list[Project]]:
+    """The projects by the date they are scored at (each year's end unless ``as_of``)."""
+    groups: dict[date, list[Project]] = {}
+    for project in projects:
+        groups.setdefault(as_of or year_end(project), []).append(project)
+    return groups
+
+
+def _input(project: Project, stored: SelfEvaluation | None, actuals: dict, spent: Decimal) -> EvaluationInput:
     rows = {row.indicator_id: row for row in stored.rows} if stored else {}
-    actuals = latest_actuals(project, as_of)
     indicators = tuple(_indicator_input(ind, actuals.get(ind.id), rows.get(ind.id)) for ind in project.indicators)
     weights = _weights(project, rows)
     budget = stored.full_year_budget if stored and stored.full_year_budget is not None else project.total
-    data = EvaluationInput(budget, spent_wan(project, as_of), indicators, weights, project.budget_year.scheme)
-    return evaluate(data, scoring_settings())
+    return EvaluationInput(budget, spent, indicators, weights, project.budget_year.scheme)
 
 
 def _indicator_input(indicator, actual: ActualValue | None, row: EvaluationRow | None) -> IndicatorInput:

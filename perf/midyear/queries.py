@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from perf.actuals.models import ActualValue
-from perf.actuals.services import latest_actuals
+from perf.actuals.services import latest_actuals, latest_actuals_of
 from perf.auth.permissions import visible
 from perf.extensions import db
 from perf.midyear import lights
@@ -131,17 +131,6 @@ def sheet(project: Project, round_on: date) -> Sheet:
     return Sheet(project, round_on, months, rows, spending)
 
 
-def _latest_actuals(project_ids: list[int], as_of: date) -> dict[int, ActualValue]:
-    """Indicator id -> latest actual on or before ``as_of``, for many projects in one query."""
-    query = (
-        select(ActualValue)
-        .join(Indicator, Indicator.id == ActualValue.indicator_id)
-        .where(Indicator.project_id.in_(project_ids or [-1]), ActualValue.as_of <= as_of)
-        .order_by(ActualValue.indicator_id, ActualValue.as_of)
-    )
-    return {row.indicator_id: row for row in db.session.scalars(query)}
-
-
 @dataclass
 class Overview:
     """The department's projects in the round, with their sheets."""
@@ -176,7 +165,7 @@ def overview(code: str, year: int, round_on_of, user) -> Overview | None:
     )
     projects = list(db.session.scalars(visible(query, user, Project)))
     ids = [project.id for project in projects]
-    actuals, entries = _latest_actuals(ids, round_on), entries_of(ids, round_on)
+    actuals, entries = latest_actuals_of(ids, round_on), entries_of(ids, round_on)
     spending = _spending(budget_year, round_on, ids)
     months = lights.months_elapsed(round_on, budget_year.year)
     sheets = [

@@ -8,13 +8,23 @@ from sqlalchemy import select
 
 from perf.evaluation.models import SelfEvaluation
 from perf.evaluation.reports.layout import Layout, build
-from perf.evaluation.services import evaluation_of
+from perf.evaluation.services import evaluations_of
 from perf.extensions import db
 
-__all__ = ["Layout", "layout_of"]
+__all__ = ["Layout", "layout_of", "layouts_of"]
 
 
 def layout_of(project) -> Layout:
     """The project's 自评表 as of its year end."""
-    stored = db.session.scalar(select(SelfEvaluation).where(SelfEvaluation.project_id == project.id))
-    return build(project, evaluation_of(project), stored)
+    return layouts_of([project])[0]
+
+
+def layouts_of(projects) -> list[Layout]:
+    """The projects' 自评表 as of their year ends, in a fixed number of queries."""
+    projects = list(projects)
+    ids = [project.id for project in projects]
+    stored = {
+        e.project_id: e for e in db.session.scalars(select(SelfEvaluation).where(SelfEvaluation.project_id.in_(ids)))
+    }
+    scored = evaluations_of(projects)
+    return [build(project, scored[project.id], stored.get(project.id)) for project in projects]

@@ -1,8 +1,8 @@
 """The department self-evaluation summary (部门项目支出绩效自评汇总表): one row per project, totals, charts' data.
 
 ``summary_for(code, year, user)`` loads what the user may see and calls ``department_summary``,
-which scores every project once (``evaluation_of``) and does the arithmetic; the page, the XLSX
-and the PDF only draw the ``Summary``. Decisions (each is tested):
+which scores every project at once (``evaluations_of``: a fixed number of queries) and does the
+arithmetic; the page, the XLSX and the PDF only draw the ``Summary``. Decisions (each is tested):
 
 Rows
     budget, spent, rate and score are the project's 自评表 figures (``Evaluation``): 全年预算数,
@@ -35,7 +35,7 @@ from perf.auth.permissions import visible
 from perf.evaluation.models import EVALUATION_STATUS_LABELS, SelfEvaluation
 from perf.evaluation.reports.layout import WARNING_LABELS
 from perf.evaluation.scoring import Evaluation
-from perf.evaluation.services import evaluation_of, scoring_settings
+from perf.evaluation.services import evaluations_of, scoring_settings
 from perf.extensions import db
 from perf.numbers import HUNDRED, round2
 from perf.org.models import BudgetYear, Department, Unit
@@ -172,7 +172,8 @@ def department_summary(department, year: BudgetYear, projects: Sequence[Project]
     as_of = as_of or date(year.year, 12, 31)
     settings = scoring_settings()
     statuses = _statuses(projects)
-    evaluations = [evaluation_of(project, as_of) for project in projects]
+    scored = evaluations_of(projects, as_of)
+    evaluations = [scored[project.id] for project in projects]
     plans = [plan_of(project, year.checkpoints) for project in projects]
     rows = [
         summary_row(project, evaluation, plan, statuses.get(project.id, NOT_STARTED), as_of, year.year)
