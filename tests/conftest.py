@@ -18,6 +18,9 @@ from flask_migrate import upgrade
 from perf import create_app
 from perf.extensions import db
 
+#: The suite's one query counter (tests/queries.py).
+pytest_plugins = ["tests.queries"]
+
 ENGINE = os.environ.get("PERF_TEST_DATABASE", "sqlite")
 PG_URL = os.environ.get("PERF_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -22,7 +22,8 @@ class ActualValue(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
+    #: Indexed by the unique (indicator_id, as_of).
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
     as_of: Mapped[date]
     #: As typed, e.g. "96%".
     value_text: Mapped[str] = mapped_column(String(200))

@@ -57,7 +57,8 @@ class Alert(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    #: Indexed by the unique (project_id, checkpoint_seq, kind).
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
     #: The checkpoint (seq within the project's year) the alert is about.
     checkpoint_seq: Mapped[int]
     kind: Mapped[str] = mapped_column(String(10))
@@ -127,7 +128,8 @@ class InboxItem(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "alert_id", "event", "level"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    #: Indexed by the unique (user_id, alert_id, event, level).
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"))
     #: opened, escalated, reminder, answered, closed, resolved
     event: Mapped[str] = mapped_column(String(20))

@@ -25,7 +25,7 @@ def alerts_for(user, status: str | None = None) -> list[Alert]:
     query = (
         select(Alert)
         .join(Project, Project.id == Alert.project_id)
-        .options(joinedload(Alert.project).joinedload(Project.budget_year))
+        .options(joinedload(Alert.project).joinedload(Project.budget_year).selectinload(BudgetYear.checkpoints))
         .where(Alert.status != "new")
         .order_by(Alert.opened_at.desc(), Alert.id.desc())
     )
@@ -75,22 +75,21 @@ def dashboard(code: str, year: int, as_of: date, user) -> tuple[Department, Budg
     if department is None or budget_year is None:
         return None
     mine = select(Project.id).join(Unit).where(Unit.department_id == department.id, Project.year_id == budget_year.id)
-    allowed = set(db.session.scalars(visible(mine, user, Project)))
+    allowed = list(db.session.scalars(visible(mine, user, Project)))
     units = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.department_id == department.id)).all())
     open_counts = Counter(
         dict(
             db.session.execute(
                 select(Alert.project_id, func.count(Alert.id))
-                .join(Project, Project.id == Alert.project_id)
-                .where(Project.year_id == budget_year.id, Alert.status.in_(("open", "answered")), Alert.kind == "lag")
+                .where(Alert.project_id.in_(allowed or [-1]), Alert.status.in_(("open", "answered")))
+                .where(Alert.kind == "lag")
                 .group_by(Alert.project_id)
             ).all()
         )
     )
     rows = [
         DashboardRow(s, units.get(s.unit_id, ""), open_counts[s.project_id])
-        for s in compute(as_of, budget_year)
-        if s.project_id in allowed
+        for s in compute(as_of, budget_year, allowed)  # only the projects the user may see
     ]
     return department, budget_year, rows
 

@@ -31,7 +31,8 @@ class MonitoringEntry(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
+    #: Indexed by the unique (indicator_id, round_on).
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
     #: The round's date, e.g. 2024-07-31 (1–7月执行情况).
     round_on: Mapped[date]
     #: 全年预计完成情况, parsed like a target.

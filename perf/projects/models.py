@@ -35,7 +35,8 @@ class Project(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year_id: Mapped[int] = mapped_column(ForeignKey("budget_year.id"))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    #: Indexed: every page restricts projects to the units a user may see.
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     #: 项目编码, unique within a year, e.g. 13020724P00X4BL10005W.
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perf.db import Moment, Yuan, utcnow
@@ -18,6 +18,8 @@ class Payment(db.Model):
     __tablename__ = "payment"
     __table_args__ = (
         UniqueConstraint("project_id", "voucher_no"),
+        #: Payments up to a date, per project: the scan, the summary, the curve.
+        Index("ix_payment_project_paid_on", "project_id", "paid_on"),
         CheckConstraint(f"source IN {SOURCES}", name="source_known"),
         CheckConstraint("amount <> 0", name="amount_not_zero"),
         CheckConstraint("amount > 0 OR refund_of IS NOT NULL", name="refund_names_voucher"),

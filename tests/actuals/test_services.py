@@ -142,19 +142,10 @@ def test_latest_actuals_takes_the_latest_on_or_before_the_date(session, demo):
     assert texts(YEAR_END) == {rate.id: "96%", cost.id: "12万元"}
 
 
-def test_latest_actuals_is_one_query(session, demo):
+def test_latest_actuals_is_one_query(session, demo, count_queries):
     rate = indicator(session, NETWORK, "网上审批及时率")
     set_actual(rate, "96%", YEAR_END, "t")
     project = project_by_code(NETWORK)
-    statements = []
-    engine = session.get_bind()
-
-    def count(*args):
-        statements.append(args)
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as counted:
         latest_actuals(project, YEAR_END)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-    assert len(statements) == 1
+    assert len(counted) == 1

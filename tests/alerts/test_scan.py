@@ -179,20 +179,14 @@ def test_a_failed_delivery_is_retried_later(app, runner, demo, people, session):
     assert all(n.last_error for n in pending)
 
 
-def test_scan_queries_do_not_grow_with_projects(app, runner, demo, session):
+def test_scan_queries_do_not_grow_with_projects(app, runner, demo, session, count_queries):
     from perf.spending.status import compute, scan_year
 
     def selects() -> int:
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        sa.event.listen(session.get_bind(), "before_cursor_execute", listener)
-        try:
-            session.expire_all()
-            with app.test_request_context():
-                compute(date(2024, 7, 1), scan_year(date(2024, 7, 1)))
-        finally:
-            sa.event.remove(session.get_bind(), "before_cursor_execute", listener)
-        return sum(s.lstrip().upper().startswith("SELECT") for s in statements)
+        session.expire_all()
+        with app.test_request_context(), count_queries() as counted:
+            compute(date(2024, 7, 1), scan_year(date(2024, 7, 1)))
+        return counted.selects
 
     seven = selects()
     network = session.scalar(sa.select(Project).where(Project.code == NETWORK))

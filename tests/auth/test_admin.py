@@ -5,7 +5,6 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash
 
 from perf.auth.models import User
-from perf.extensions import db
 from perf.org.models import Department, Unit
 from tests.conftest import PASSWORD
 
@@ -40,23 +39,14 @@ def test_the_list_shows_every_user(admin, users):
     assert f'href="/admin/users/{users["owner"].id}"' in page
 
 
-def test_the_list_runs_a_fixed_number_of_queries(app, admin, users, session, sample):
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
+def test_the_list_runs_a_fixed_number_of_queries(app, admin, users, session, sample, count_queries):
     _, own, other = sample
     for i in range(10):
         session.add(User(username=f"more-{i}", role="owner", units=[own, other], password_hash="x"))
     session.flush()
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as counted:
         admin.get("/admin/users")
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    assert len(statements) <= 4, statements
+    assert len(counted) <= 4, counted
 
 
 def test_admin_creates_an_owner(admin, session, sample, audit):

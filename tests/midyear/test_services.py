@@ -239,19 +239,10 @@ def test_overview_lists_visible_projects_with_their_lights(session, network, use
     assert queries.overview("999", 2024, round_date, users["admin"]) is None
 
 
-def test_overview_takes_a_few_queries_whatever_the_projects(session, network, users):
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    engine = session.get_bind().engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+def test_overview_takes_a_few_queries_whatever_the_projects(session, network, users, count_queries):
+    with count_queries() as counted:
         queries.overview("306", 2024, round_date, users["admin"])
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-    assert len(statements) <= 12, statements
+    assert len(counted) <= 12, counted
 
 
 def test_the_round_date_is_configurable(app, session):

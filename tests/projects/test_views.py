@@ -3,25 +3,6 @@
 import re
 
 import pytest
-import sqlalchemy as sa
-
-from perf.extensions import db
-
-
-@pytest.fixture
-def count_queries(app):
-    """Count the SQL statements a block runs."""
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", before)
-    yield statements
-    with app.app_context():
-        sa.event.remove(db.engine, "before_cursor_execute", before)
 
 
 @pytest.fixture
@@ -76,9 +57,9 @@ def test_department_page_lists_the_seven_projects_with_plans(client, reviewer):
 
 
 def test_department_page_runs_a_fixed_number_of_queries(client, reviewer, count_queries):
-    count_queries.clear()
-    client.get("/departments/306/2024")
-    assert len(count_queries) <= 7, count_queries  # user, page queries and the unread-message count
+    with count_queries() as counted:
+        client.get("/departments/306/2024")
+    assert len(counted) <= 7, counted  # user, page queries and the unread-message count
 
 
 def test_project_page_merges_level_cells_like_the_published_table(client, reviewer):
