@@ -4,8 +4,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from sqlalchemy import DateTime, MetaData, Numeric, event
+from sqlalchemy import DateTime, MetaData, Numeric, String, Text, TypeDecorator, event, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql.base import PGDialect
+from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
@@ -25,6 +27,30 @@ Yuan = Annotated[Decimal, mapped_column(Numeric(16, 2))]
 Moment = Annotated[datetime, mapped_column(DateTime(timezone=True))]
 #: A percent such as 15.00 (meaning 15%).
 Pct = Annotated[Decimal, mapped_column(Numeric(5, 2))]
+
+
+class BlankText(TypeDecorator):
+    """Text that may be empty: stored as NULL when empty, read back as "".
+
+    PostgreSQL-family engines in Oracle compatibility (openGauss, KingbaseES) store '' as NULL;
+    keeping "no text" as NULL in a nullable column means every engine holds it alike, while
+    Python always sees a string.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return value or None
+
+    def process_result_value(self, value, dialect):
+        return value or ""
+
+
+class BlankString(BlankText):
+    """A bounded ``BlankText``: ``BlankString(64)``."""
+
+    impl = String
 
 
 class Base(DeclarativeBase):
@@ -64,9 +90,39 @@ def _sqlite_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+class UnsupportedEngine(RuntimeError):
+    """A database engine perf cannot run on correctly (it would not silently fall back)."""
+
+
+def family(dialect) -> str:
+    """"postgresql" for PostgreSQL and the engines derived from it, "sqlite" for SQLite.
+
+    KingbaseES, openGauss and HighGo name their dialects otherwise (kingbase, opengauss …) but
+    build them on SQLAlchemy's PostgreSQL dialect, so the class decides, not the name. Anything
+    else is refused: perf's ON CONFLICT, RETURNING and advisory locks have no silent fallback.
+    """
+    if isinstance(dialect, PGDialect):
+        return "postgresql"
+    if isinstance(dialect, SQLiteDialect):
+        return "sqlite"
+    raise UnsupportedEngine(
+        f"perf runs on PostgreSQL (or an engine of its family: KingbaseES, openGauss, HighGo) or SQLite, "
+        f"not on {dialect.name}"
+    )
+
+
 def insert_ignoring_duplicates(session, model, rows: list[dict], keys: list[str]) -> None:
-    """INSERT … ON CONFLICT (keys) DO NOTHING, in one statement, on PostgreSQL and SQLite alike."""
+    """INSERT … ON CONFLICT (keys) DO NOTHING, in one statement, on the PostgreSQL family and SQLite alike."""
     if not rows:
         return
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = postgresql.insert if family(session.get_bind().dialect) == "postgresql" else sqlite.insert
     session.execute(insert(model).on_conflict_do_nothing(index_elements=keys), rows)
+
+
+def transaction_lock(session, key: int) -> None:
+    """Hold a lock named ``key`` until the transaction ends: an advisory lock on the PostgreSQL family.
+
+    SQLite needs none: it lets one writer at a time in any case.
+    """
+    if family(session.get_bind().dialect) == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

@@ -4,10 +4,10 @@
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from perf.db import Moment, utcnow
+from perf.db import BlankString, BlankText, Moment, utcnow
 from perf.extensions import db
 from perf.projects.models import Indicator
 
@@ -30,10 +30,10 @@ class ActualValue(db.Model):
     number: Mapped[Decimal | None] = mapped_column(Numeric(24, 6))
     unit: Mapped[str | None] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(12))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
     #: 偏差原因 given with the value.
-    reason: Mapped[str] = mapped_column(Text, default="")
-    entered_by: Mapped[str] = mapped_column(String(64), default="")
+    reason: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
+    entered_by: Mapped[str] = mapped_column(BlankString(64), default="", nullable=True)
     created_at: Mapped[Moment] = mapped_column(default=utcnow)
 
     indicator: Mapped[Indicator] = relationship()

@@ -11,11 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
 from perf.alerts.models import Alert, ScanRun
 from perf.alerts.notify import Audience, Outbox
-from perf.db import insert_ignoring_duplicates, utcnow
+from perf.db import insert_ignoring_duplicates, transaction_lock, utcnow
 from perf.extensions import db
 from perf.projects.models import Project
 from perf.spending.lag import worse
@@ -156,9 +156,8 @@ def _count(result: ScanResult, event: str) -> None:
 
 
 def _lock() -> None:
-    """Queue concurrent scans on PostgreSQL (SQLite serialises writers by itself)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCAN_LOCK})
+    """Queue concurrent scans (an advisory lock on the PostgreSQL family; SQLite serialises writers by itself)."""
+    transaction_lock(db.session, SCAN_LOCK)
 
 
 def _insert_alerts(rows, as_of: date) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perf.auth.models import User
-from perf.db import Moment, Pct, utcnow
+from perf.db import BlankText, Moment, Pct, utcnow
 from perf.extensions import db
 from perf.projects.models import Project
 
@@ -73,8 +73,8 @@ class Alert(db.Model):
     escalated_at: Mapped[Moment | None]
     resolved_at: Mapped[Moment | None]
     #: The owner's answer: 滞后原因, 整改措施 and the expected catch-up date.
-    reason: Mapped[str] = mapped_column(Text, default="")
-    measures: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
+    measures: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
     catch_up_on: Mapped[date | None]
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     answered_at: Mapped[Moment | None]
@@ -116,7 +116,7 @@ class Notification(db.Model):
     claim_token: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[Moment | None]
     next_attempt_at: Mapped[Moment] = mapped_column(default=utcnow)
-    last_error: Mapped[str] = mapped_column(Text, default="")
+    last_error: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
     created_at: Mapped[Moment] = mapped_column(default=utcnow)
     sent_at: Mapped[Moment | None]
 

@@ -1,9 +1,9 @@
 """The audit log: who changed what, when, with the values before and after."""
 
-from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from perf.db import Moment, utcnow
+from perf.db import BlankText, Moment, utcnow
 from perf.extensions import db
 
 
@@ -23,6 +23,6 @@ class AuditEntry(db.Model):
     #: The object: type and id, e.g. ("project", "12").
     object_type: Mapped[str] = mapped_column(String(50))
     object_id: Mapped[str] = mapped_column(String(50))
-    summary: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
     #: {"field": [before, after]} for changed fields; values as JSON-safe strings.
     changes: Mapped[dict] = mapped_column(JSON, default=dict)

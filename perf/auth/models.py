@@ -6,7 +6,7 @@ An API token keeps only a SHA-256 of its secret and a short prefix to tell token
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from perf.db import Moment, utcnow
+from perf.db import BlankString, Moment, utcnow
 from perf.extensions import db
 from perf.org.models import Department, Unit
 
@@ -31,9 +31,9 @@ class User(db.Model):
     #: Sign-in name, unique.
     username: Mapped[str] = mapped_column(String(64), unique=True)
     #: Name shown in the interface, e.g. 张会计.
-    display_name: Mapped[str] = mapped_column(String(100), default="")
+    display_name: Mapped[str] = mapped_column(BlankString(100), default="", nullable=True)
     #: Where alert e-mails go; empty: in-app inbox only.
-    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    email: Mapped[str] = mapped_column(BlankString(254), default="", nullable=True)
     #: scrypt hash from werkzeug.security.
     password_hash: Mapped[str] = mapped_column(String(255))
     #: owner (项目负责人), reviewer (财务审核) or admin (管理员).

@@ -3,11 +3,11 @@ workflow engine's)."""
 
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perf.auth.models import User
-from perf.db import Moment, Wan, utcnow
+from perf.db import BlankText, Moment, Wan, utcnow
 from perf.extensions import db
 from perf.projects.models import Indicator, Project
 
@@ -25,7 +25,7 @@ class SelfEvaluation(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), unique=True)
     status: Mapped[str] = mapped_column(String(12), default="draft")
     #: 年度总体目标 实际完成情况.
-    outcome: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
     #: 全年预算数 if it differs from the project's 预算数 (adjusted during the year), in 万元.
     full_year_budget: Mapped[Wan | None]
     #: 上年结转资金, in 万元 (a row of the 自评表).
@@ -70,6 +70,6 @@ class EvaluationRow(db.Model):
     band: Mapped[str | None] = mapped_column(String(12))
     band_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     #: 偏差原因分析及改进措施.
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
 
     indicator: Mapped[Indicator] = relationship()

@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from perf.db import Moment, utcnow
+from perf.db import BlankString, BlankText, Moment, utcnow
 from perf.extensions import db
 from perf.projects.models import Indicator
 
@@ -36,14 +36,14 @@ class MonitoringEntry(db.Model):
     #: The round's date, e.g. 2024-07-31 (1–7月执行情况).
     round_on: Mapped[date]
     #: 全年预计完成情况, parsed like a target.
-    forecast_text: Mapped[str] = mapped_column(String(200), default="")
+    forecast_text: Mapped[str] = mapped_column(BlankString(200), default="", nullable=True)
     #: 完成目标可能性: certain 确定能 / possible 有可能 / impossible 完全不可能.
     likelihood: Mapped[str | None] = mapped_column(String(12))
     #: 偏差原因: any of funding, rules, staffing, hardware, other.
     causes: Mapped[list] = mapped_column(JSON, default=list)
     #: 纠偏措施.
-    measures: Mapped[str] = mapped_column(Text, default="")
-    updated_by: Mapped[str] = mapped_column(String(64), default="")
+    measures: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
+    updated_by: Mapped[str] = mapped_column(BlankString(64), default="", nullable=True)
     updated_at: Mapped[Moment] = mapped_column(default=utcnow, onupdate=utcnow)
 
     indicator: Mapped[Indicator] = relationship()

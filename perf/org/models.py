@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from perf.db import Moment, Wan, utcnow
+from perf.db import BlankString, Moment, Wan, utcnow
 from perf.extensions import db
 
 
@@ -73,11 +73,11 @@ class Unit(db.Model):
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
     name: Mapped[str] = mapped_column(String(200))
     #: 单位性质, e.g. 行政 / 事业.
-    nature: Mapped[str] = mapped_column(String(50), default="")
+    nature: Mapped[str] = mapped_column(BlankString(50), default="", nullable=True)
     #: 单位规格, e.g. 正科级.
-    rank: Mapped[str] = mapped_column(String(50), default="")
+    rank: Mapped[str] = mapped_column(BlankString(50), default="", nullable=True)
     #: 经费保障形式, e.g. 财政拨款.
-    funding: Mapped[str] = mapped_column(String(50), default="")
+    funding: Mapped[str] = mapped_column(BlankString(50), default="", nullable=True)
 
     department: Mapped[Department] = relationship(back_populates="units")
 
@@ -95,7 +95,7 @@ class DepartmentBudget(db.Model):
     basic: Mapped[Wan | None]
     project: Mapped[Wan | None]
     #: SHA-256 of the imported document, to tell a re-import of the same file.
-    source_sha256: Mapped[str] = mapped_column(String(64), default="")
+    source_sha256: Mapped[str] = mapped_column(BlankString(64), default="", nullable=True)
     imported_at: Mapped[Moment] = mapped_column(default=utcnow)
 
     department: Mapped[Department] = relationship()

@@ -13,7 +13,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from perf.db import Moment, Pct, Wan, utcnow
+from perf.db import BlankText, Moment, Pct, Wan, utcnow
 from perf.extensions import db
 from perf.org.models import BudgetYear, Unit
 
@@ -45,9 +45,9 @@ class Project(db.Model):
     fiscal: Mapped[Wan]
     other: Mapped[Wan]
     #: 资金用途 (free text).
-    purpose: Mapped[str] = mapped_column(Text, default="")
+    purpose: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
     #: 绩效目标 (free text).
-    goal: Mapped[str] = mapped_column(Text, default="")
+    goal: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     #: Why the approved table is being adjusted (调整); NULL when no adjustment is under way.
     adjustment_reason: Mapped[str | None] = mapped_column(Text)
@@ -161,7 +161,7 @@ class Indicator(db.Model):
     #: 三级指标 (the indicator's name).
     name: Mapped[str] = mapped_column(String(200))
     #: 绩效指标描述.
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
     #: 指标值 exactly as published or typed, e.g. "≥40%".
     value_text: Mapped[str] = mapped_column(String(200))
     comparator: Mapped[str | None] = mapped_column(String(1))
@@ -171,6 +171,6 @@ class Indicator(db.Model):
     kind: Mapped[str] = mapped_column(String(12))
     direction: Mapped[str | None] = mapped_column(String(16))
     #: 指标值确定依据.
-    basis: Mapped[str] = mapped_column(Text, default="")
+    basis: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
 
     project: Mapped[Project] = relationship(back_populates="indicators")

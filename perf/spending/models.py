@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from perf.db import Moment, Yuan, utcnow
+from perf.db import BlankText, Moment, Yuan, utcnow
 from perf.extensions import db
 
 SOURCES = ("fiscal", "other")
@@ -38,7 +38,7 @@ class Payment(db.Model):
     #: The voucher a refund reverses.
     refund_of: Mapped[str | None] = mapped_column(String(64))
     #: 摘要.
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
     created_at: Mapped[Moment] = mapped_column(default=utcnow)
 
     project = relationship("Project", viewonly=True)

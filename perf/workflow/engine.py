@@ -187,7 +187,7 @@ def take(workflow: Workflow, step: str, project, user, comment: str = ""):
         to_state=transition.target,
         actor_id=user.id,
         actor=user.username,
-        comment=comment or None,
+        comment=comment,
         summary=summary,
     )
     db.session.add(event)
@@ -222,9 +222,9 @@ def keep_version(workflow: Workflow, subject, kind: str, user, reason: str | Non
         number=(last or 0) + 1,
         kind=kind,
         snapshot=snapshot,
-        reason=reason or None,
+        reason=reason or "",
         created_by_id=user.id if user is not None else None,
-        created_by=user.username if user is not None else None,
+        created_by=user.username if user is not None else "",
     )
     try:
         with db.session.begin_nested():

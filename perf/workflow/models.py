@@ -2,14 +2,14 @@
 
 One table each for every workflow (the 绩效目标表, the self-evaluation, later the mid-year round):
 a row names its workflow and its subject (the project, the self-evaluation …) and, for
-reading by project, the project it belongs to.
+reading by project, the project it belongs to. Empty texts are NULL (``perf.db.BlankText``).
 """
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perf.auth.models import User
-from perf.db import Moment, utcnow
+from perf.db import BlankString, BlankText, Moment, utcnow
 from perf.extensions import db
 
 
@@ -33,10 +33,9 @@ class StepEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     #: The actor's user name (or "cli").
     actor: Mapped[str] = mapped_column(String(64))
-    #: NULL when none was given (nullable, so engines that store "" as NULL hold it too).
-    comment: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
     #: One line, as the audit log words it, e.g. 提交绩效自评 P1（89.36 分）.
-    summary: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
     at: Mapped[Moment] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()
@@ -56,11 +55,11 @@ class KeptVersion(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     #: The subject as its workflow's snapshot function dumps it.
     snapshot: Mapped[dict] = mapped_column(JSON)
-    #: Why an adjustment (调整) was asked for, if this version belongs to one (NULL: none).
-    reason: Mapped[str | None] = mapped_column(Text)
+    #: Why an adjustment (调整) was asked for, if this version belongs to one.
+    reason: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    #: The user name of who kept it (NULL for an import).
-    created_by: Mapped[str | None] = mapped_column(String(64))
+    #: The user name of who kept it ("" for an import).
+    created_by: Mapped[str] = mapped_column(BlankString(64), default="", nullable=True)
     created_at: Mapped[Moment] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()

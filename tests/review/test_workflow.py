@@ -91,7 +91,7 @@ def test_an_approved_table_changes_only_through_an_adjustment(client, users, log
         .where(KeptVersion.workflow == "target", KeptVersion.subject_id == draft.id)
         .order_by(KeptVersion.number)
     ).all()
-    assert [(v.number, v.kind, v.reason or "") for v in versions] == [
+    assert [(v.number, v.kind, v.reason) for v in versions] == [
         (1, "submitted", ""),
         (2, "approved", ""),
         (3, "submitted", "培训期数由两期增至三期"),
