@@ -19,6 +19,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+#: The largest id an integer primary key holds: a larger id names nothing (and must not reach the database).
+MAX_ID = 2**31 - 1
+
 #: Money in 万元 as published: two decimal places.
 Wan = Annotated[Decimal, mapped_column(Numeric(14, 2))]
 #: Money in 元 (payments): two decimal places.

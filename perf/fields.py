@@ -12,10 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 from marshmallow import Schema, ValidationError, fields, missing, validate
 
+from perf.db import MAX_ID
 from perf.numbers import FULL_WIDTH, fmt2, plain
-
-#: The largest id a database integer column holds.
-MAX_ID = 2**31 - 1
 
 REQUIRED = "必填"
 NULL = "不能为空（null）"

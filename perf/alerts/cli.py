@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from perf.alerts.bookkeeping import run_scan
 from perf.alerts.delivery import deliver_pending
+from perf.alerts.scheduler import run_blocking
 from perf.alerts.schemas import StatusSchema
 from perf.boundary import after_commit, committed
 
@@ -56,8 +57,6 @@ def deliver() -> None:
 @with_appcontext
 def scheduler() -> None:
     """Run the scheduler in this process (exactly one per deployment): the daily scan and retries."""
-    from perf.alerts.scheduler import run_blocking
-
     click.echo(
         f"perf 调度器已启动：每天 {current_app.config['SCAN_TIME']}（{current_app.config['TIMEZONE']}）检查支出进度"
     )

@@ -11,8 +11,8 @@ from sqlalchemy import func, select, update
 from perf.alerts.models import Alert, InboxItem
 from perf.alerts.notify import Audience
 from perf.audit.services import record
-from perf.auth.permissions import MAX_ID, can_edit, can_review
-from perf.db import insert_ignoring_duplicates, utcnow
+from perf.auth.permissions import can_edit, can_review
+from perf.db import MAX_ID, insert_ignoring_duplicates, utcnow
 from perf.errors import RuleError
 from perf.extensions import db
 

@@ -14,7 +14,7 @@ from webargs.flaskparser import FlaskParser
 from perf.auth.permissions import Perm, require
 from perf.errors import RuleError
 from perf.extensions import db
-from perf.fields import MAX_ID, Int, Items, Obj, PerfSchema
+from perf.fields import Int, Items, Obj, PerfSchema
 
 
 class ChineseParser(FlaskParser):
@@ -85,28 +85,9 @@ def refuse_star_if_match() -> None:
         api_abort(428, "If-Match 须为先前 GET 取得的 ETag，不接受 *（以免覆盖他人的修改）")
 
 
-def keyed(problems: dict[str, list[str]], prefix: str, messages) -> None:
-    """Add marshmallow-style ``messages`` to ``problems`` under dotted keys starting with ``prefix``."""
-    from perf.errors import flatten
-
-    for key, texts in flatten(messages, prefix).items():
-        problems.setdefault(key, []).extend(texts)
-
-
 def not_found(what: str) -> NoReturn:
     """404 naming what was not found."""
     api_abort(404, f"{what}不存在")
-
-
-def in_range(ident: int) -> bool:
-    """A value a database id column can hold."""
-    return 1 <= ident <= MAX_ID
-
-
-def found(model, ident: int, what: str):
-    """The row with this primary key, or 404."""
-    row = db.session.get(model, ident) if in_range(ident) else None
-    return row if row is not None else not_found(what)
 
 
 def allow(perm: Perm):

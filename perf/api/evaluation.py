@@ -19,7 +19,6 @@ from perf.api.common import (
     Blueprint,
     PageArgs,
     allow,
-    in_range,
     not_found,
     page_list,
     page_of,
@@ -99,7 +98,7 @@ class AsOfArgs(PerfSchema):
 
 
 def _indicator(project, indicator_id: int) -> Indicator:
-    indicator = next((i for i in project.indicators if i.id == indicator_id), None) if in_range(indicator_id) else None
+    indicator = next((i for i in project.indicators if i.id == indicator_id), None)
     return indicator or not_found("指标")
 
 

@@ -25,6 +25,7 @@ from perf.auth.permissions import Perm, can_create_in, can_edit, can_view, ensur
 from perf.extensions import db
 from perf.org.models import Unit
 from perf.projects import services
+from perf.projects.queries import project_by_id
 from perf.projects.schemas import TargetTableSchema
 
 blp = Blueprint("api_projects", __name__, url_prefix="/api/v1/projects", description="项目及其绩效目标表")
@@ -51,7 +52,7 @@ def list_projects(args):
 @allow(Perm.PROJECT_VIEW)
 @blp.etag
 @blp.response(200, ProjectDetailSchema)
-@loads("project_id", queries.project, can_view, "项目")
+@loads("project_id", project_by_id, can_view, "项目")
 def get_project(project):
     """Read a 绩效目标表 with its review findings
 
@@ -78,7 +79,7 @@ def create_project(body):
     unit = db.session.get(Unit, place["unit_id"]) or api_abort(422, "提交的数据有误", {"unit_id": ["没有这个单位"]})
     ensure(can_create_in(current_user, unit))
     project = services.create_project(year, unit, table, actor=current_user.username)
-    project = queries.project(project.id)
+    project = project_by_id(project.id)
     blp.set_etag(etag_of(project))
     return ProjectView(project)
 
@@ -88,7 +89,7 @@ def create_project(body):
 @blp.etag
 @raw_body(TargetTableSchema, example=examples.TABLE)
 @blp.response(200, ProjectDetailSchema)
-@loads("project_id", queries.project, can_edit, "项目")
+@loads("project_id", project_by_id, can_edit, "项目")
 def update_project(body, project):
     """Replace a draft 绩效目标表 (If-Match required)
 
@@ -100,7 +101,7 @@ def update_project(body, project):
     if project.locked:
         api_abort(409, locked_message(project))
     services.update_project(project, body, current_user.username, project.lock_version)
-    project = queries.project(project.id)
+    project = project_by_id(project.id)
     blp.set_etag(etag_of(project))
     return ProjectView(project)
 

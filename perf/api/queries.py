@@ -4,19 +4,12 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from perf.alerts.models import Alert, ScanRun
-from perf.api.common import in_range
 from perf.audit.models import AuditEntry
 from perf.auth.permissions import visible
 from perf.extensions import db
 from perf.org.models import BudgetYear, Department, Unit
 from perf.projects.models import Project
-from perf.projects.queries import project_by_id
 from perf.spending.models import Payment
-
-
-def project(project_id: int) -> Project | None:
-    """One project with its table loaded."""
-    return project_by_id(project_id) if in_range(project_id) else None
 
 
 def budget_year(year: int) -> BudgetYear | None:

@@ -14,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy import Select
 from werkzeug.exceptions import NotFound
 
+from perf.db import MAX_ID
 from perf.org.models import Unit
 
 
@@ -67,10 +68,6 @@ def require(perm: Perm) -> Callable[[Callable], Callable]:
         return wrapped
 
     return decorator
-
-
-#: The largest id a database integer column holds: a larger one names nothing (and must not reach the database).
-MAX_ID = 2**31 - 1
 
 
 def loads(param: str, finder: Callable[[int], object], allowed: Callable, what: str, name: str | None = None):
@@ -139,16 +136,12 @@ def ensure(allowed: bool) -> None:
 
 def visible(query: Select, user, project_entity) -> Select:
     """Restrict a project query to what ``user`` may see."""
-    from perf.org.models import Unit as UnitModel
-
     if user.role == "admin":
         return query
     if user.role == "reviewer":
         return query.where(
             project_entity.unit_id.in_(
-                UnitModel.__table__.select()
-                .with_only_columns(UnitModel.id)
-                .where(UnitModel.department_id == user.department_id)
+                Unit.__table__.select().with_only_columns(Unit.id).where(Unit.department_id == user.department_id)
             )
         )
     return query.where(project_entity.unit_id.in_(unit_ids(user) or {-1}))

@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from perf.auth.models import User
 from perf.extensions import db, login_manager
 
 
@@ -17,7 +18,5 @@ def init_login(app: Flask) -> None:
 @login_manager.user_loader
 def load_user(user_id: str):
     """The active user with this id, or None."""
-    from perf.auth.models import User
-
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     return user if user is not None and user.active else None

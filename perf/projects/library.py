@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from perf.auth.permissions import can_view
+from perf.auth.permissions import can_view, visible
 from perf.extensions import db
 from perf.org.models import BudgetYear
 from perf.projects.models import Indicator, Project
@@ -33,8 +33,6 @@ def suggestions(level2: str, typed: str = "", limit: int = 12) -> list[dict]:
 
 def copy_candidates(user, year: BudgetYear) -> list[Project]:
     """Projects of earlier years the user may see, newest first, to start a new table from."""
-    from perf.auth.permissions import visible
-
     query = (
         select(Project)
         .join(BudgetYear)

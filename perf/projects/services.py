@@ -16,6 +16,7 @@ from perf.db import utcnow
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.org.models import BudgetYear, Unit
+from perf.projects.history import diff, snapshot
 from perf.projects.indicators import value_fields
 from perf.projects.models import Indicator, PlanEntry, Project
 from perf.projects.schemas import IndicatorRowSchema, entered, load_table
@@ -85,8 +86,6 @@ def header(table: Mapping) -> dict:
 
 def replace_table(project: Project, table: Mapping, actor: str, action: str, summary: str) -> dict:
     """Overwrite header, plan and rows with a loaded ``table``; audit what changed."""
-    from perf.projects.history import diff, snapshot
-
     before = snapshot(project)
     for name, value in header(table).items():
         setattr(project, name, value)

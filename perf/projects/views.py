@@ -9,6 +9,7 @@ from perf.numbers import plain
 from perf.projects import library, queries, services
 from perf.projects.forms import ProjectForm
 from perf.projects.indicators import value_fields
+from perf.projects.pages import panels_of
 from perf.projects.taxonomy import taxonomy
 from perf.templating import describe_value
 
@@ -36,15 +37,8 @@ def project(year: int, code: str):
     """One project's 绩效目标表, laid out like the published table, with its review."""
     project = queries.project_by_code(code, year) or abort(404)
     ensure(can_view(current_user, project))
-    from perf.review.pages import project_panel
-    from perf.spending.views import payments_panel
-
     return render_template(
-        "projects/project.html",
-        project=project,
-        table=queries.table_rows(project),
-        **project_panel(project),
-        **payments_panel(project),
+        "projects/project.html", project=project, table=queries.table_rows(project), **panels_of(project)
     )
 
 

@@ -6,11 +6,13 @@ from sqlalchemy import select
 from perf.audit.models import AuditEntry
 from perf.auth.permissions import Perm, can_edit, has
 from perf.extensions import db
+from perf.projects.pages import panel
 from perf.review.rules import review, table_input
 from perf.review.workflow import TARGET
 from perf.workflow import engine
 
 
+@panel
 def project_panel(project) -> dict:
     """Template context for the review side of a project page."""
     possible = {transition.step for transition in TARGET.possible(project, current_user, project)}

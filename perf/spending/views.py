@@ -12,12 +12,14 @@ from perf.auth.permissions import Perm, can_edit, loads, require
 from perf.boundary import refusal, refused
 from perf.numbers import fmt2
 from perf.projects import queries
+from perf.projects.pages import panel
 from perf.spending import services
 from perf.spending.forms import PaymentForm
 
 bp = Blueprint("spending", __name__)
 
 
+@panel
 def payments_panel(project, form: PaymentForm | None = None) -> dict:
     """Template context for the payments section of the project page."""
     may_pay = can_edit(current_user, project)
