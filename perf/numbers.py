@@ -1,4 +1,7 @@
-"""Exact decimal arithmetic for money and percents: the one place rounding is named."""
+"""Exact decimal arithmetic for money and percents: the one place rounding is named.
+
+See docs/domain.md#money-and-percents.
+"""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 

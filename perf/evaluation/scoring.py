@@ -1,8 +1,8 @@
 """Year-end self-evaluation (绩效自评) scoring: pure functions, exact decimals, no database.
 
-The rules are PRODUCT.md's "Year-end self-evaluation" (财预〔2020〕10号 and provincial
+The rules are docs/domain.md#year-end-self-evaluation (财预〔2020〕10号 and provincial
 practice); the single rules live in ``scoring_rules`` and are re-exported here. Where
-PRODUCT.md is silent, perf decides as follows (each is tested):
+the rules are silent, perf decides as follows (each is tested):
 
 Numbers
     Decimal (or int) only, floats raise TypeError. Scores are computed exactly and rounded
@@ -25,7 +25,7 @@ Weights
 Indicators
     Strict comparators (> and <) are met only strictly; at actual = target both formulas give
     the full points anyway, so strictness changes ``met`` (and the reason rule), not the score.
-    A target ≤ 0 that is not met scores 0 (ratios to it mean nothing), except = 0 as in PRODUCT.md.
+    A target ≤ 0 that is not met scores 0 (ratios to it mean nothing), except = 0 (docs/domain.md#indicator-scores).
     = with a non-zero target is scored as ≥. A missing actual value or 定性 band scores 0 with
     rule "missing" and is listed in ``Evaluation.problems``.
 定性 bands

@@ -1,6 +1,6 @@
 """The year-end self-evaluation (绩效自评) rules, one pure function each, on exact decimals.
 
-Everything here follows PRODUCT.md "Year-end self-evaluation"; the decisions it leaves open
+Everything here follows docs/domain.md#year-end-self-evaluation; the decisions it leaves open
 are listed in ``perf.evaluation.scoring`` (the public face of this module). Scores are
 computed exactly and rounded once, half up, by ``perf.numbers.round2`` when returned.
 """

@@ -1,6 +1,6 @@
 """Self-evaluation settings: weights, formulas, bands and grades, checked when they are made.
 
-Defaults follow PRODUCT.md "Year-end self-evaluation"; a region configures its own with
+Defaults follow docs/domain.md#year-end-self-evaluation; a region configures its own with
 ``settings_from_config``.
 """
 
@@ -72,7 +72,7 @@ DEFAULT_GRADES = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中
 
 @dataclass(frozen=True)
 class Settings:
-    """Every configurable number of the scoring, with the defaults of PRODUCT.md."""
+    """Every configurable number of the scoring, with the defaults of docs/domain.md#weights."""
 
     execution_weight: Decimal = Decimal(10)
     points_2020: tuple[tuple[str, Decimal], ...] = POINTS_2020

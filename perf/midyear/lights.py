@@ -1,6 +1,6 @@
 """The lights of the mid-year 绩效运行监控 round, as pure functions on exact decimals.
 
-Decisions (PRODUCT.md leaves them open):
+Decisions (docs/domain.md#mid-year-monitoring-round; the official rules leave them open):
 
 * Months elapsed at the round date are *whole months completed*: a month counts once its last
   day is reached (7月31日 -> 7, 7月15日 -> 6), exactly as 序时进度 (``perf.spending.progress.time_pct``)

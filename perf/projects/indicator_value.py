@@ -3,6 +3,7 @@
 A value is quantitative (定量) only when it is, after removing whitespace: an optional
 comparator (symbol or wording such as 不低于), one number, an optional unit, and an
 optional 以上/以下 suffix. Everything else is qualitative (定性). Parsing never raises.
+See docs/domain.md#indicator-values.
 """
 
 import re

@@ -1,4 +1,7 @@
-"""From a typed 指标值 to the stored indicator fields, with the 成本 direction rule."""
+"""From a typed 指标值 to the stored indicator fields, with the 成本 direction rule.
+
+See docs/domain.md#indicator-values.
+"""
 
 from perf.projects.indicator_value import Direction, Kind, ParsedValue, parse_value
 

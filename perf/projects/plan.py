@@ -1,4 +1,7 @@
-"""The 资金支出计划 rule: cumulative percents that never go down and end at 100."""
+"""The 资金支出计划 rule: cumulative percents that never go down and end at 100.
+
+See docs/domain.md#spending-plan.
+"""
 
 from collections.abc import Sequence
 from decimal import Decimal

@@ -1,4 +1,7 @@
-"""The indicator taxonomy: which 二级指标 belong to which 一级指标, per scheme."""
+"""The indicator taxonomy: which 二级指标 belong to which 一级指标, per scheme.
+
+See docs/domain.md#indicator-schemes.
+"""
 
 #: 2020 scheme (as in the sample): 成本指标 is a 二级 under 产出指标.
 SCHEME_2020: dict[str, tuple[str, ...]] = {

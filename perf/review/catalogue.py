@@ -2,6 +2,7 @@
 
 An error blocks submission: the table contradicts the indicator scheme, itself or its
 budget, which no reviewer would accept. A warning flags a weak target for the reviewer.
+See docs/domain.md#target-review.
 """
 
 from collections.abc import Iterator

@@ -5,6 +5,7 @@ Chinese message names the row, says what is wrong and what to do. An error block
 submission: the table contradicts the indicator scheme, itself or its budget, which no
 reviewer would accept. A warning flags a weak target for the reviewer's judgement.
 ``RULES`` is the catalogue in a stable order; ``review`` runs all of it.
+See docs/domain.md#target-review.
 """
 
 from collections.abc import Iterable

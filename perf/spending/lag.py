@@ -3,6 +3,7 @@
 The default follows the provincial systems finance staff know: ratio = actual ÷ planned
 × 100; nothing planned yet -> green; ratio < 60 -> red; ratio < 80 -> yellow; else green.
 A deployment can configure its own list (``LAG_RULES``) in the same form.
+See docs/domain.md#spending-progress-and-lag.
 """
 
 from collections.abc import Sequence

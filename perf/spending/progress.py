@@ -2,6 +2,7 @@
 
 Money comes in two units: payments in 元, budgets in 万元 (as published). Percents are
 rounded to two places, half up, only here at the edge.
+See docs/domain.md#spending-progress-and-lag.
 """
 
 import calendar

@@ -3,7 +3,7 @@
 Payments and actual values come from files in ``data/`` through the real commands
 (``perf import-payments``, ``perf import-actuals``); the 定性 bands are written as
 ``EvaluationRow``s (there is no command for them yet). Every expected value below was worked
-out by hand from PRODUCT.md "Year-end self-evaluation" and the docstring of
+out by hand from docs/domain.md#year-end-self-evaluation and the docstring of
 ``perf.evaluation.scoring``; the arithmetic is in the comment beside it.
 
 Rules used throughout:

@@ -27,7 +27,7 @@ SAMPLE = Path(perf.__file__).parent / "documents" / "sample" / "fengnan_approval
 
 # (text, unit_hint, comparator, number, unit); direction is asserted separately per row.
 QUANTITATIVE = [
-    # forms named in PRODUCT.md
+    # forms named in docs/domain.md#indicator-values
     ("≥40%", None, GE, "40", "%"),
     ("≤28万元", None, LE, "28", "万元"),
     ("<4%", None, LT, "4", "%"),

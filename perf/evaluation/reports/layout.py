@@ -17,6 +17,7 @@ half up). The split of 全年预算数 over the funding rows: 上年结转资金
 ``SelfEvaluation.carried_over``, 其他资金 the project's 其他资金, 本年财政拨款 the rest, so the
 sub-rows add up to 年度资金总额. Payments do not record their funding source, so 全年执行数 and
 执行率 of a sub-row are shown only when that row is the year's only source of money.
+See docs/domain.md#self-evaluation-form-layout.
 """
 
 from collections.abc import Iterator
