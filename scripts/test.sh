@@ -17,6 +17,7 @@ if [ -z "${PERF_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 echo "== tests on SQLite =="
 PERF_TEST_DATABASE=sqlite .venv/bin/python -m pytest -q "$@"
 echo "== tests on PostgreSQL =="

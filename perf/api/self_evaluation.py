@@ -40,7 +40,7 @@ class RowInSchema(ApiSchema):
     """One indicator's entries."""
 
     indicator_id = Id(required=True)
-    weight = DecimalString(required=True, integer_digits=3, metadata={"description": "分值，如 \"12.50\""})
+    weight = DecimalString(required=True, integer_digits=3, metadata={"description": '分值，如 "12.50"'})
     band = Text(allow_none=True, load_default=None, max_length=40, metadata={"description": "定性指标的评价档次"})
     band_score = DecimalString(allow_none=True, load_default=None, integer_digits=3, metadata={"description": "得分"})
     reason = Text(load_default="", max_length=workflow.MAX_REASON, metadata={"description": "偏差原因分析及改进措施"})

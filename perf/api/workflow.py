@@ -36,9 +36,7 @@ def run_step(project_id: int, comment: str, action, allowed, refused: type[Excep
 
 
 def _step(project_id: int, body: dict, action, allowed, comment_required: str = "") -> ProjectView:
-    return ProjectView(
-        run_step(project_id, body["comment"], action, allowed, workflow.WorkflowError, comment_required)
-    )
+    return ProjectView(run_step(project_id, body["comment"], action, allowed, workflow.WorkflowError, comment_required))
 
 
 @blp.route("/<int:project_id>/submit", methods=["POST"], parameters=[examples.PROJECT_ID])
