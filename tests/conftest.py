@@ -10,7 +10,9 @@ tests/browser) get copies of the same template.
 
 PERF_TEST_DATABASE selects the engine: ``sqlite`` (default) or ``postgresql``. The
 PostgreSQL run creates throwaway databases next to PERF_TEST_PG_URL's and fails the
-whole run, never skips, when the server cannot be reached.
+whole run, never skips, when the server cannot be reached. Under pytest-xdist every
+worker builds its own databases (their names are unique, SQLite files live in the
+worker's own tmp folder).
 """
 
 import os
@@ -28,6 +30,9 @@ from flask_migrate import upgrade
 from perf import create_app
 from perf.extensions import db
 
+#: pytest-xdist's side of the suite: which tests share a worker, and unique ids (tests/parallel.py).
+pytest_plugins = ["tests.parallel"]
+
 ENGINE = os.environ.get("PERF_TEST_DATABASE", "sqlite")
 PG_URL = os.environ.get("PERF_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -41,6 +46,25 @@ TEST_CONFIG = {
 
 def pytest_report_header(config):
     return f"perf test database: {ENGINE}"
+
+
+def pytest_sessionstart(session):
+    """Fail the run at once (never skip) on a wrong engine name or an unreachable PostgreSQL.
+
+    Under pytest-xdist this runs in the controller before any worker starts, so the run
+    stops with one message instead of one per worker.
+    """
+    if ENGINE not in ("sqlite", "postgresql"):
+        pytest.exit(f"PERF_TEST_DATABASE must be sqlite or postgresql, not {ENGINE!r}", 2)
+    if ENGINE == "postgresql":
+        admin = sa.create_engine(PG_URL)
+        try:
+            with admin.connect():
+                pass
+        except sa.exc.OperationalError as exc:
+            pytest.exit(f"PostgreSQL is not reachable at {PG_URL}: {exc}", 3)
+        finally:
+            admin.dispose()
 
 
 @contextmanager

@@ -108,19 +108,6 @@ def client_server(tmp_path_factory, sample_template):
         yield server
 
 
-def pytest_terminal_summary(terminalreporter):
-    """Print how many cases schemathesis generated per operation (and save them as JSON)."""
-    from tests.api.fuzz_report import CASES, summary_lines, write_report
-
-    if not CASES:
-        return
-    path = write_report()
-    terminalreporter.section("schemathesis: cases per operation")
-    for line in summary_lines():
-        terminalreporter.write_line(line)
-    terminalreporter.write_line(f"(saved to {path})")
-
-
 APPROVED_CODE = "13020724P00X4BL10005W"
 
 
