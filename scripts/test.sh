@@ -18,6 +18,9 @@ if [ -z "${PERF_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
 fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+# Let Python and pytest keep compiled modules (__pycache__, git-ignored): otherwise every xdist
+# worker, and every perf subprocess, compiles perf and rewrites the test modules anew (~5 s each).
+unset PYTHONDONTWRITEBYTECODE
 # Each half runs in parallel (pytest-xdist: one worker per CPU); --dist loadgroup keeps the tests
 # that share a live server in one worker, in order (XDIST_GROUPS in tests/parallel.py).
 # PERF_TEST_WORKERS overrides the worker count (0: no workers, one process as before).
