@@ -98,7 +98,7 @@ class UnsupportedEngine(RuntimeError):
 
 
 def family(dialect) -> str:
-    """"postgresql" for PostgreSQL and the engines derived from it, "sqlite" for SQLite.
+    """ "postgresql" for PostgreSQL and the engines derived from it, "sqlite" for SQLite.
 
     KingbaseES, openGauss and HighGo name their dialects otherwise (kingbase, opengauss …) but
     build them on SQLAlchemy's PostgreSQL dialect, so the class decides, not the name. Anything

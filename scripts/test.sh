@@ -17,7 +17,15 @@ if [ -z "${PERF_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
+# Let Python and pytest keep compiled modules (__pycache__, git-ignored): otherwise every xdist
+# worker, and every perf subprocess, compiles perf and rewrites the test modules anew (~5 s each).
+unset PYTHONDONTWRITEBYTECODE
+# Each half runs in parallel (pytest-xdist: one worker per CPU); --dist loadgroup keeps the tests
+# that share a live server in one worker, in order (XDIST_GROUPS in tests/parallel.py).
+# PERF_TEST_WORKERS overrides the worker count (0: no workers, one process as before).
+parallel=(-n "${PERF_TEST_WORKERS:-auto}" --dist loadgroup)
 echo "== tests on SQLite =="
-PERF_TEST_DATABASE=sqlite .venv/bin/python -m pytest -q "$@"
+PERF_TEST_DATABASE=sqlite .venv/bin/python -m pytest -q "${parallel[@]}" "$@"
 echo "== tests on PostgreSQL =="
-PERF_TEST_DATABASE=postgresql .venv/bin/python -m pytest -q "$@"
+PERF_TEST_DATABASE=postgresql .venv/bin/python -m pytest -q "${parallel[@]}" "$@"

@@ -178,6 +178,8 @@ def _write(indicator, row, as_of, checked: CheckedActual, note, reason, actor) -
         row.entered_by = actor
         _audit(indicator, as_of, actor, before, after)
     return row
+
+
 def same_content(row: ActualValue | None, value_text: str, note: str | None, reason: str | None) -> bool:
     """True when writing these would change nothing (``None``: that field is kept)."""
     if row is None or row.value_text != value_text.strip():

@@ -109,6 +109,4 @@ def dashboard(code: str, year: int):
 def progress(project):
     """Planned vs actual cumulative percent over the year, checkpoints marked."""
     as_of = _as_of()
-    return render_template(
-        "alerts/progress.html", project=project, curve=queries.curve(project, as_of), as_of=as_of
-    )
+    return render_template("alerts/progress.html", project=project, curve=queries.curve(project, as_of), as_of=as_of)

@@ -114,4 +114,3 @@ def locked_message(project) -> str:
             "须填写调整原因），项目重新成为草稿后再修改"
         )
     return f"项目当前为“{project.status_label}”状态，正在审核，不能修改；如需修改请联系财务审核退回"
-

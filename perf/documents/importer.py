@@ -151,9 +151,7 @@ def _write(disclosure, digest, actor, existing, result) -> None:
         raw = table_of(table)
         project = existing.get(table.code)
         if project is None:
-            project = create_project(
-                year, unit, raw, actor, status="approved", action="project.import", published=True
-            )
+            project = create_project(year, unit, raw, actor, status="approved", action="project.import", published=True)
             keep_version(TARGET, project, "imported", None, None, snapshot(project))
             result.created.append(table.code)
         elif same_table(project, load_table(raw, year, published=True)):

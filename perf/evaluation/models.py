@@ -49,6 +49,7 @@ class SelfEvaluation(db.Model):
     def locked(self) -> bool:
         """Submitted or signed: the rows and the year's actual values are frozen."""
         return self.status in ("submitted", "signed")
+
     rows: Mapped[list["EvaluationRow"]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
 

@@ -5,7 +5,6 @@ off, returns it or reopens it (routes made from the workflow's transition table)
 decide who may do what and when; these views adapt forms and show refusals at their fields.
 """
 
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -20,6 +19,7 @@ from perf.projects.models import Project
 from perf.workflow.pages import add_step_routes
 
 bp = Blueprint("evaluation", __name__)
+
 
 def _page(project: Project) -> str:
     return url_for("evaluation.self_evaluation", project_id=project.id)

@@ -129,7 +129,7 @@ class Workflow:
         return [t for t in self.transitions if state in t.sources and t.allowed(user, project)]
 
     def unlock_hint(self, locking: Iterable[str]) -> str:
-        """"退回或重新打开后才能修改": the steps that leave a locking state for one that is not."""
+        """ "退回或重新打开后才能修改": the steps that leave a locking state for one that is not."""
         labels = [t.verb for t in self.transitions if set(t.sources) & set(locking) and t.target not in locking]
         return "或".join(dict.fromkeys(labels)) + "后才能修改" if labels else "不能修改"
 

@@ -1,9 +1,10 @@
 """Fixtures for the API tests: tokens per role, a Bearer client, and live servers on their own databases.
 
 The live servers follow tests/browser/conftest.py: the real app (real CSRF, real commits)
-on a throwaway database built by the migrations and loaded with ``perf demo``, served by
-werkzeug in a daemon thread. The HTTP-only client test and the schemathesis run each get
-their own, so the fuzzer's writes cannot change what the client test expects.
+on a throwaway copy of the run's sample template (built by the migrations and loaded with
+``perf demo``, tests/conftest.py), served by werkzeug in a daemon thread. The HTTP-only
+client test and the schemathesis run each get their own copy, so the fuzzer's writes
+cannot change what the client test expects.
 """
 
 import logging
@@ -14,7 +15,6 @@ from types import SimpleNamespace
 
 import flask
 import pytest
-from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from perf import create_app
@@ -51,9 +51,12 @@ def api(client, tokens):
 
 
 @contextmanager
-def live_server(prefix: str, folder):
-    """A live perf on a new database with the sample and a token per demo user; yields base URL and tokens."""
-    with throwaway_database(prefix, folder) as url:
+def live_server(prefix: str, folder, sample_template):
+    """A live perf on a new copy of the sample template and a token per demo user; yields base URL and tokens.
+
+    ``sample_template`` is the session fixture of tests/conftest.py (migrations, then ``perf demo``).
+    """
+    with throwaway_database(prefix, folder, template=sample_template.url) as url:
         app = create_app(
             {
                 "TESTING": True,
@@ -63,10 +66,6 @@ def live_server(prefix: str, folder):
                 "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             }
         )
-        with app.app_context():
-            upgrade()
-        result = app.test_cli_runner().invoke(args=["perf", "demo"])
-        assert result.exit_code == 0, f"perf demo failed:\n{result.output}\n{result.exception!r}"
         secrets = _demo_tokens(app)
         werkzeug_log = logging.getLogger("werkzeug")
         level = werkzeug_log.level
@@ -103,23 +102,10 @@ def _demo_tokens(app) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def client_server(tmp_path_factory):
+def client_server(tmp_path_factory, sample_template):
     """The live server the HTTP-only client test talks to."""
-    with live_server("perf_api_client", tmp_path_factory.mktemp("api-client-db")) as server:
+    with live_server("perf_api_client", tmp_path_factory.mktemp("api-client-db"), sample_template) as server:
         yield server
-
-
-def pytest_terminal_summary(terminalreporter):
-    """Print how many cases schemathesis generated per operation (and save them as JSON)."""
-    from tests.api.fuzz_report import CASES, summary_lines, write_report
-
-    if not CASES:
-        return
-    path = write_report()
-    terminalreporter.section("schemathesis: cases per operation")
-    for line in summary_lines():
-        terminalreporter.write_line(line)
-    terminalreporter.write_line(f"(saved to {path})")
 
 
 APPROVED_CODE = "13020724P00X4BL10005W"

@@ -1,4 +1,8 @@
-"""Cases the schemathesis run generated per operation, printed at the end of the pytest run."""
+"""Cases the schemathesis run generated per operation, printed at the end of the pytest run.
+
+Under pytest-xdist the counts are made in a worker: it hands them over with ``export`` and
+the controller, which prints and saves the report, adds them up with ``merge``.
+"""
 
 import json
 import os
@@ -9,6 +13,22 @@ from pathlib import Path
 CASES: Counter = Counter()
 #: (operation, status code) -> responses.
 STATUSES: Counter = Counter()
+
+
+def export() -> dict[str, list]:
+    """The counts as plain lists (what xdist can send from a worker to the controller)."""
+    return {
+        "cases": [[name, count] for name, count in CASES.items()],
+        "statuses": [[name, status, count] for (name, status), count in STATUSES.items()],
+    }
+
+
+def merge(counts: dict[str, list]) -> None:
+    """Add counts made by ``export`` (in a worker) to this process's."""
+    for name, count in counts.get("cases", []):
+        CASES[name] += count
+    for name, status, count in counts.get("statuses", []):
+        STATUSES[(name, status)] += count
 
 
 def write_report() -> Path | None:

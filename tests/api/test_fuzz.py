@@ -69,9 +69,9 @@ schema = schemathesis.openapi.from_dict(
 
 
 @pytest.fixture(scope="session")
-def fuzz_server(tmp_path_factory):
+def fuzz_server(tmp_path_factory, sample_template):
     """A live server of its own (the fuzzer's writes stay there), serving the very document fuzzed here."""
-    with live_server("perf_api_fuzz", tmp_path_factory.mktemp("api-fuzz-db")) as server:
+    with live_server("perf_api_fuzz", tmp_path_factory.mktemp("api-fuzz-db"), sample_template) as server:
         live = requests.get(f"{server.url}/api/openapi.json", timeout=30).json()
         assert live == json.loads(json.dumps(DOCUMENT)), "the live OpenAPI document differs from the one fuzzed"
         yield server

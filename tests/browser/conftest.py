@@ -1,9 +1,10 @@
 """Browser tests: a live perf server on its own database, driven by Debian's chromium.
 
-The server is the real app (real CSRF, real commits) on a database of its own, built by
-the migrations and loaded with ``perf demo``; it is served by werkzeug in a daemon thread
-for the whole session. Each test gets a fresh browser context (zh-CN, 1366×900), so it
-starts signed out. Screenshots go to PERF_SCREENSHOTS (default: <tmp>/perf-screenshots).
+The server is the real app (real CSRF, real commits) on a database of its own, a copy of
+the run's sample template (built by the migrations and loaded with ``perf demo``,
+tests/conftest.py); it is served by werkzeug in a daemon thread for the whole session.
+Each test gets a fresh browser context (zh-CN, 1366×900), so it starts signed out.
+Screenshots go to PERF_SCREENSHOTS (default: <tmp>/perf-screenshots).
 
 PERF_TEST_DATABASE selects the engine as in tests/conftest.py; the PostgreSQL database is
 a throwaway one next to PERF_TEST_PG_URL's, dropped afterwards. PERF_CHROMIUM points at
@@ -19,7 +20,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from perf import create_app
@@ -56,15 +56,16 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
-def live_database_url(tmp_path_factory):
-    """A new, empty database for the live server (not the one the other suites share)."""
-    with throwaway_database("perf_browser", tmp_path_factory.mktemp("browser-db")) as url:
+def live_database_url(tmp_path_factory, sample_template):
+    """A new copy of the sample template for the live server (not the database the other suites share)."""
+    folder = tmp_path_factory.mktemp("browser-db")
+    with throwaway_database("perf_browser", folder, template=sample_template.url) as url:
         yield url
 
 
 @pytest.fixture(scope="session")
 def live_app(live_database_url):
-    """The app with real CSRF, its schema built by the migrations and the demo loaded."""
+    """The app with real CSRF on the copy of the sample (migrated, the demo loaded)."""
     app = create_app(
         {
             "TESTING": True,
@@ -74,10 +75,6 @@ def live_app(live_database_url):
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # the demo users are hashed with it
         }
     )
-    with app.app_context():
-        upgrade()
-    result = app.test_cli_runner().invoke(args=["perf", "demo"])
-    assert result.exit_code == 0, f"perf demo failed:\n{result.output}\n{result.exception!r}"
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -32,7 +32,9 @@ def test_owner_fills_and_submits_reviewer_signs_off(page, shoot):
     page.locator("#self-evaluation-link").click()
     expect(page.locator("#evaluation-status")).to_have_text("填报中")
     # 提供材料比例 60% against ≥40% is 150%: a reason is required before submission
-    expect(page.locator("#problems")).to_contain_text("第1行“提供材料比例”实际完成值偏离年度指标值较大（完成率150.00%）")
+    expect(page.locator("#problems")).to_contain_text(
+        "第1行“提供材料比例”实际完成值偏离年度指标值较大（完成率150.00%）"
+    )
     page.locator(f"#rows-{QUALITATIVE_ROW}-band").select_option("achieved")
     page.locator(f"#rows-{QUALITATIVE_ROW}-band_score").fill("9")
     page.locator("#outcome").fill("平台全年稳定运行，网上审批全面推行。")
