@@ -49,6 +49,8 @@ SHORT = {RED: "红", YELLOW: "黄", GREEN: "绿", BLUE: "蓝", MISSING: "未填"
 BANDS = ((Decimal(120), BLUE), (Decimal(80), GREEN), (Decimal(60), YELLOW))
 #: Likelihood key -> light of a 定性 indicator.
 QUALITATIVE = {"certain": GREEN, "possible": YELLOW, "impossible": RED}
+#: Likelihoods that call for 偏差原因 and 纠偏措施 whatever the light.
+DOUBTFUL = ("possible", "impossible")
 #: Units of a level or a rate, compared without proration.
 LEVEL_UNITS = frozenset({"%", "‰", "分", "百分点", "倍", "级", "星"})
 MONTHS = 12
@@ -129,7 +131,7 @@ def _higher(goal: Decimal, actual: Decimal, months: int) -> Light:
 
 def needs_explanation(level: str, likelihood: str | None) -> bool:
     """偏差原因 and 纠偏措施 are due: a red or yellow light, or a goal not sure to be reached (有可能 / 完全不可能)."""
-    return level in (RED, YELLOW) or likelihood in ("possible", "impossible")
+    return level in (RED, YELLOW) or likelihood in DOUBTFUL
 
 
 def project_light(levels: Iterable[str]) -> str:

@@ -101,14 +101,20 @@ def check_row(
     forecast, measures = data.forecast.strip(), data.measures.strip()
     _check_forecast(indicator, forecast, problems)
     if data.likelihood and data.likelihood not in LIKELIHOOD_LABELS:
-        problems["likelihood"] = ["完成目标可能性应为确定能、有可能或完全不可能"]
+        problems["likelihood"] = [f"完成目标可能性应为{_either(LIKELIHOOD_LABELS.values())}"]
     if any(cause not in CAUSE_LABELS for cause in data.causes):
-        problems["causes"] = ["偏差原因只能从经费保障、制度保障、人员保障、硬件条件保障、其他中选择"]
+        problems["causes"] = [f"偏差原因只能从{'、'.join(CAUSE_LABELS.values())}中选择"]
     if len(measures) > MAX_MEASURES:
         problems["measures"] = [f"纠偏措施最多 {MAX_MEASURES} 个字"]
     if forecast or data.likelihood or data.causes or measures:
         _check_filled(indicator, data, actual, months, problems)
     return problems, new_actual
+
+
+def _either(labels) -> str:
+    """确定能、有可能或完全不可能: the labels as a Chinese list of alternatives."""
+    *rest, last = labels
+    return f"{'、'.join(rest)}或{last}" if rest else last
 
 
 def _check_actual(

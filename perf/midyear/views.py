@@ -81,6 +81,8 @@ def _labels() -> dict:
         "light_order": lights.ORDER,
         "spending_labels": LEVEL_LABELS,
         "likelihood_labels": LIKELIHOOD_LABELS,
+        "likelihood_lights": lights.QUALITATIVE,
+        "doubtful": lights.DOUBTFUL,
         "cause_labels": CAUSE_LABELS,
     }
 
