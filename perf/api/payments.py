@@ -14,8 +14,8 @@ from perf.projects.models import Project
 from perf.projects.queries import project_by_code
 from perf.spending import batch, services
 from perf.spending.batch import MAX_ITEMS
-from perf.spending.models import SOURCE_LABELS, Payment
-from perf.spending.schemas import PaymentSchema
+from perf.spending.models import Payment
+from perf.spending.schemas import STORED, PaymentSchema, shown
 from perf.spending.services import payment_by_id
 
 blp = Blueprint("api_payments", __name__, url_prefix="/api/v1/payments", description="支付记录（金额单位：元）")
@@ -37,20 +37,18 @@ class YearArgs(PerfSchema):
     year = Year(metadata={"description": "项目编码所在的预算年度（默认：含此编码的最新年度）"})
 
 
-class PaymentOutSchema(PerfSchema):
-    """A stored payment; a negative amount is a refund of ``refund_of``."""
+class PaymentOutSchema(PaymentSchema):
+    """A stored payment: the fields it is written with, where it belongs, and its source's label.
 
-    id = Int(dump_only=True)
+    A negative amount is a refund of ``refund_of``.
+    """
+
+    class Meta(PaymentSchema.Meta):
+        dump_only = tuple(PaymentSchema._declared_fields)
+
     project_id = Int(dump_only=True)
-    project_code = Text(dump_only=True)
     year = Int(dump_only=True)
-    date = Day(attribute="paid_on", dump_only=True)
-    amount_yuan = Money(attribute="amount", metadata={"description": "金额（元），退款为负数"})
-    source = Text(dump_only=True, metadata={"description": "fiscal 财政资金 / other 其他资金"})
     source_label = Text(dump_only=True)
-    voucher_no = Text(dump_only=True)
-    refund_of = Text(dump_only=True, allow_none=True)
-    note = Text(dump_only=True)
 
 
 class PaymentChangeSchema(PaymentSchema):
@@ -91,17 +89,12 @@ class BulkResultSchema(PerfSchema):
 def payment_json(payment: Payment, code: str, year: int) -> dict:
     """The output form of a stored payment."""
     return {
+        **{name: getattr(payment, name) for name in STORED},
         "id": payment.id,
         "project_id": payment.project_id,
         "project_code": code,
         "year": year,
-        "paid_on": payment.paid_on,
-        "amount": payment.amount,
-        "source": payment.source,
-        "source_label": SOURCE_LABELS.get(payment.source, payment.source),
-        "voucher_no": payment.voucher_no,
-        "refund_of": payment.refund_of,
-        "note": payment.note or "",
+        "source_label": shown("source", payment.source),
     }
 
 

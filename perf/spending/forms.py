@@ -8,11 +8,11 @@ the API agree; its Chinese messages (and the services' rule messages) land at th
 from wtforms import SelectChoice, SelectField, StringField
 
 from perf.forms import ChineseForm
-from perf.numbers import fmt2
 from perf.spending.models import SOURCE_LABELS
-from perf.spending.schemas import PaymentData, load_payment
+from perf.spending.schemas import PaymentData, PaymentSchema, load_payment
 
-FIELDS = ("date", "amount_yuan", "source", "voucher_no", "refund_of", "note")
+#: The payment schema's fields, by the names the form's inputs carry.
+_SCHEMA = PaymentSchema()
 
 
 class PaymentForm(ChineseForm):
@@ -29,13 +29,11 @@ class PaymentForm(ChineseForm):
 
     def payment(self) -> PaymentData:
         """What was typed, read through the payment schema; RuleError (at the fields) when it cannot be read."""
-        return load_payment({name: getattr(self, name).data or "" for name in FIELDS}, partial=("project_code",))
+        typed = {name: field.data or "" for name, field in self._fields.items() if name in _SCHEMA.load_fields}
+        return load_payment(typed, partial=("project_code",))
 
     def fill_from(self, payment) -> None:
-        """Pre-fill with a stored payment, for correcting it."""
-        self.date.data = payment.paid_on.isoformat()
-        self.amount_yuan.data = fmt2(payment.amount)
-        self.source.data = payment.source
-        self.voucher_no.data = payment.voucher_no
-        self.refund_of.data = payment.refund_of or ""
-        self.note.data = payment.note
+        """Pre-fill with a stored payment, for correcting it: the schema writes it as it reads it."""
+        for name, value in _SCHEMA.dump(payment).items():
+            if name in self._fields:
+                self[name].data = value or ""

@@ -8,6 +8,7 @@ given, and says in Chinese what it could not read.
 import re
 import unicodedata
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -16,6 +17,7 @@ from marshmallow import RAISE, ValidationError, fields, post_load, validates_sch
 from perf.errors import RuleError
 from perf.fields import DateText, Field, PerfSchema, TypedText
 from perf.numbers import FULL_WIDTH, TWO_PLACES, fmt2, round2
+from perf.spending.models import SOURCE_LABELS, Payment
 
 #: 资金来源 as people write it -> the stored code.
 SOURCE_NAMES = {
@@ -85,6 +87,9 @@ def parse_yuan(text: str) -> Decimal:
 class Source(Field):
     """资金来源: 财政资金/其他资金 (or 财政/其他, fiscal/other); blank means 财政资金."""
 
+    #: How a stored code is shown (audit entries, the API's source_label).
+    labels = SOURCE_LABELS
+
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
             raise ValidationError("资金来源应为“财政资金”或“其他资金”")
@@ -109,10 +114,22 @@ class PaymentSchema(PerfSchema):
     id = fields.Integer(dump_only=True)
     project_code = TypedText("项目编码", 40, identifier=True, required=True, column="required")
     date = DateText("支付日期", required=True, attribute="paid_on", column="required")
-    amount_yuan = Yuan("金额（元）", required=True, attribute="amount", column="required")
+    amount_yuan = Yuan(
+        "金额（元）",
+        required=True,
+        attribute="amount",
+        column="required",
+        metadata={"description": "金额（元），退款为负数", "example": "98000.00"},
+    )
     voucher_no = TypedText("凭证号", 64, identifier=True, required=True, column="required")
     note = TypedText("摘要", 500, load_default=None, allow_none=True, column="required")
-    source = Source("资金来源", load_default="fiscal", allow_none=True, column="optional")
+    source = Source(
+        "资金来源",
+        load_default="fiscal",
+        allow_none=True,
+        column="optional",
+        metadata={"description": "fiscal 财政资金 / other 其他资金（也可写“财政资金”“其他资金”）"},
+    )
     refund_of = TypedText("原凭证号", 64, identifier=True, load_default=None, allow_none=True, column="optional")
 
     @validates_schema
@@ -130,16 +147,31 @@ class PaymentSchema(PerfSchema):
 
     @post_load
     def make_payment(self, data: dict, **kwargs) -> PaymentData:
-        """The plain dataclass the services take."""
-        return PaymentData(
-            project_code=data.get("project_code"),
-            paid_on=data["paid_on"],
-            amount=data["amount"],
-            voucher_no=data["voucher_no"],
-            source=data.get("source") or "fiscal",
-            note=data.get("note") or "",
-            refund_of=data.get("refund_of"),
-        )
+        """The plain dataclass the services take; a field given as nothing takes PaymentData's default."""
+        given = {name: value for name, value in data.items() if value is not None}
+        return PaymentData(**{"project_code": None, **given})
+
+
+#: The stored fields of a payment: PaymentData's fields that are Payment columns, in the table's order.
+STORED = tuple(
+    column.key
+    for column in Payment.__table__.columns
+    if column.key in {name.name for name in dataclass_fields(PaymentData)}
+)
+_FIELDS = {field.attribute or name: field for name, field in PaymentSchema._declared_fields.items()}
+#: The Chinese label of each stored field (audit entries, messages), from the schema.
+LABELS = {name: _FIELDS[name].metadata["label"] for name in STORED}
+
+
+def shown(name: str, value) -> str | None:
+    """A stored field's value as an audit entry shows it: a date, 2-place money, a choice's label; None for nothing."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return fmt2(value)
+    return getattr(_FIELDS[name], "labels", {}).get(value, value)
 
 
 _SCHEMA = PaymentSchema()

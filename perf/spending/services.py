@@ -23,17 +23,8 @@ from perf.numbers import fmt2
 from perf.projects.models import Project
 from perf.spending.models import SOURCE_LABELS, Payment
 from perf.spending.progress import actual_pct
-from perf.spending.schemas import PaymentData
+from perf.spending.schemas import LABELS, STORED, PaymentData, shown
 
-#: Audit labels of the stored fields.
-LABELS = {
-    "paid_on": "支付日期",
-    "amount": "金额（元）",
-    "source": "资金来源",
-    "voucher_no": "凭证号",
-    "refund_of": "原凭证号",
-    "note": "摘要",
-}
 #: A payment may be dated this many years before or after its project's budget year.
 YEARS_AROUND = 1
 
@@ -137,15 +128,7 @@ def add_payment(project: Project, data: PaymentData, actor: str) -> Payment:
 
 def write_payment(project: Project, data: PaymentData, actor: str, action: str = "payment.add") -> Payment:
     """Add ``data`` (its rules already checked) and audit it."""
-    payment = Payment(
-        project_id=project.id,
-        paid_on=data.paid_on,
-        amount=data.amount,
-        source=data.source,
-        voucher_no=data.voucher_no,
-        refund_of=data.refund_of,
-        note=data.note,
-    )
+    payment = Payment(project_id=project.id, **{name: getattr(data, name) for name in STORED})
     db.session.add(payment)
     after = snapshot(payment)
     what = "退款" if data.amount < 0 else "支付"
@@ -168,14 +151,15 @@ def correct_payment(payment: Payment, data: PaymentData, actor: str) -> dict:
     ledger = _ledger(payment.project_id, excluding=payment.id)
     ledger.add(data.voucher_no, data.amount, data.refund_of)
     _raise_if(rule_messages(project.budget_year.year, data, ledger, previous_voucher=payment.voucher_no))
-    before = snapshot(payment)
-    for name in ("paid_on", "amount", "source", "voucher_no", "refund_of", "note"):
+    before, payment_voucher = snapshot(payment), payment.voucher_no
+    for name in STORED:
         setattr(payment, name, getattr(data, name))
     db.session.flush()
     after = snapshot(payment)
     changes = {label: [before[label], after[label]] for label in after if before[label] != after[label]}
     if changes:
-        record(actor, "payment.correct", "project", payment.project_id, f"更正支付 凭证号 {before['凭证号']}", changes)
+        what = f"更正支付 凭证号 {payment_voucher}"
+        record(actor, "payment.correct", "project", payment.project_id, what, changes)
     return changes
 
 
@@ -204,14 +188,7 @@ def delete_payment(payment: Payment, actor: str) -> None:
 
 def snapshot(payment: Payment | PaymentData) -> dict[str, str | None]:
     """A payment (stored, or as given) as audit values: JSON-safe strings by Chinese label."""
-    return {
-        LABELS["paid_on"]: payment.paid_on.isoformat(),
-        LABELS["amount"]: fmt2(payment.amount),
-        LABELS["source"]: SOURCE_LABELS.get(payment.source, payment.source),
-        LABELS["voucher_no"]: payment.voucher_no,
-        LABELS["refund_of"]: payment.refund_of,
-        LABELS["note"]: payment.note or None,
-    }
+    return {LABELS[name]: shown(name, getattr(payment, name)) for name in STORED}
 
 
 def same_content(payment: Payment, data: PaymentData) -> bool:

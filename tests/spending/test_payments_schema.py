@@ -332,3 +332,21 @@ def test_a_refunded_payment_keeps_its_voucher_and_enough_amount(voucher, amount,
     data = payment(voucher=voucher, amount=amount)
     ledger = ledger_with(("PZ002", "-400", "PZ001"), new=data)
     assert rule_messages(2024, data, ledger, previous_voucher="PZ001") == expected
+
+
+def test_every_stored_column_is_read_by_the_schema_and_labelled():
+    """A column added to Payment must be added to PaymentSchema too; the services, the audit and the
+    form then take it from there (the "one hop" of adding an import column)."""
+    from perf.spending.models import Payment
+    from perf.spending.schemas import LABELS, STORED
+
+    columns = {c.key for c in Payment.__table__.columns} - {"id", "project_id", "created_at"}
+    assert set(STORED) == columns
+    assert LABELS == {
+        "paid_on": "支付日期",
+        "amount": "金额（元）",
+        "source": "资金来源",
+        "voucher_no": "凭证号",
+        "refund_of": "原凭证号",
+        "note": "摘要",
+    }
