@@ -27,8 +27,6 @@ from perf.projects.taxonomy import taxonomy
 MAX_TARGET_DIGITS = 18
 MAX_UNIT = 20
 MAX_ROWS = 200
-#: The rows' fields a person enters (the rest are read from the 指标值), in table order.
-ENTERED = ("level1", "level2", "name", "description", "value", "basis")
 
 
 def _form(label: str, widget: str = "input") -> dict:
