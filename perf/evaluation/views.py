@@ -69,6 +69,8 @@ def _render(project: Project, evaluation, form, status: int = 200):
         "lines": _lines(project, scored, form),
         "band_labels": {band.key: band.label for band in scoring_settings().bands},
         "may_submit": evaluation is not None and "submit" in possible,
+        #: The steps the user may take now (a button per step in the template).
+        "steps": possible,
         "may_review": can_review(current_user, project),
         "versions": versions,
         "signed": signed,
