@@ -243,6 +243,8 @@ class Execution:
     spent: Decimal
     rate: Decimal | None
     score: Decimal
+    #: 预算执行率's 分值 (settings.execution_weight, 10 by default).
+    weight: Decimal = Decimal(10)
 
 
 @dataclass(frozen=True)
@@ -369,7 +371,13 @@ def evaluate(data: EvaluationInput, settings: Settings = DEFAULT_SETTINGS) -> Ev
     indicator_total = total_score(ZERO, (row.score for row in scored))
     total = total_score(execution, (row.score for row in scored))
     return Evaluation(
-        execution=Execution(number(data.budget, "全年预算数"), number(data.spent, "全年执行数"), rate, execution),
+        execution=Execution(
+            number(data.budget, "全年预算数"),
+            number(data.spent, "全年执行数"),
+            rate,
+            execution,
+            settings.execution_weight,
+        ),
         rows=scored,
         indicator_total=indicator_total,
         total=total,

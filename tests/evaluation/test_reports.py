@@ -262,3 +262,19 @@ def test_export_all_as_pdf_has_a_page_per_project(runner, scored, tmp_path):  # 
     pages = PdfReader(out).pages
     titles = [page for page in pages if "项目支出绩效自评表" in page.extract_text().replace(" ", "")]
     assert len(titles) == 7 and len(pages) >= 7
+
+
+def test_the_execution_points_follow_the_settings(project, app, monkeypatch):
+    """A region weighting 预算执行率 20 shows 20 in the 分值 cell, not the default 10."""
+    monkeypatch.setitem(
+        app.config,
+        "SELF_EVALUATION",
+        {
+            "execution_weight": "20",
+            "points_2020": {"产出指标": 40, "效益指标": 30, "满意度指标": 10},
+            "points_2021": {"产出指标": 25, "成本指标": 15, "效益指标": 30, "满意度指标": 10},
+        },
+    )
+    sheet = load_workbook(BytesIO(to_bytes([layout_of(project)])))[CODE]
+    total_row = [shown(right_of(sheet, "年度资金总额", step)) for step in range(5, 8)]
+    assert total_row == ["20", "95.00%", "19.00"]

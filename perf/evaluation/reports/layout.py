@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from perf.evaluation.scoring import Evaluation
-from perf.numbers import HUNDRED, fmt2, round2
+from perf.numbers import HUNDRED, fmt2, plain, round2
 
 COLUMNS = 9
 #: Column widths in spreadsheet characters (A–I); the HTML uses them as proportions.
@@ -165,7 +165,8 @@ def _funds(layout: Layout, project, evaluation: Evaluation, stored) -> None:
     layout.new_row()
     layout.add(1, "年度资金总额", LABEL, colspan=2)
     _amount_cells(layout, project.total, execution.budget, execution.spent)
-    layout.add(6, "10", NUM, value=Decimal(10), number_format="0")
+    weight = execution.weight
+    layout.add(6, plain(weight), NUM, value=weight, number_format="0" if weight == weight.to_integral() else MONEY)
     rate_text, rate_value = _rate(execution.spent, execution.budget)
     layout.add(7, rate_text, NUM, **rate_value)
     layout.add(8, scores["score"], NUM, value=Decimal(scores["score"]), number_format=MONEY)
