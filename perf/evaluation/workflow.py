@@ -26,7 +26,7 @@ from perf.extensions import db
 from perf.numbers import fmt2, plain
 from perf.projects.indicator_value import Kind
 from perf.projects.models import Project
-from perf.workflow.engine import State, Transition, Workflow, events, register, take, version, versions
+from perf.workflow.engine import State, Transition, Workflow, events, register, version, versions
 from perf.workflow.models import KeptVersion
 
 #: 全年预算数 and 上年结转 are Numeric(14, 2) in 万元.
@@ -296,26 +296,6 @@ SELF_EVALUATION = register(
         missing={"owner": "请先填写并保存绩效自评", "reviewer": "项目还没有填报绩效自评"},
     )
 )
-
-
-def submit(project: Project, user, comment: str = "") -> SelfEvaluation:
-    """The owner hands the evaluation in; refused while the scoring lists problems."""
-    return take(SELF_EVALUATION, "submit", project, user, comment)
-
-
-def return_for_changes(project: Project, user, comment: str = "") -> SelfEvaluation:
-    """The reviewer sends a submitted evaluation back to its owner; a reason is required."""
-    return take(SELF_EVALUATION, "return", project, user, comment)
-
-
-def sign_off(project: Project, user, comment: str = "") -> SelfEvaluation:
-    """The reviewer signs a submitted evaluation off (审核通过); it is locked and kept as a version."""
-    return take(SELF_EVALUATION, "sign", project, user, comment)
-
-
-def reopen(project: Project, user, comment: str = "") -> SelfEvaluation:
-    """The reviewer reopens a signed evaluation for corrections (the signed version stays kept)."""
-    return take(SELF_EVALUATION, "reopen", project, user, comment)
 
 
 def versions_of(evaluation: SelfEvaluation | None) -> list[KeptVersion]:

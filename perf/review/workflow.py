@@ -10,7 +10,7 @@ from perf.errors import RuleError
 from perf.projects.history import snapshot
 from perf.projects.models import Project
 from perf.review.rules import blocking, review, table_input
-from perf.workflow.engine import State, Transition, Workflow, register, take
+from perf.workflow.engine import State, Transition, Workflow, register
 
 
 def _no_review_errors(project: Project, _project) -> None:
@@ -106,23 +106,3 @@ TARGET = register(
         version_reason=lambda project: project.adjustment_reason,
     )
 )
-
-
-def submit(project, user, comment: str = ""):
-    """Owner submits a draft; error findings of the automatic review block it."""
-    return take(TARGET, "submit", project, user, comment)
-
-
-def return_for_changes(project, user, comment: str = ""):
-    """Reviewer sends a submitted table back to its owner with comments (退回)."""
-    return take(TARGET, "return", project, user, comment)
-
-
-def approve(project, user, comment: str = ""):
-    """Reviewer approves a submitted table (批复); it is locked from now on."""
-    return take(TARGET, "approve", project, user, comment)
-
-
-def request_adjustment(project, user, reason: str = ""):
-    """Owner asks to change an approved table (调整): it reopens as a draft of an adjustment."""
-    return take(TARGET, "adjust", project, user, reason)

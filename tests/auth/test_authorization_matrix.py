@@ -12,9 +12,10 @@ from perf.alerts.models import Alert
 from perf.errors import RuleError
 from perf.projects.models import Project
 from perf.projects.services import create_project
-from perf.review import workflow
+from perf.review.workflow import TARGET
 from perf.spending.schemas import PaymentData
 from perf.spending.services import add_payment
+from perf.workflow.engine import take
 from tests.factories import target_table
 
 ROLES = ("anonymous", "owner", "other_owner", "reviewer", "admin")
@@ -225,4 +226,4 @@ def test_a_refused_step_changes_nothing(client, users, login, places, session):
 def test_workflow_service_checks_permissions_too(session, users, places):
     project = session.get(Project, places["submitted"])
     with pytest.raises(RuleError, match="只有本部门的财务审核可以批复"):
-        workflow.approve(project, users["owner"])
+        take(TARGET, "approve", project, users["owner"])

@@ -17,9 +17,11 @@ from perf.errors import RuleError
 from perf.evaluation import workflow
 from perf.evaluation.models import SelfEvaluation
 from perf.evaluation.services import evaluation_of
+from perf.evaluation.workflow import SELF_EVALUATION
 from perf.projects.models import Indicator, Project
 from perf.spending.schemas import PaymentData
 from perf.spending.services import add_payment
+from perf.workflow.engine import take
 from perf.workflow.models import KeptVersion
 
 CODE = "13020724P00X4BL10005W"
@@ -66,12 +68,12 @@ def with_row(data: dict, index: int, **changes) -> dict:
 def test_a_complete_evaluation_is_submitted_signed_and_kept(session, users, project):
     owner, reviewer = users["owner"], users["reviewer"]
     workflow.save(project, owner, form_data(project))
-    workflow.submit(project, owner, "请审核")
+    take(SELF_EVALUATION, "submit", project, owner, "请审核")
     evaluation = workflow.stored_evaluation(project)
     assert evaluation.status == "submitted"
     # 26.6 ÷ 28 × 10 = 9.50; indicators all met (80 points) + 9 for the band -> 89.00 + 9.50 = 98.50
     assert evaluation_of(project).total == D("98.50")
-    workflow.sign_off(project, reviewer, "同意")
+    take(SELF_EVALUATION, "sign", project, reviewer, "同意")
     assert (evaluation.status, evaluation.signed_by_id) == ("signed", reviewer.id)
     assert evaluation.signed_at is not None
     kept = workflow.versions_of(evaluation)
@@ -90,7 +92,7 @@ def test_weights_must_sum_to_90_before_submission(users, project):
     data = with_row(form_data(project), 0, weight=D("10.00"))  # 产出 now 47.50, the total 87.50
     workflow.save(project, users["owner"], data)
     with pytest.raises(RuleError) as refused:
-        workflow.submit(project, users["owner"])
+        take(SELF_EVALUATION, "submit", project, users["owner"])
     assert "产出指标的分值合计应为50.00，现为47.50" in refused.value.messages
     assert "指标分值合计应为90.00，现为87.50" in refused.value.messages
     assert workflow.stored_evaluation(project).status == "draft"
@@ -101,45 +103,45 @@ def test_over_achievement_without_a_reason_is_refused(session, users, project):
     set_actual(materials, "60%", YEAR_END, "test")  # ≥40%: 60 ÷ 40 = 150% ≥ 130%
     workflow.save(project, users["owner"], form_data(project))
     with pytest.raises(RuleError) as refused:
-        workflow.submit(project, users["owner"])
+        take(SELF_EVALUATION, "submit", project, users["owner"])
     assert "第1行“提供材料比例”实际完成值偏离年度指标值较大（完成率150.00%），须填写偏差原因分析及改进措施" in (
         refused.value.messages
     )
     data = with_row(form_data(project), 0, reason="新增材料清单，目标定得偏低，明年调整为≥55%")
     workflow.save(project, users["owner"], data)
-    workflow.submit(project, users["owner"])
+    take(SELF_EVALUATION, "submit", project, users["owner"])
     assert workflow.stored_evaluation(project).status == "submitted"
 
 
 def test_a_submitted_evaluation_is_locked_with_its_actual_values(users, project):
     workflow.save(project, users["owner"], form_data(project))
-    workflow.submit(project, users["owner"])
+    take(SELF_EVALUATION, "submit", project, users["owner"])
     with pytest.raises(RuleError, match="绩效自评待审核，不能修改"):
         workflow.save(project, users["owner"], form_data(project, band_score=D("10")))
     materials = next(i for i in project.indicators if i.name == "提供材料比例")
     with pytest.raises(match="实际完成值已锁定"):
         set_actual(materials, "50%", YEAR_END, "test")
     with pytest.raises(RuleError, match="只有本部门的财务审核可以审核"):
-        workflow.sign_off(project, users["owner"])
+        take(SELF_EVALUATION, "sign", project, users["owner"])
 
 
 def test_return_needs_a_comment_and_reopens_the_draft(users, project):
     workflow.save(project, users["owner"], form_data(project))
-    workflow.submit(project, users["owner"])
+    take(SELF_EVALUATION, "submit", project, users["owner"])
     with pytest.raises(RuleError, match="退回时必须填写审核意见"):
-        workflow.return_for_changes(project, users["reviewer"], "  ")
-    workflow.return_for_changes(project, users["reviewer"], "定性指标得分偏高")
+        take(SELF_EVALUATION, "return", project, users["reviewer"], "  ")
+    take(SELF_EVALUATION, "return", project, users["reviewer"], "定性指标得分偏高")
     assert workflow.stored_evaluation(project).status == "draft"
     workflow.save(project, users["owner"], form_data(project, band="partial", band_score=D("7")))
 
 
 def test_reopening_a_signed_evaluation_needs_a_reason_and_keeps_its_versions(users, project):
     workflow.save(project, users["owner"], form_data(project))
-    workflow.submit(project, users["owner"])
-    workflow.sign_off(project, users["reviewer"])
+    take(SELF_EVALUATION, "submit", project, users["owner"])
+    take(SELF_EVALUATION, "sign", project, users["reviewer"])
     with pytest.raises(RuleError, match="重新打开时必须填写原因"):
-        workflow.reopen(project, users["reviewer"], "")
-    workflow.reopen(project, users["reviewer"], "审计发现支付数有误")
+        take(SELF_EVALUATION, "reopen", project, users["reviewer"], "")
+    take(SELF_EVALUATION, "reopen", project, users["reviewer"], "审计发现支付数有误")
     evaluation = workflow.stored_evaluation(project)
     assert (evaluation.status, evaluation.signed_by_id) == ("draft", None)
     assert [v.kind for v in workflow.versions_of(evaluation)] == ["submitted", "signed"]
