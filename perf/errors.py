@@ -216,6 +216,15 @@ def fail_cli(error: RuleError, labels: Mapping[str, str] | None = None) -> None:
     raise click.exceptions.Exit(1)
 
 
+def fail_file(problems, nothing: str) -> None:
+    """A refused file import: each problem with its table, row or line, then how many and ``nothing``
+    (未导入任何记录); exit with status 1, so the command's boundary rolls back."""
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"共 {len(problems)} 个问题，{nothing}。", err=True)
+    raise click.exceptions.Exit(1)
+
+
 def place(path: str, labels: Mapping[str, str]) -> str:
     """A path as people read it: ``unit_ids`` -> 单位; ``indicators.3.value`` -> 绩效指标 第4行 指标值."""
     parts = []

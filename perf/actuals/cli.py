@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from perf.actuals.importer import ActualsResult, import_actuals
 from perf.boundary import committed
+from perf.errors import fail_file
 
 
 @click.command("import-actuals")
@@ -18,10 +19,7 @@ def import_actuals_command(path: Path, year: int | None) -> None:
     """Import actual values from a CSV or XLSX file (all or nothing; re-importing changes nothing)."""
     result = import_actuals(path.read_bytes(), path.name, actor="cli", year=year)
     if not result.ok:
-        for problem in result.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"共 {len(result.problems)} 个问题，未导入任何实际完成值。", err=True)
-        raise click.exceptions.Exit(1)
+        fail_file(result.problems, "未导入任何实际完成值")
     _print_summary(result)
 
 

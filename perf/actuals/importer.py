@@ -16,7 +16,7 @@ from sqlalchemy import select
 from perf.actuals.models import ActualValue
 from perf.actuals.schemas import MAX_NOTE, MAX_REASON, MAX_VALUE
 from perf.actuals.services import check_actual, check_date, same_content, set_actual
-from perf.documents.tabular import ImportFileError, Problem, Table, columns_of, header_key, messages_of, read_table
+from perf.documents.tabular import FileResult, Table, columns_of, header_key, messages_of
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.fields import DateText, TypedText
@@ -44,24 +44,12 @@ SCHEMA = ActualRowSchema()
 
 
 @dataclass
-class ActualsResult:
+class ActualsResult(FileResult):
     """What an import wrote (created / updated / unchanged rows), or why it wrote nothing."""
 
     created: list["Row"] = field(default_factory=list)
     updated: list["Row"] = field(default_factory=list)
     unchanged: list["Row"] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    #: Columns the file has that perf does not read.
-    ignored_columns: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when the file was clean (and written)."""
-        return not self.problems
-
-    def add(self, line: int, message: str) -> None:
-        """Report a problem on ``line``."""
-        self.problems.append(Problem.at(line, message))
 
 
 @dataclass
@@ -80,12 +68,9 @@ class Row:
 def import_actuals(data: bytes, filename: str, actor: str, year: int | None = None) -> ActualsResult:
     """Import an actual-values file; on any problem write nothing and return the problems."""
     result = ActualsResult()
-    try:
-        table = read_table(data, filename, SCHEMA, "实际完成值")
-    except ImportFileError as error:
-        result.problems.append(error.problem)
+    table = result.read(data, filename, SCHEMA, "实际完成值")
+    if table is None:
         return result
-    result.ignored_columns = table.ignored_columns
     loaded = _load(table, year, result)
     _sort_out(loaded, result)
     result.problems.sort(key=lambda p: p.line)

@@ -11,6 +11,7 @@ from perf.auth.demo import ensure_demo_users
 from perf.boundary import committed
 from perf.documents.disclosure import load_disclosure
 from perf.documents.importer import ImportResult, import_disclosure, sha256
+from perf.errors import fail_file
 from perf.extensions import db
 from perf.numbers import fmt2
 from perf.org.models import Department
@@ -46,9 +47,7 @@ def _run_import(data: bytes, filename: str, replace: bool) -> ImportResult:
     disclosure = load_disclosure(data, filename)
     result = import_disclosure(disclosure, sha256(data), actor="cli", replace=replace)
     if not result.ok:
-        for problem in result.problems:
-            click.echo(f"错误 {problem}", err=True)
-        raise click.exceptions.Exit(1)
+        fail_file(result.problems, "未导入任何内容")
     _print_summary(result)
     return result
 

@@ -55,6 +55,35 @@ class ImportFileError(ValueError):
         self.problem = Problem.at(line, message)
 
 
+@dataclass
+class FileResult:
+    """What importing one file found: its problems by line (nothing is written while there is one)
+    and the columns it has that perf does not read. Each import's result extends it with what it wrote."""
+
+    problems: list[Problem] = field(default_factory=list)
+    #: Columns the file has that perf does not read.
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was clean (and written)."""
+        return not self.problems
+
+    def add(self, line: int, message: str) -> None:
+        """Report a problem on ``line``."""
+        self.problems.append(Problem.at(line, message))
+
+    def read(self, data: bytes, filename: str, schema: Schema, what: str) -> "Table | None":
+        """The file's table, its unread columns noted; None, with the problem noted, when it is no table."""
+        try:
+            table = read_table(data, filename, schema, what)
+        except ImportFileError as error:
+            self.problems.append(error.problem)
+            return None
+        self.ignored_columns = table.ignored_columns
+        return table
+
+
 @dataclass(frozen=True)
 class Column:
     """One column a schema reads: its key (the field's data key), its Chinese header, whether the file must have it."""

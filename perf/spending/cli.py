@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from perf.boundary import committed
+from perf.errors import fail_file
 from perf.numbers import fmt2
 from perf.spending.importer import ImportResult, import_payments
 
@@ -19,10 +20,7 @@ def import_payments_command(path: Path, year: int | None) -> None:
     """Import payments from a CSV or XLSX file (all or nothing; re-importing changes nothing)."""
     result = import_payments(path.read_bytes(), path.name, actor="cli", year=year)
     if not result.ok:
-        for problem in result.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"共 {len(result.problems)} 个问题，未导入任何记录。", err=True)
-        raise click.exceptions.Exit(1)
+        fail_file(result.problems, "未导入任何记录")
     _print_summary(result)
 
 

@@ -11,7 +11,7 @@ changes nothing. The service flushes; the caller commits.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from perf.documents.tabular import ImportFileError, Problem, Table, columns_of, is_total_line, read_table
+from perf.documents.tabular import FileResult, Table, columns_of, is_total_line
 from perf.errors import RuleError
 from perf.projects.queries import ProjectsByCode
 from perf.spending import batch
@@ -24,30 +24,18 @@ KEYS = ("date", "voucher_no")
 
 
 @dataclass
-class ImportResult:
+class ImportResult(FileResult):
     """What an import wrote, or why it wrote nothing."""
 
     created: list[PaymentData] = field(default_factory=list)
     unchanged: list[PaymentData] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    #: Columns the file has that perf does not read.
-    ignored_columns: list[str] = field(default_factory=list)
     #: Lines skipped as the export's 合计 line.
     skipped_lines: list[int] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when the file was clean (and written)."""
-        return not self.problems
 
     @property
     def total(self) -> Decimal:
         """合计金额 of the file's payments (new and unchanged), refunds netted, in 元."""
         return sum((d.amount for d in self.created + self.unchanged), Decimal(0))
-
-    def add(self, line: int, message: str) -> None:
-        """Report a problem on ``line``."""
-        self.problems.append(Problem.at(line, message))
 
 
 def import_payments(data: bytes, filename: str, actor: str, year: int | None = None) -> ImportResult:
@@ -56,12 +44,9 @@ def import_payments(data: bytes, filename: str, actor: str, year: int | None = N
     ``year`` picks the budget year of the 项目编码; without it, the latest year holding the code.
     """
     result = ImportResult()
-    try:
-        table = read_table(data, filename, SCHEMA, "支付记录")
-    except ImportFileError as error:
-        result.problems.append(error.problem)
+    table = result.read(data, filename, SCHEMA, "支付记录")
+    if table is None:
         return result
-    result.ignored_columns = table.ignored_columns
     sorted_out = batch.sort_out(_load(table, year, result), _repeated_row)
     for line, _field, message in sorted_out.problems:
         result.add(line, message)

@@ -9,9 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from perf.audit.models import AuditEntry
+from perf.documents.tabular import Problem
 from perf.projects.queries import project_by_code
 from perf.spending.cli import import_payments_command
-from perf.spending.importer import Problem, import_payments
+from perf.spending.importer import import_payments
 from perf.spending.models import Payment
 from perf.spending.schemas import PaymentData
 from perf.spending.services import add_payment
