@@ -96,4 +96,5 @@ def test_the_same_queries_for_7_and_70_projects(client, login, users, session, c
     grow(session, users)
     assert session.scalar(sa.select(sa.func.count(Project.id))) == 70
     seventy = queries_of(client, login, users, count_queries, page, who)
+    print(f"queries: {page} as {who}: {seven} for 7 projects, {seventy} for 70")  # shown with -s
     assert seventy == seven, f"{page} as {who}: {seven} queries for 7 projects, {seventy} for 70"
