@@ -12,6 +12,7 @@ names, SQLite files in the worker's tmp folder), its live servers (free ports) a
 tmp folders; see tests/conftest.py.
 """
 
+import zlib
 from collections import Counter
 
 import pytest
@@ -24,9 +25,18 @@ import pytest
 #: reads, so on 9.2 the marks are dropped without a word (pytest-xdist issue 1386).
 XDIST_GROUPS = {
     "tests/browser/": "browser",
-    "tests/api/test_fuzz.py": "fuzz",
     "tests/api/test_http_client.py": "api-client",
 }
+#: schemathesis's operations fall into this many groups, each with a live server of its own
+#: (tests/api/test_fuzz.py), so the run spreads over the workers and each group still meets the
+#: same server state on every run, whichever worker takes it and whatever else that worker runs.
+FUZZ_FILE = "tests/api/test_fuzz.py"
+FUZZ_GROUPS = 4
+
+
+def fuzz_group(nodeid: str) -> str:
+    """The group of one schemathesis operation's test, by a stable hash of its id."""
+    return f"fuzz-{zlib.crc32(nodeid.encode()) % FUZZ_GROUPS}"
 
 
 def pytest_configure(config):
@@ -107,6 +117,8 @@ def _group_scheduler(config, log):
 
     class GroupsByPath(LoadGroupScheduling):
         def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(FUZZ_FILE):
+                return f"group:{fuzz_group(nodeid)}"
             for prefix, name in XDIST_GROUPS.items():
                 if nodeid.startswith(prefix):
                     return f"group:{name}"

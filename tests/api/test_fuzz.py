@@ -11,6 +11,7 @@ the end of the run (and saved as JSON, PERF_FUZZ_REPORT).
 
 import json
 import os
+from contextlib import ExitStack
 
 import pytest
 import requests
@@ -21,6 +22,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from perf import create_app
 from tests.api.conftest import live_server
 from tests.api.fuzz_report import CASES, STATUSES
+from tests.parallel import fuzz_group
 
 EXAMPLES = int(os.environ.get("PERF_FUZZ_EXAMPLES", "100"))
 SEED = int(os.environ.get("PERF_FUZZ_SEED", "20240701"))
@@ -69,12 +71,28 @@ schema = schemathesis.openapi.from_dict(
 
 
 @pytest.fixture(scope="session")
-def fuzz_server(tmp_path_factory, sample_template):
-    """A live server of its own (the fuzzer's writes stay there), serving the very document fuzzed here."""
-    with live_server("perf_api_fuzz", tmp_path_factory.mktemp("api-fuzz-db"), sample_template) as server:
-        live = requests.get(f"{server.url}/api/openapi.json", timeout=30).json()
-        assert live == json.loads(json.dumps(DOCUMENT)), "the live OpenAPI document differs from the one fuzzed"
-        yield server
+def fuzz_servers(tmp_path_factory, sample_template):
+    """A live server per fuzz group (tests/parallel.py), started when the group's first operation
+    runs: the fuzzer's writes stay there, and each group meets the same state on every run."""
+    servers = {}
+    with ExitStack() as stack:
+
+        def server_of(group: str):
+            if group not in servers:
+                folder, prefix = tmp_path_factory.mktemp(f"api-{group}-db"), f"perf_api_{group.replace('-', '_')}"
+                server = stack.enter_context(live_server(prefix, folder, sample_template))
+                live = requests.get(f"{server.url}/api/openapi.json", timeout=30).json()
+                assert live == json.loads(json.dumps(DOCUMENT)), "the live OpenAPI document differs from the one fuzzed"
+                servers[group] = server
+            return servers[group]
+
+        yield server_of
+
+
+@pytest.fixture
+def fuzz_server(request, fuzz_servers):
+    """The live server of this operation's group."""
+    return fuzz_servers(fuzz_group(request.node.nodeid))
 
 
 @schema.parametrize()
