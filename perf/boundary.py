@@ -44,7 +44,9 @@ def _end_request(response):
 
 def after_commit(callback: Callable[[], object]) -> None:
     """Run ``callback`` once this request, command or job has committed (never if it rolls back)."""
-    g.setdefault("perf_after_commit", []).append(callback)
+    waiting = g.setdefault("perf_after_commit", [])
+    if callback not in waiting:  # the same callback queued twice (e.g. delivery) runs once
+        waiting.append(callback)
 
 
 def run_after_commit() -> None:
@@ -74,7 +76,8 @@ def refusal(form=None, aliases: dict[str, str] | None = None, flash_messages: bo
         yield
         savepoint.commit()
     except (RuleError, StaleDataError) as raised:
-        if savepoint.is_active:
+        # a failed flush leaves the savepoint inactive but still to be rolled back
+        if savepoint.is_active or savepoint.session.get_nested_transaction() is savepoint:
             savepoint.rollback()
         error = raised if isinstance(raised, RuleError) else RuleError(STALE, "stale")
         g.perf_refusal = error

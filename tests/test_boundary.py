@@ -98,3 +98,19 @@ def test_a_command_commits_once_or_not_at_all(probing):
         result = runner.invoke(refused)
     assert result.exit_code == 1 and "错误 金额：不能为 0" in (result.stderr or result.output)
     assert actions(probing) == ["probe.cli"] and sent == ["after"]
+
+
+def test_a_write_that_lost_a_race_is_refused_and_the_session_goes_on(app, session, demo):
+    from perf.projects.models import Project
+
+    project = session.scalars(sa.select(Project).order_by(Project.id)).first()
+    with app.test_request_context("/"):
+        with boundary.refusal():
+            # another writer got there first: the row's version moved under the loaded object
+            bump = sa.update(Project).where(Project.id == project.id).values(lock_version=Project.lock_version + 1)
+            session.execute(bump.execution_options(synchronize_session=False))
+            project.goal = "改过的目标"
+            session.flush()
+        assert boundary.refused().kind == "stale"
+        # the page goes on (its top bar, the commit at the boundary): the session is usable
+        assert session.scalar(sa.select(sa.func.count(Project.id))) == 7
