@@ -42,6 +42,7 @@ def register_blueprints(app: Flask) -> None:
     from perf.evaluation.reports.views import bp as reports_bp
     from perf.evaluation.views import bp as evaluation_bp
     from perf.midyear.views import bp as midyear_bp
+    from perf.office.views import bp as office_bp
     from perf.projects.views import bp as projects_bp
     from perf.review.views import bp as review_bp
     from perf.spending.views import bp as spending_bp
@@ -56,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(midyear_bp)
     app.register_blueprint(actuals_bp)
+    app.register_blueprint(office_bp)
 
 
 def register_api(app: Flask) -> None:

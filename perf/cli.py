@@ -10,10 +10,11 @@ def _register() -> None:
     """Collect each domain's commands into the ``perf`` group."""
     from perf.actuals.cli import import_actuals_command
     from perf.alerts.cli import deliver, scan, scheduler
-    from perf.auth.cli import create_user
+    from perf.auth.cli import create_user, token
     from perf.documents.cli import demo, import_disclosure_command
     from perf.evaluation.export_cli import export_self_eval
     from perf.evaluation.self_eval_cli import self_eval
+    from perf.office.cli import remind_command, todo_command
     from perf.projects.cli import export_project
     from perf.review.cli import review
     from perf.spending.cli import import_payments_command
@@ -25,6 +26,7 @@ def _register() -> None:
         export_project,
         review,
         create_user,
+        token,
         import_payments_command,
         scan,
         deliver,
@@ -33,6 +35,8 @@ def _register() -> None:
         import_actuals_command,
         export_self_eval,
         step,
+        todo_command,
+        remind_command,
     )
     for command in commands:
         perf_group.add_command(command)

@@ -61,6 +61,12 @@ class Defaults:
     DELIVERY_RETRY_SECONDS = 60
     #: The mid-year 绩效运行监控 round, "MM-DD" within each budget year (1–7月 data: 07-31).
     MIDYEAR_ROUND = "07-31"
+    #: Deadlines per budget year (month-day) and reminders; see perf/office/deadlines.py.
+    TARGET_DEADLINE = "01-31"
+    MIDYEAR_DEADLINE = "08-15"
+    SELF_EVALUATION_DEADLINE = "03-31"  # of the year after the budget year
+    DEADLINE_REMINDER_DAYS = 7
+    ALERT_ANSWER_DAYS = 10
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:

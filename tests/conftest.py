@@ -255,6 +255,7 @@ def users(session, demo):
         "other_owner": User(username="t-other", display_name="中心负责人", role="owner", units=[other]),
         "reviewer": User(username="t-reviewer", display_name="财务审核", role="reviewer", department=department),
         "admin": User(username="t-admin", display_name="管理员", role="admin"),
+        "leader": User(username="t-leader", display_name="部门领导", role="leader", department=department),
     }
     for user in people.values():
         user.password_hash = hashed

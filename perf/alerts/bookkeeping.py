@@ -81,7 +81,15 @@ def _bookkeep(as_of: date, budget_year, result: ScanResult) -> None:
                 outbox.event(alert, status, event, owners_only=event == "reminder")
                 _count(result, event)
                 if event in ("escalated", "reopened"):
-                    figures.append({"id": alert.id, "planned_pct": status.planned_pct, "actual_pct": status.actual_pct})
+                    figures.append(
+                        # as_of restarts the answer clock (perf.office.deadlines)
+                        {
+                            "id": alert.id,
+                            "planned_pct": status.planned_pct,
+                            "actual_pct": status.actual_pct,
+                            "as_of": as_of,
+                        }
+                    )
     if figures:  # the numbers that changed the alert, by primary key in one executemany
         db.session.execute(update(Alert), figures)
     outbox.write()

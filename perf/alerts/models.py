@@ -122,20 +122,34 @@ class Notification(db.Model):
 
 
 class InboxItem(db.Model):
-    """An alert event in a user's in-app inbox (站内消息)."""
+    """A message in a user's in-app inbox (站内消息): an alert event, a workflow step, a reminder.
+
+    Alert events are unique per (user, alert, event, level); every other message by its ``key``
+    per user (``step:<event id>``, ``remind:…``), so each is written once however often its job runs.
+    """
 
     __tablename__ = "inbox_item"
-    __table_args__ = (UniqueConstraint("user_id", "alert_id", "event", "level"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "alert_id", "event", "level"),
+        UniqueConstraint("user_id", "key", name="uq_inbox_item_user_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Indexed by the unique (user_id, alert_id, event, level).
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"))
-    #: opened, escalated, reminder, answered, closed, resolved
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    #: opened, escalated, reminder, answered, closed, resolved; a step (submit, return …); remind, escalate, nudge
     event: Mapped[str] = mapped_column(String(20))
     level: Mapped[str] = mapped_column(String(10))
     text: Mapped[str] = mapped_column(Text)
+    #: The whole message (who, which step, the comment), where there is more than its title.
+    body: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
+    #: Where the message leads inside perf (alert messages lead to their alert).
+    link: Mapped[str | None] = mapped_column(String(300))
+    #: Once-only key of a message that is not an alert event.
+    key: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[Moment] = mapped_column(default=utcnow)
     read_at: Mapped[Moment | None]
 
-    alert: Mapped[Alert] = relationship()
+    alert: Mapped[Alert | None] = relationship()

@@ -1,17 +1,22 @@
-"""Who hears about an alert, and the messages queued for them (inbox items and an outbox).
+"""Who hears about what, and the messages queued for them (inbox items and an outbox).
 
-Nothing is sent here: rows are written in the scan's transaction and delivered after it
-commits (``delivery.py``). Every row has a unique key, so queuing twice is harmless.
+The scan's alert events go through ``Outbox``; every other message (a workflow step, an alert
+answered or sent back, a reminder, a nudge) through ``tell``. Nothing is sent here: rows are
+written in the caller's transaction and delivered after it commits (``delivery.py``). Every row
+has a unique key, so queuing twice is harmless.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import select
 
+from perf.alerts.delivery import deliver_pending
 from perf.alerts.models import Alert, InboxItem, Notification
 from perf.auth.models import User, user_unit
+from perf.boundary import after_commit
 from perf.db import insert_ignoring_duplicates, utcnow
 from perf.extensions import db
 from perf.numbers import fmt2
@@ -50,6 +55,10 @@ class Audience:
             audience.reviewers_by_department[user.department_id].append(user)
         return audience
 
+    def reviewers_of(self, unit_id: int) -> list[User]:
+        """The reviewers of the unit's department."""
+        return list(self.reviewers_by_department.get(self.department_of_unit.get(unit_id), []))
+
     def of(self, unit_id: int, owners_only: bool) -> list[User]:
         """The owners of the unit, and unless ``owners_only`` the reviewers of its department."""
         people = list(self.owners_by_unit.get(unit_id, []))
@@ -82,7 +91,7 @@ class Outbox:
                     "created_at": utcnow(),
                 }
             )
-            if user.email:
+            if user.mails_each_message:
                 self._notify(alert, event, "email", user.email, subject, body, user.id)
         webhook = current_app.config["WEBHOOK_URL"]
         if webhook and event != "resolved":
@@ -137,3 +146,99 @@ def _advice(event: str) -> str:
     if event == "reminder":
         return "请在节点到期前加快支出进度。"
     return "请项目负责人在系统中填写滞后原因、整改措施和预计追上进度的日期。"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to tell people: ``key`` makes it once-only per person (``step:17``, ``remind:…``)."""
+
+    key: str
+    event: str
+    title: str
+    body: str
+    #: Where it leads inside perf, e.g. /projects/2024/P1.
+    link: str
+    project_id: int | None = None
+    level: str = "info"
+
+
+def owners_of(unit_id: int) -> list[User]:
+    """The active owners of a unit."""
+    query = select(User).join(user_unit, user_unit.c.user_id == User.id).where(user_unit.c.unit_id == unit_id)
+    return list(db.session.scalars(query.where(User.active).order_by(User.id)))
+
+
+def department_people(unit_id: int, *roles: str) -> list[User]:
+    """The active reviewers and/or leaders of the unit's department."""
+    department = select(Unit.department_id).where(Unit.id == unit_id).scalar_subquery()
+    query = select(User).where(User.department_id == department, User.role.in_(roles), User.active)
+    return list(db.session.scalars(query.order_by(User.id)))
+
+
+def tell(people: Iterable[User], message: Message, webhook: bool = False) -> list[User]:
+    """In-app for everyone, an e-mail for who takes one per message, the group webhook if asked.
+
+    Returns the people who had not had this message before (a message is told once per key).
+    """
+    people = list({user.id: user for user in people}.values())
+    if not people:
+        return []
+    had = set(
+        db.session.scalars(
+            select(InboxItem.user_id).where(
+                InboxItem.key == message.key, InboxItem.user_id.in_([user.id for user in people])
+            )
+        )
+    )
+    fresh = [user for user in people if user.id not in had]
+    now = utcnow()
+    rows = [
+        {
+            "user_id": user.id,
+            "project_id": message.project_id,
+            "event": message.event,
+            "level": message.level,
+            "text": message.title,
+            "body": message.body,
+            "link": message.link,
+            "key": message.key,
+            "created_at": now,
+        }
+        for user in fresh
+    ]
+    insert_ignoring_duplicates(db.session, InboxItem, rows, ["user_id", "key"])
+    body = f"{message.body}\n查看详情：{public_link(message.link)}"
+    mails = [
+        _queued(f"{message.key}:email:{user.email}", user.id, "email", user.email, message.title, body)
+        for user in fresh
+        if user.mails_each_message
+    ]
+    address = current_app.config["WEBHOOK_URL"]
+    if webhook and address and fresh:
+        mails.append(_queued(f"{message.key}:webhook", None, "webhook", address, message.title, body))
+    insert_ignoring_duplicates(db.session, Notification, mails, ["dedupe_key"])
+    if mails:
+        after_commit(deliver_pending)  # at once after the commit; the scheduler retries what fails
+    return fresh
+
+
+def public_link(path: str) -> str:
+    """A path inside perf as an address people can open (PUBLIC_URL)."""
+    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}{path}"
+
+
+def _queued(key: str, user_id: int | None, channel: str, address: str, subject: str, body: str) -> dict:
+    return {
+        "dedupe_key": key[:255],
+        "alert_id": None,
+        "user_id": user_id,
+        "channel": channel,
+        "address": address,
+        "subject": subject[:300],
+        "body": body,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": utcnow(),
+        "created_at": utcnow(),
+        "last_error": "",
+    }

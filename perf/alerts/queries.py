@@ -51,7 +51,7 @@ def inbox_for(user, limit: int = 200) -> list[InboxItem]:
     return list(
         db.session.scalars(
             select(InboxItem)
-            .options(joinedload(InboxItem.alert).joinedload(Alert.project).joinedload(Project.budget_year))
+            .options(joinedload(InboxItem.alert))
             .where(InboxItem.user_id == user.id)
             .order_by(InboxItem.id.desc())
             .limit(limit)

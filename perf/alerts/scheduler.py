@@ -21,6 +21,16 @@ from perf.alerts.models import ScanRun
 from perf.boundary import after_commit, job
 from perf.extensions import db
 
+#: What runs each day right after the scan, in its transaction: callback(today) (the office's reminders).
+AFTER_SCAN: list = []
+
+
+def after_scan(callback):
+    """Run ``callback(today)`` after each daily scan, before delivery (registered once)."""
+    if callback not in AFTER_SCAN:
+        AFTER_SCAN.append(callback)
+    return callback
+
 
 def daily_scan(app: Flask) -> None:
     """The scheduled scan of this year's projects for today (local date), then delivery.
@@ -32,6 +42,8 @@ def daily_scan(app: Flask) -> None:
 
     def scan_then_deliver() -> None:
         run_scan(today, source="scheduler", year=today.year)
+        for callback in AFTER_SCAN:
+            callback(today)
         after_commit(deliver_pending)  # messages go out only once the scan is committed
 
     job(app, scan_then_deliver)
@@ -98,4 +110,4 @@ def run_blocking(app: Flask) -> None:
     configure(BlockingScheduler(timezone=ZoneInfo(app.config["TIMEZONE"])), app).start()
 
 
-__all__ = ["catch_up", "jobs", "run_blocking", "scan_is_due"]
+__all__ = ["after_scan", "catch_up", "jobs", "run_blocking", "scan_is_due"]

@@ -11,6 +11,7 @@ DEMO_USERS = (
     ("reviewer", "perf-review-2024", "reviewer", "演示财务审核"),
     ("owner", "perf-owner-2024", "owner", "演示项目负责人"),
     ("owner2", "perf-owner2-2024", "owner", "演示项目负责人二"),
+    ("leader", "perf-leader-2024", "leader", "演示部门领导"),
 )
 
 
@@ -27,6 +28,7 @@ def ensure_demo_users(department: Department) -> list[tuple[str, str, str]]:
         "reviewer": {"department_id": department.id},
         "owner": {"unit_ids": [own.id]} if own else None,
         "owner2": {"unit_ids": [other.id]} if other else None,
+        "leader": {"department_id": department.id},
     }
     created = []
     for username, password, role, name in DEMO_USERS:

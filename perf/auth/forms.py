@@ -43,7 +43,30 @@ class LoginForm(ChineseForm):
     next = HiddenField()
 
 
-class UserForm(ChineseForm):
+class NoticeFields:
+    """How a user is reached: on the admin's user form and on one's own account page."""
+
+    email = StringField(
+        "电子邮箱",
+        [Length(max=services.MAX_EMAIL, message=f"电子邮箱不能超过 {services.MAX_EMAIL} 个字符")],
+        description="提醒和审核消息发送到此邮箱；留空则只在系统内接收消息",
+    )
+    notify_email = BooleanField("通过电子邮件接收消息", default=True)
+    digest = BooleanField("每天汇总发送一封邮件（代替每条消息一封）")
+
+    def notice_fields(self) -> dict:
+        return {
+            "email": (self.email.data or "").strip(),
+            "notify_email": bool(self.notify_email.data),
+            "digest": bool(self.digest.data),
+        }
+
+
+class NoticeForm(NoticeFields, ChineseForm):
+    """One's own address and message preferences."""
+
+
+class UserForm(NoticeFields, ChineseForm):
     """An admin's create/edit form; on edit the user name is fixed and the password optional."""
 
     username = StringField(
@@ -70,7 +93,7 @@ class UserForm(ChineseForm):
     department_id = SelectField(
         "所属部门",
         coerce=_optional_int,
-        description="财务审核必选",
+        description="财务审核、部门领导必选",
         invalid_value_message="所选部门无效",
         invalid_choice_message="所选部门不存在",
     )
@@ -113,6 +136,7 @@ class UserForm(ChineseForm):
             "unit_ids": self.unit_ids.data or [],
             "department_id": self.department_id.data,
             "password": self.password.data or "",
+            **self.notice_fields(),
         }
         if not self.creating:
             values["active"] = self.active.data

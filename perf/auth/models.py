@@ -3,15 +3,17 @@
 An API token keeps only a SHA-256 of its secret and a short prefix to tell tokens apart.
 """
 
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perf.db import BlankString, Moment, utcnow
 from perf.extensions import db
 from perf.org.models import Department, Unit
 
-ROLES = ("owner", "reviewer", "admin")
-ROLE_LABELS = {"owner": "项目负责人", "reviewer": "财务审核", "admin": "管理员"}
+ROLES = ("owner", "reviewer", "leader", "admin")
+ROLE_LABELS = {"owner": "项目负责人", "reviewer": "财务审核", "leader": "部门领导", "admin": "管理员"}
+#: The roles that belong to one department (and see all of its projects).
+DEPARTMENT_ROLES = ("reviewer", "leader")
 
 user_unit = Table(
     "user_unit",
@@ -32,13 +34,17 @@ class User(db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     #: Name shown in the interface, e.g. 张会计.
     display_name: Mapped[str] = mapped_column(BlankString(100), default="", nullable=True)
-    #: Where alert e-mails go; empty: in-app inbox only.
+    #: Where e-mails go; empty: in-app messages only.
     email: Mapped[str] = mapped_column(BlankString(254), default="", nullable=True)
+    #: Messages by e-mail as well as in-app (when there is an address).
+    notify_email: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: One e-mail a day listing the day's messages instead of one e-mail per message.
+    digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: scrypt hash from werkzeug.security.
     password_hash: Mapped[str] = mapped_column(String(255))
-    #: owner (项目负责人), reviewer (财务审核) or admin (管理员).
+    #: owner (项目负责人), reviewer (财务审核), leader (部门领导, read-only) or admin (管理员).
     role: Mapped[str] = mapped_column(String(20))
-    #: The department a reviewer reviews (NULL for owners and admins).
+    #: The department a reviewer reviews or a leader oversees (NULL for owners and admins).
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     #: Inactive users cannot sign in.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -68,6 +74,11 @@ class User(db.Model):
     def role_label(self) -> str:
         """The role in Chinese."""
         return ROLE_LABELS[self.role]
+
+    @property
+    def mails_each_message(self) -> bool:
+        """An e-mail goes out for each message (not only the daily digest)."""
+        return bool(self.email) and self.notify_email and not self.digest
 
     @property
     def label(self) -> str:

@@ -14,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy import Select
 from werkzeug.exceptions import NotFound
 
+from perf.auth.models import DEPARTMENT_ROLES
 from perf.db import MAX_ID
 from perf.org.models import Unit
 
@@ -33,6 +34,7 @@ class Perm(StrEnum):
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     "owner": frozenset({Perm.PROJECT_VIEW, Perm.PROJECT_EDIT, Perm.ACCOUNT}),
     "reviewer": frozenset({Perm.PROJECT_VIEW, Perm.PROJECT_REVIEW, Perm.AUDIT_VIEW, Perm.ACCOUNT}),
+    "leader": frozenset({Perm.PROJECT_VIEW, Perm.AUDIT_VIEW, Perm.ACCOUNT}),
     "admin": frozenset({Perm.PROJECT_VIEW, Perm.AUDIT_VIEW, Perm.USER_ADMIN, Perm.ORG_ADMIN, Perm.ACCOUNT}),
 }
 
@@ -103,12 +105,12 @@ def unit_ids(user) -> set[int]:
 
 
 def can_view(user, project) -> bool:
-    """Owners see their units' projects, reviewers their department's, admins all."""
+    """Owners see their units' projects, reviewers and leaders their department's, admins all."""
     if not has(user, Perm.PROJECT_VIEW):
         return False
     if user.role == "admin":
         return True
-    if user.role == "reviewer":
+    if user.role in DEPARTMENT_ROLES:
         return user.department_id == project.unit.department_id
     return project.unit_id in unit_ids(user)
 
@@ -138,7 +140,7 @@ def visible(query: Select, user, project_entity) -> Select:
     """Restrict a project query to what ``user`` may see."""
     if user.role == "admin":
         return query
-    if user.role == "reviewer":
+    if user.role in DEPARTMENT_ROLES:
         return query.where(
             project_entity.unit_id.in_(
                 Unit.__table__.select().with_only_columns(Unit.id).where(Unit.department_id == user.department_id)

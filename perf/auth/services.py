@@ -14,19 +14,23 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from perf.audit.services import record
-from perf.auth.models import ROLES, User
+from perf.auth.models import DEPARTMENT_ROLES, ROLE_LABELS, ROLES, User
 from perf.db import utcnow
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.org.models import Department, Unit
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,64}")
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+MAX_EMAIL = 254
+#: How a user is reached: the address, e-mail on or off, a daily digest instead of each message.
+NOTICE_FIELDS = ("email", "notify_email", "digest")
 MIN_PASSWORD_LENGTH = 8
 MAX_DISPLAY_NAME = 100
 #: What the audit log shows instead of a password or its hash.
 MASK = "***"
 #: Fields ``update_user`` accepts; they double as the paths of its RuleErrors.
-EDITABLE = ("role", "display_name", "unit_ids", "department_id", "active", "password")
+EDITABLE = ("role", "display_name", "unit_ids", "department_id", "active", "password", *NOTICE_FIELDS)
 
 
 # Pure rules ------------------------------------------------------------------------------
@@ -59,6 +63,17 @@ def display_name_problems(display_name: str) -> list[str]:
     """What is wrong with a display name."""
     if len(display_name) > MAX_DISPLAY_NAME:
         return [f"显示名称不能超过 {MAX_DISPLAY_NAME} 个字符"]
+    return []
+
+
+def email_problems(email: str) -> list[str]:
+    """What is wrong with an e-mail address (empty: in-app messages only)."""
+    if not email:
+        return []
+    if len(email) > MAX_EMAIL:
+        return [f"电子邮箱不能超过 {MAX_EMAIL} 个字符"]
+    if not EMAIL_PATTERN.fullmatch(email):
+        return ["请输入有效的电子邮箱，例如 zhang@example.gov.cn"]
     return []
 
 
@@ -135,9 +150,10 @@ def check_new_user(
     display_name: str = "",
     unit_ids: Iterable[int] = (),
     department_id: int | None = None,
+    email: str = "",
 ) -> None:
     """Raise RuleError if a new account's fields, password aside, break a rule."""
-    errors, _, _ = _new_user_errors(username, role, display_name, unit_ids, department_id)
+    errors, _, _ = _new_user_errors(username, role, display_name, unit_ids, department_id, (email or "").strip())
     if errors:
         raise RuleError(errors)
 
@@ -150,14 +166,18 @@ def create_user(
     unit_ids: Iterable[int] = (),
     department_id: int | None = None,
     actor: str = "cli",
+    email: str = "",
+    notify_email: bool = True,
+    digest: bool = False,
 ) -> User:
     """Add an active account; raise RuleError listing every broken rule."""
-    username, display_name = username.strip(), display_name.strip()
-    errors, units, department = _new_user_errors(username, role, display_name, unit_ids, department_id)
+    username, display_name, email = username.strip(), display_name.strip(), (email or "").strip()
+    errors, units, department = _new_user_errors(username, role, display_name, unit_ids, department_id, email)
     _add(errors, "password", password_problems(password))
     if errors:
         raise RuleError(errors)
     user = User(username=username, display_name=display_name, role=role, active=True)
+    user.email, user.notify_email, user.digest = email, bool(notify_email), bool(digest)
     user.units, user.department = units, department
     user.password_hash = _hash(password)
     db.session.add(user)
@@ -177,6 +197,7 @@ def update_user(user: User, actor: str, **fields) -> User:
     before = _snapshot(user)
     user.role, user.active, user.display_name = values["role"], values["active"], values["name"]
     user.units, user.department = values["units"], values["department"]
+    user.email, user.notify_email, user.digest = values["email"], values["notify_email"], values["digest"]
     changes = _diff(before, _snapshot(user))
     if values["password"] is not None:
         user.password_hash = _hash(values["password"])
@@ -185,6 +206,11 @@ def update_user(user: User, actor: str, **fields) -> User:
         db.session.flush()
         record(actor, "user.update", "user", user.id, f"修改用户 {user.username}", changes)
     return user
+
+
+def set_notices(user: User, actor: str, email: str, notify_email: bool, digest: bool) -> User:
+    """One's own address and how messages reach one (我的账户); audited like the admin's edit."""
+    return update_user(user, actor, email=email, notify_email=notify_email, digest=digest)
 
 
 def set_password(user: User, new_password: str, actor: str) -> None:
@@ -249,12 +275,13 @@ def _add(errors: dict[str, list[str]], name: str, problems: list[str]) -> None:
 
 
 def _new_user_errors(
-    username: str, role: str, display_name: str, unit_ids: Iterable[int], department_id
+    username: str, role: str, display_name: str, unit_ids: Iterable[int], department_id, email: str = ""
 ) -> tuple[dict[str, list[str]], list[Unit], Department | None]:
     """Every broken rule of a new account, password aside, with its units and department."""
     errors: dict[str, list[str]] = {}
     _add(errors, "username", username_problems(username) or _taken(username))
     _add(errors, "display_name", display_name_problems(display_name))
+    _add(errors, "email", email_problems(email))
     units, department = _assignment(errors, role, unit_ids, department_id)
     return errors, units, department
 
@@ -267,8 +294,10 @@ def _update_values(user: User, fields: dict) -> dict:
     unit_ids = fields.get("unit_ids", [unit.id for unit in user.units])
     department_id = fields.get("department_id", user.department_id)
     password = fields.get("password") or None
+    email = (fields.get("email", user.email) or "").strip()
     errors: dict[str, list[str]] = {}
     _add(errors, "display_name", display_name_problems(name))
+    _add(errors, "email", email_problems(email))
     units, department = _assignment(errors, role, unit_ids, department_id)
     if password is not None:
         _add(errors, "password", password_problems(password))
@@ -282,6 +311,9 @@ def _update_values(user: User, fields: dict) -> dict:
         "units": units,
         "department": department,
         "password": password,
+        "email": email,
+        "notify_email": bool(fields.get("notify_email", user.notify_email)),
+        "digest": bool(fields.get("digest", user.digest)),
     }
 
 
@@ -294,16 +326,16 @@ def _assignment(
 ) -> tuple[list[Unit], Department | None]:
     """Units and department for ``role``; a role keeps only what it uses.
 
-    Owners need at least one unit and no department, reviewers a department and no units,
-    admins neither.
+    Owners need at least one unit and no department, reviewers and leaders a department and no
+    units, admins neither.
     """
     if role not in ROLES:
-        _add(errors, "role", ["请选择有效的角色（项目负责人、财务审核或管理员）"])
+        _add(errors, "role", ["请选择有效的角色（项目负责人、财务审核、部门领导或管理员）"])
         return [], None
     if role == "owner":
         return _units(errors, unit_ids), None
-    if role == "reviewer":
-        return [], _department(errors, department_id)
+    if role in DEPARTMENT_ROLES:
+        return [], _department(errors, department_id, ROLE_LABELS[role])
     return [], None
 
 
@@ -318,9 +350,9 @@ def _units(errors: dict[str, list[str]], unit_ids: Iterable[int]) -> list[Unit]:
     return units
 
 
-def _department(errors: dict[str, list[str]], department_id: int | None) -> Department | None:
+def _department(errors: dict[str, list[str]], department_id: int | None, role_label: str) -> Department | None:
     if department_id is None:
-        _add(errors, "department_id", ["财务审核需要指定所属部门"])
+        _add(errors, "department_id", [f"{role_label}需要指定所属部门"])
         return None
     department = db.session.get(Department, department_id)
     if department is None:
@@ -347,6 +379,9 @@ def _snapshot(user: User) -> dict[str, object]:
         "units": "、".join(unit.name for unit in user.units),
         "department": user.department.code if user.department else None,
         "active": user.active,
+        "email": user.email or "",
+        "notify_email": user.notify_email is not False,
+        "digest": bool(user.digest),
     }
 
 

@@ -31,8 +31,8 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def create_token(user, name: str) -> tuple[ApiToken, str]:
-    """A new token of ``user`` and its secret (shown to the user once, never stored)."""
+def create_token(user, name: str, actor: str | None = None) -> tuple[ApiToken, str]:
+    """A new token of ``user`` and its secret (shown once, never stored); ``actor``: who made it, if not the user."""
     name = (name or "").strip()
     if not name:
         raise RuleError({"name": ["请填写令牌名称"]})
@@ -42,7 +42,8 @@ def create_token(user, name: str) -> tuple[ApiToken, str]:
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(secret), prefix=secret[:SHOWN])
     db.session.add(token)
     db.session.flush()
-    record(user.username, "api_token.create", "user", user.id, f"新建 API 令牌“{name}”（{token.prefix}…）", {})
+    summary = f"新建 API 令牌“{name}”（{token.prefix}…）" + (f"，用户 {user.username}" if actor else "")
+    record(actor or user.username, "api_token.create", "user", user.id, summary, {})
     return token, secret
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from flask_login import current_user, login_user, logout_user
 
 from perf.auth import services
-from perf.auth.forms import LoginForm, PasswordForm, TokenForm, UserForm
+from perf.auth.forms import LoginForm, NoticeForm, PasswordForm, TokenForm, UserForm
 from perf.auth.models import User
 from perf.auth.permissions import Perm, has, loads, public, require
 from perf.auth.tokens import tokens_of
@@ -101,11 +101,31 @@ def account():
     return account_page(form, TokenForm(formdata=None))
 
 
-def account_page(form: PasswordForm, token_form: TokenForm, secret: str | None = None):
+@bp.post("/account/notices")
+@require(Perm.ACCOUNT)
+def notices():
+    """One's own e-mail address and how messages reach one."""
+    notice_form = NoticeForm()
+    if notice_form.validate_on_submit():
+        with refusal(notice_form):
+            services.set_notices(_me(), current_user.username, **notice_form.notice_fields())
+            flash("消息接收设置已保存")
+            return redirect(url_for("auth.account"))
+    return account_page(PasswordForm(formdata=None), TokenForm(formdata=None), notice_form=notice_form), 422
+
+
+def account_page(form: PasswordForm, token_form: TokenForm, secret: str | None = None, notice_form=None):
     """The account page; a new token's secret is shown in this one answer, never stored or cached."""
     me = _me()
+    notice_form = notice_form or NoticeForm(formdata=None, obj=me)
     page = render_template(
-        "auth/account.html", form=form, user=me, token_form=token_form, tokens=tokens_of(me), new_secret=secret
+        "auth/account.html",
+        form=form,
+        user=me,
+        token_form=token_form,
+        notice_form=notice_form,
+        tokens=tokens_of(me),
+        new_secret=secret,
     )
     response = make_response(page)
     if secret:

@@ -1,4 +1,5 @@
-"""Every API operation against every role: anonymous, owner of the unit, owner of another unit, reviewer, admin.
+"""Every API operation against every role: anonymous, owner of the unit, owner of another unit, reviewer, admin,
+the department's leader (who reads what the reviewer reads and changes nothing).
 
 The API's counterpart of tests/auth/test_authorization_matrix.py: a new operation fails
 ``test_every_operation_is_in_the_matrix`` until it is added, and each must declare one
@@ -8,12 +9,13 @@ permission (enforced by its view and shown as ``x-permission`` in the OpenAPI do
 import pytest
 
 from perf.api import examples
+from tests.auth.test_authorization_matrix import AS_READER, leader_expected
 
-ROLES = ("anonymous", "owner", "other_owner", "reviewer", "admin")
+ROLES = ("anonymous", "owner", "other_owner", "reviewer", "admin", "leader")
 
 
-def statuses(anonymous, owner, other_owner, reviewer, admin):
-    return dict(zip(ROLES, (anonymous, owner, other_owner, reviewer, admin), strict=True))
+def statuses(anonymous, owner, other_owner, reviewer, admin, leader=AS_READER):
+    return dict(zip(ROLES, (anonymous, owner, other_owner, reviewer, admin, leader), strict=True))
 
 
 ALL = statuses(401, 200, 200, 200, 200)
@@ -206,6 +208,7 @@ def test_every_operation_declares_one_permission_and_documents_it(app, client):
     ids=[f"{row[0]}-{row[1]}" for row in MATRIX],
 )
 def test_operation_answers_each_role_as_expected(api, world, endpoint, method, url, body, etag_url, expected):
+    expected = leader_expected(method, expected)
     target = _fill(url, world)
     headers = {}
     if etag_url:

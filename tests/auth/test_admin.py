@@ -257,3 +257,36 @@ def test_bad_password_changes_are_explained(users, login, session, data, message
     assert message in response.get_data(as_text=True)
     session.refresh(users["owner"])
     assert check_password_hash(users["owner"].password_hash, PASSWORD)
+
+
+def test_a_user_sets_their_own_address_and_preferences(client, users, login, session):
+    from perf.audit.models import AuditEntry
+
+    login(users["owner"])
+    page = client.get("/account").get_data(as_text=True)
+    assert "消息接收" in page and "电子邮箱" in page
+    bad = client.post("/account/notices", data={"email": "zhang@", "notify_email": "y"})
+    shown = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "请输入有效的电子邮箱" in shown and 'value="zhang@"' in shown
+    assert users["owner"].email in ("", None)
+    good = client.post("/account/notices", data={"email": "zhang@example.gov.cn", "notify_email": "y", "digest": "y"})
+    assert good.status_code == 302
+    session.refresh(users["owner"])
+    assert (users["owner"].email, users["owner"].notify_email, users["owner"].digest) == (
+        "zhang@example.gov.cn",
+        True,
+        True,
+    )
+    entry = session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "user.update")).all()[-1]
+    assert entry.changes["email"] == ["", "zhang@example.gov.cn"] and entry.changes["digest"] == [False, True]
+
+
+def test_the_admin_gives_a_user_an_address(client, users, login, session):
+    login(users["admin"])
+    form = client.get(f"/admin/users/{users['reviewer'].id}").get_data(as_text=True)
+    assert 'name="email"' in form and "部门领导" in form
+    data = {"role": "reviewer", "department_id": str(users["reviewer"].department_id), "email": "li@example.gov.cn"}
+    data["active"] = "y"
+    assert client.post(f"/admin/users/{users['reviewer'].id}", data=data).status_code == 302
+    session.refresh(users["reviewer"])
+    assert users["reviewer"].email == "li@example.gov.cn" and users["reviewer"].notify_email is False

@@ -98,3 +98,42 @@ def test_a_weak_password_fails(runner, session, org):
     result = run(runner, "boss", "--role", "admin", "--password", "12345678")
     assert result.exit_code == 1
     assert "错误 密码：密码不能全部是数字" in result.stderr
+
+
+def test_a_leader_with_an_email_address(runner, session, org):
+    args = ["--role", "leader", "--department", "900", "--email", "wang@example.gov.cn", "--password", "wang-2024a"]
+    result = run(runner, "wang", *args)
+    assert result.exit_code == 0, result.stderr
+    assert "已创建用户 wang（部门领导）" in result.output
+    user = find(session, "wang")
+    assert (user.department, user.email, user.notify_email, user.digest) == (
+        org.department,
+        "wang@example.gov.cn",
+        True,
+        False,
+    )
+    no_department = run(runner, "zhao", "--role", "leader", "--password", "zhao-2024a")
+    assert no_department.exit_code == 1 and "部门领导需要指定所属部门" in no_department.stderr
+
+
+@pytest.mark.parametrize("address", ["not-an-address", "a@b", "x@example.gov.cn\nBcc: y@z.cn", "a b@c.cn"])
+def test_a_bad_email_address_is_refused_and_nothing_created(runner, session, org, address):
+    result = run(runner, "qian", "--role", "admin", "--email", address, "--password", "qian-2024a")
+    assert result.exit_code == 1 and "电子邮箱：请输入有效的电子邮箱" in result.stderr
+    assert find(session, "qian") is None
+
+
+def test_token_create_prints_the_secret_once_and_audits_it(runner, session, org):
+    from perf.audit.models import AuditEntry
+    from perf.auth.tokens import find_active
+
+    assert run(runner, "sun", "--role", "admin", "--password", "sun-2024ab").exit_code == 0
+    result = runner.invoke(args=["perf", "token", "create", "sun", "--name", "国库对接"])
+    assert result.exit_code == 0, result.stderr
+    secret = result.output.strip()
+    token = find_active(secret)
+    assert token is not None and token.user.username == "sun" and token.name == "国库对接"
+    entry = session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "api_token.create"))
+    assert secret not in str(entry.summary) and "国库对接" in entry.summary and entry.actor == "cli"
+    missing = runner.invoke(args=["perf", "token", "create", "nobody"])
+    assert missing.exit_code == 1 and "用户 nobody 不存在或已停用" in missing.stderr

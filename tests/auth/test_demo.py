@@ -12,8 +12,10 @@ def test_demo_users_cover_every_role(session, org):
         ("reviewer", "perf-review-2024", "财务审核"),
         ("owner", "perf-owner-2024", "项目负责人"),
         ("owner2", "perf-owner2-2024", "项目负责人"),
+        ("leader", "perf-leader-2024", "部门领导"),
     ]
     assert find_user("reviewer").department == org.department
+    assert find_user("leader").department == org.department
     assert find_user("owner").units == [org.own]  # the 本级 unit, though it came second
     assert find_user("owner2").units == [org.other]
     for username, password, _ in created:
@@ -28,7 +30,7 @@ def test_demo_users_are_created_once(session, org):
 def test_existing_usernames_are_skipped(session, org):
     create_user("Admin", "chosen-pass-1", "admin")
     created = ensure_demo_users(org.department)
-    assert [username for username, _, _ in created] == ["reviewer", "owner", "owner2"]
+    assert [username for username, _, _ in created] == ["reviewer", "owner", "owner2", "leader"]
     assert authenticate("Admin", "chosen-pass-1") is not None
 
 
@@ -37,5 +39,5 @@ def test_a_single_unit_department_has_no_owner2(session):
     unit = ensure_unit(department, "单一局机关", "行政", "", "")
     session.refresh(department, ["units"])
     created = ensure_demo_users(department)
-    assert [username for username, _, _ in created] == ["admin", "reviewer", "owner"]
+    assert [username for username, _, _ in created] == ["admin", "reviewer", "owner", "leader"]
     assert find_user("owner").units == [unit]
