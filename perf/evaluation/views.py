@@ -8,7 +8,7 @@ decide who may do what and when; these views adapt forms and show refusals at th
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, loads, require
+from perf.auth.permissions import Perm, can_edit, can_view, ensure, loads, require
 from perf.boundary import refusal, refused
 from perf.evaluation import workflow
 from perf.evaluation.forms import SelfEvaluationForm
@@ -71,7 +71,6 @@ def _render(project: Project, evaluation, form, status: int = 200):
         "may_submit": evaluation is not None and "submit" in possible,
         #: The steps the user may take now (a button per step in the template).
         "steps": possible,
-        "may_review": can_review(current_user, project),
         "versions": versions,
         "signed": signed,
         "history": workflow.history_of(project),
