@@ -243,6 +243,18 @@ SELF_EVALUATION = register(
                 doc="Submit the self-evaluation (owner); refused (409) while it lists problems",
             ),
             Transition(
+                "withdraw",
+                "撤回",
+                ("submitted",),
+                "draft",
+                "owner",
+                verb="撤回",
+                cannot="不能撤回（只有待审核的绩效自评可以撤回）",
+                done="绩效自评已撤回，可以继续修改",
+                summary=lambda p, comment, scored: f"撤回绩效自评 {p.code}",
+                doc="Withdraw a submitted self-evaluation the reviewer has not acted on yet (owner)",
+            ),
+            Transition(
                 "return",
                 "退回修改",
                 ("submitted",),

@@ -24,6 +24,7 @@ def project_panel(project) -> dict:
         "may_edit": can_edit(current_user, project) and project.status == "draft",
         "may_submit": "submit" in possible,
         "may_adjust": "adjust" in possible,
+        "may_withdraw": "withdraw" in possible,
         "may_review": {"approve", "return"} <= possible,
         "may_audit": has(current_user, Perm.AUDIT_VIEW),
     }

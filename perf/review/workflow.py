@@ -54,6 +54,18 @@ TARGET = register(
                 doc="Submit a draft for review (owner); review errors block it (409)",
             ),
             Transition(
+                "withdraw",
+                "撤回提交",
+                ("submitted",),
+                "draft",
+                "owner",
+                verb="撤回",
+                cannot="不能撤回（只有已提交、尚未审核的可以撤回）",
+                done="已撤回，项目回到草稿状态",
+                summary=lambda p, comment, checked: f"撤回项目 {p.code} 的提交",
+                doc="Withdraw a submitted table the reviewer has not acted on yet (owner)",
+            ),
+            Transition(
                 "return",
                 "退回修改",
                 ("submitted",),

@@ -129,9 +129,14 @@ class Workflow:
         return [t for t in self.transitions if state in t.sources and t.allowed(user, project)]
 
     def unlock_hint(self, locking: Iterable[str]) -> str:
-        """ "退回或重新打开后才能修改": the steps that leave a locking state for one that is not."""
-        labels = [t.verb for t in self.transitions if set(t.sources) & set(locking) and t.target not in locking]
-        return "或".join(dict.fromkeys(labels)) + "后才能修改" if labels else "不能修改"
+        """ "撤回、退回或重新打开后才能修改": the steps that leave a locking state for one that is not."""
+        labels = list(
+            dict.fromkeys(t.verb for t in self.transitions if set(t.sources) & set(locking) and t.target not in locking)
+        )
+        if not labels:
+            return "不能修改"
+        said = labels[0] if len(labels) == 1 else "、".join(labels[:-1]) + "或" + labels[-1]
+        return f"{said}后才能修改"
 
 
 #: Every declared workflow, by name (registered by the rooms that declare them).

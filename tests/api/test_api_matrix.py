@@ -44,6 +44,7 @@ MATRIX = [
         OWNER_WRITES,
     ),
     ("api_workflow.submit_project", "POST", "/api/v1/projects/{draft}/submit", {}, None, OWNER_WRITES),
+    ("api_workflow.withdraw_project", "POST", "/api/v1/projects/{submitted}/withdraw", {}, None, OWNER_WRITES),
     (
         "api_workflow.return_project",
         "POST",
@@ -135,6 +136,14 @@ MATRIX = [
         "api_self_evaluation.submit_self_evaluation",
         "POST",
         "/api/v1/projects/{approved}/self-evaluation/submit",
+        {},
+        None,
+        statuses(401, 409, 403, 403, 403),
+    ),
+    (
+        "api_self_evaluation.withdraw_self_evaluation",
+        "POST",
+        "/api/v1/projects/{approved}/self-evaluation/withdraw",
         {},
         None,
         statuses(401, 409, 403, 403, 403),

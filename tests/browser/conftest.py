@@ -143,7 +143,17 @@ def page(context):
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
-    return context.new_page()
+    page = context.new_page()
+    # confirmations (data-confirm, removing a row) are answered page.accept_dialogs (yes unless a
+    # test says no); page.dialogs keeps what was asked
+    page.dialogs, page.accept_dialogs = [], True
+
+    def answer(dialog):
+        page.dialogs.append(dialog.message)
+        dialog.accept() if page.accept_dialogs else dialog.dismiss()
+
+    page.on("dialog", answer)
+    return page
 
 
 # Helpers -----------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ def test_owner_fills_and_submits_reviewer_signs_off(page, shoot):
     page.locator("#comment").fill("同意")
     page.locator("#sign-evaluation").click()
     expect(page.locator("p.flash.flash-success")).to_have_text("绩效自评已审核通过并锁定")
+    assert "审核通过后绩效自评和实际完成值将锁定" in page.dialogs[-1]
     expect(page.locator("#evaluation-status")).to_have_text("已审核")
     expect(page.locator("#versions tbody tr")).to_have_count(2)
     expect(page.locator(f"#row-{QUALITATIVE_ROW + 1} td").nth(6)).to_have_text("达成年度指标（9.00）")

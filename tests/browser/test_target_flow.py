@@ -252,6 +252,7 @@ def test_f_reviewer_approves(page, shoot, story):
     page.locator("#review-comment").fill("同意。")
     page.locator("#approve-button").click()
     expect(flash(page, "success")).to_contain_text("已批复，项目已锁定")
+    assert page.dialogs[-1] == "批复后绩效目标表将锁定，确定批复吗？"  # asked before it was sent
     expect(status(page)).to_have_text("已批复")
     expect(page.locator("#approve-button")).to_have_count(0)
     shoot(page, "08-reviewer-approved")

@@ -215,7 +215,7 @@ def test_a_locked_self_evaluation_refuses_a_new_value_at_its_row(session, networ
     with pytest.raises(RuleError) as refused:
         save_entries(network, ROUND, rows, "t-owner")
     assert by_indicator(refused.value, rows) == {
-        missing.id: {"actual": ["绩效自评待审核，实际完成值已锁定（退回或重新打开后才能修改）"]}
+        missing.id: {"actual": ["绩效自评待审核，实际完成值已锁定（撤回、退回或重新打开后才能修改）"]}
     }
 
 

@@ -110,7 +110,9 @@
       if (!(event instanceof InputEvent) || event.inputType === "insertReplacementText") { takeSuggestion(row); }
       suggest(row);
     });
-    row.querySelector(".remove").addEventListener("click", function () { row.remove(); renumber(); });
+    row.querySelector(".remove").addEventListener("click", function () {
+      if (window.confirm("确定删除这一行指标吗？")) { row.remove(); renumber(); }
+    });
     row.querySelector(".up").addEventListener("click", function () {
       if (row.previousElementSibling) { body.insertBefore(row, row.previousElementSibling); renumber(); }
     });
