@@ -16,6 +16,7 @@ from perf.evaluation.services import evaluation_of, scoring_settings
 from perf.evaluation.workflow import SELF_EVALUATION
 from perf.projects import queries
 from perf.projects.models import Project
+from perf.workflow.engine import take
 from perf.workflow.pages import add_step_routes
 
 bp = Blueprint("evaluation", __name__)
@@ -42,6 +43,8 @@ def self_evaluation(project: Project):
         if form.validate():
             with refusal(form):
                 workflow.save(project, current_user, form.entries(), form.expected_version)
+                if request.form.get("then") == "submit":  # 提交审核 saves what is on the page first
+                    return _submit_saved(project)
                 flash("绩效自评已保存", "success")
                 return redirect(_page(project))
             if not may_fill:  # submitted or signed meanwhile: nothing to correct in the form
@@ -53,6 +56,16 @@ def self_evaluation(project: Project):
         form.fill(evaluation, workflow.current_rows(project))
         form.configure(scoring_settings().bands)
     return _render(project, evaluation, form if may_fill else None)
+
+
+def _submit_saved(project: Project):
+    """Submit what was just saved; if the step is refused, the entries stay saved and each reason is shown."""
+    with refusal(flash_messages=True):
+        take(SELF_EVALUATION, "submit", project, current_user._get_current_object())
+        flash(SELF_EVALUATION.transition("submit").done, "success")
+        return redirect(_page(project))
+    flash("所填内容已保存，但还不能提交，请按上面的提示修改后再提交。", "info")
+    return redirect(_page(project))
 
 
 def _render(project: Project, evaluation, form, status: int = 200):
@@ -68,7 +81,6 @@ def _render(project: Project, evaluation, form, status: int = 200):
         "form": form,
         "lines": _lines(project, scored, form),
         "band_labels": {band.key: band.label for band in scoring_settings().bands},
-        "may_submit": evaluation is not None and "submit" in possible,
         #: The steps the user may take now (a button per step in the template).
         "steps": possible,
         "versions": versions,
