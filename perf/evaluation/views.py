@@ -16,7 +16,7 @@ from perf.evaluation.services import evaluation_of, scoring_settings
 from perf.evaluation.workflow import SELF_EVALUATION
 from perf.projects import queries
 from perf.projects.models import Project
-from perf.workflow.engine import take
+from perf.workflow.engine import returned, take
 from perf.workflow.pages import add_step_routes
 
 bp = Blueprint("evaluation", __name__)
@@ -72,6 +72,7 @@ def _render(project: Project, evaluation, form, status: int = 200):
     scored = evaluation_of(project)
     possible = {transition.step for transition in SELF_EVALUATION.possible(evaluation, current_user, project)}
     versions = workflow.versions_of(evaluation)
+    history = workflow.history_of(project)
     signed = versions[-1] if evaluation and evaluation.status == "signed" and versions else None
     context = {
         "project": project,
@@ -85,7 +86,8 @@ def _render(project: Project, evaluation, form, status: int = 200):
         "steps": possible,
         "versions": versions,
         "signed": signed,
-        "history": workflow.history_of(project),
+        "history": history,
+        "returned": returned(evaluation, history[0] if history else None),
     }
     return render_template("evaluation/self_evaluation.html", **context), status
 

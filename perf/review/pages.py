@@ -7,7 +7,7 @@ from perf.audit.models import AuditEntry
 from perf.auth.permissions import Perm, can_edit, has
 from perf.extensions import db
 from perf.projects.pages import panel
-from perf.review.rules import review, table_input
+from perf.review.rules import RULES, review, table_input
 from perf.review.workflow import TARGET
 from perf.workflow import engine
 
@@ -16,9 +16,12 @@ from perf.workflow import engine
 def project_panel(project) -> dict:
     """Template context for the review side of a project page."""
     possible = {transition.step for transition in TARGET.possible(project, current_user, project)}
+    comments = engine.events(TARGET, project)
     return {
         "findings": review(table_input(project)),
-        "comments": engine.events(TARGET, project),
+        "rule_titles": {rule.id: rule.title for rule in RULES},
+        "comments": comments,
+        "returned": engine.returned(project, comments[-1] if comments else None),
         "step_labels": {transition.step: transition.label for transition in TARGET.transitions},
         "versions": engine.versions(TARGET, project),
         "may_edit": can_edit(current_user, project) and project.status == "draft",

@@ -267,6 +267,13 @@ def events(workflow: Workflow, project, newest_first: bool = False) -> list[Step
     return list(db.session.scalars(query.order_by(order)))
 
 
+def returned(subject, last: StepEvent | None) -> StepEvent | None:
+    """The return that left ``subject`` where it is (shown as 已退回 with its comment), if that is how."""
+    if last is None or subject is None or last.step != "return" or subject.status != last.to_state:
+        return None
+    return last
+
+
 @locks.register
 def _held(project_id: int, what: str) -> str | None:
     """A workflow whose subject is in a state that freezes ``what``: why it is locked."""

@@ -213,7 +213,7 @@ def test_d_reviewer_returns_it_with_a_comment(page, shoot, story):
     page.locator("#review-comment").fill(RETURN_COMMENT)
     page.locator("#return-button").click()
     expect(flash(page, "success")).to_contain_text("已退回项目负责人修改")
-    expect(status(page)).to_have_text("草稿")
+    expect(status(page)).to_have_text("已退回")
     expect(page.locator("#history")).to_contain_text(RETURN_COMMENT)
     shoot(page, "06-reviewer-returned")
     story["returned"] = True
@@ -223,7 +223,10 @@ def test_e_owner_reads_the_comment_changes_and_resubmits(page, shoot, story):
     story.need("returned")
     sign_in(page, "owner")
     open_project(page, story)
-    expect(status(page)).to_have_text("草稿")
+    # a returned table says so at the top, with the reviewer's comment
+    expect(status(page)).to_have_text("已退回")
+    expect(page.locator("#returned-banner")).to_contain_text(f"已退回修改：{RETURN_COMMENT}")
+    shoot(page, "06b-owner-sees-returned")
     returned = page.locator("#history li", has_text=RETURN_COMMENT)
     expect(returned).to_have_count(1)
     expect(returned).to_contain_text("演示财务审核")

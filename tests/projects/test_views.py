@@ -18,14 +18,16 @@ def test_index_links_the_department(client, reviewer):
     assert "298.45" in page
 
 
-def test_index_without_data_says_how_to_load_it(client, session, login):
+def test_index_without_data_says_who_loads_it_without_a_command(client, session, login):
     from perf.auth.models import User
 
     admin = User(username="only-admin", role="admin", password_hash="x")
     session.add(admin)
     session.flush()
     login(admin)
-    assert "perf demo" in client.get("/").get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
+    assert "部门预算公开文件由系统管理员导入" in page
+    assert "perf " not in page.replace("perf 预算绩效目标管理", "")  # no command reaches a user
 
 
 def test_pages_need_sign_in(client, demo):

@@ -111,6 +111,8 @@ def test_error_findings_block_submission(client, users, login, session, draft):
     assert client.post(f"/projects/{draft.id}/edit", data=data).status_code == 302
     shown = page(client, draft)
     assert 'data-rule="missing-level1"' in shown
+    # the finding is named in Chinese, never by its rule id
+    assert "（缺少一级指标）" in shown and "[missing-level1]" not in shown
     refused = step(client, draft, "submit").get_data(as_text=True)
     assert "目标审核发现错误，请修改后再提交" in refused and "满意度指标" in refused
     assert draft.status == "draft"
