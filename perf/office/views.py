@@ -1,9 +1,12 @@
-"""The 待办 on the home page and its count in the top bar (each page asks once per request)."""
+"""The 待办 on the home page and its count in the top bar (each page asks once per request); 催办."""
 
-from flask import Blueprint, g
+from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_login import current_user
 
-from perf.office import messages, reminders  # noqa: F401  (steps send messages, the scan reminds, once loaded)
+from perf.auth.permissions import Perm, require
+from perf.auth.views import safe_next
+from perf.boundary import refusal
+from perf.office import messages, reminders, services  # noqa: F401  (messages and reminders register themselves)
 from perf.office.todo import todo
 
 bp = Blueprint("office", __name__)
@@ -19,3 +22,14 @@ def _items() -> list:
 def todo_helpers() -> dict:
     """``todo_items()`` and ``todo_count()`` for the home page and the top bar."""
     return {"todo_items": _items, "todo_count": lambda: len(_items())}
+
+
+@bp.post("/nudge")
+@require(Perm.PROJECT_REVIEW)
+def nudge():
+    """催办: the reviewer's message to the owners of the selected projects."""
+    ids = [int(value) for value in request.form.getlist("project_id") if value.isascii() and value.isdigit()]
+    with refusal(flash_messages=True):
+        told = services.nudge(ids, current_user._get_current_object(), request.form.get("message", ""))
+        flash(f"已催办 {len(set(ids))} 个项目，通知 {told} 位项目负责人", "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("projects.index"))

@@ -150,6 +150,8 @@ MATRIX = [
     ("api_tokens.create", "POST", "/account/tokens", {"name": "对接"}, statuses(401, 200, 200, 200, 200, 200)),
     # nobody owns token 999999: each user may revoke only their own tokens
     ("api_tokens.revoke", "POST", "/account/tokens/999999/revoke", {}, statuses(401, 404, 404, 404, 404, 404)),
+    # an empty 催办 is refused with its reason and redirects; only reviewers may send one
+    ("office.nudge", "POST", "/nudge", {}, statuses(401, 403, 403, 302, 403)),
     ("api_docs.openapi_json", "GET", "/api/openapi.json", None, statuses(200, 200, 200, 200, 200)),
     ("api_docs.docs", "GET", "/api/docs", None, statuses(200, 200, 200, 200, 200)),
 ]
