@@ -24,6 +24,13 @@ def fmt2(value: Decimal | None) -> str | None:
     return None if value is None else f"{round2(value):f}"
 
 
+def grouped(value: Decimal | None) -> str | None:
+    """Two places with thousands separators, as finance staff write money: 1,231,345.60."""
+    if value is None:
+        return None
+    return f"{round2(Decimal(value)):,.2f}"
+
+
 def plain(value: Decimal | None) -> str | None:
     """Format without exponent or trailing zeros: Decimal('40.000') -> '40'."""
     if value is None:

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from perf.numbers import fmt2, plain
+from perf.numbers import fmt2, grouped, plain
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 KIND_LABELS = {"quantitative": "定量", "qualitative": "定性"}
@@ -15,6 +15,11 @@ DIRECTION_LABELS = {"higher_better": "正向", "lower_better": "反向", "equal"
 def money(value) -> str:
     """万元/元 with two places; blank for None."""
     return fmt2(value) or ""
+
+
+def amount(value) -> str:
+    """Money with thousands separators and two places (1,231,345.60); blank for None."""
+    return grouped(value) or ""
 
 
 def pct(value) -> str:
@@ -51,5 +56,6 @@ def init_app(app: Flask) -> None:
     """Register the filters."""
     app.add_template_filter(when)
     app.add_template_filter(money)
+    app.add_template_filter(amount)
     app.add_template_filter(pct)
     app.add_template_filter(parsed_label)

@@ -46,6 +46,26 @@ def alert(alert_id: int) -> Alert | None:
     )
 
 
+def alert_amounts(alert: Alert) -> dict:
+    """The alert's percents as money: planned and paid by its as-of date, in 元 (and the budget)."""
+    project = alert.project
+    budget_yuan = project.total * YUAN_PER_WAN
+    paid = db.session.scalar(
+        select(func.coalesce(func.sum(Payment.amount), 0)).where(
+            Payment.project_id == project.id, Payment.paid_on <= alert.as_of
+        )
+    )
+    planned_yuan = budget_yuan * alert.planned_pct / 100
+    return {
+        "budget_yuan": budget_yuan,
+        "planned_yuan": planned_yuan,
+        "paid_yuan": Decimal(paid),
+        "budget_wan": project.total,
+        "planned_wan": planned_yuan / YUAN_PER_WAN,
+        "paid_wan": Decimal(paid) / YUAN_PER_WAN,
+    }
+
+
 def inbox_for(user, limit: int = 200) -> list[InboxItem]:
     """The user's inbox, newest first."""
     return list(

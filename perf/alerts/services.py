@@ -6,15 +6,16 @@ side's inbox.
 
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from perf.alerts.models import Alert, InboxItem
-from perf.alerts.notify import Audience
+from perf.alerts.notify import Audience, Message, department_people, owners_of, tell
 from perf.audit.services import record
 from perf.auth.permissions import can_edit, can_review
 from perf.db import MAX_ID, insert_ignoring_duplicates, utcnow
 from perf.errors import RuleError
 from perf.extensions import db
+from perf.workflow.models import StepEvent
 
 
 def answer(alert: Alert, user, reason: str, measures: str, catch_up_on: date | None) -> None:
@@ -24,6 +25,11 @@ def answer(alert: Alert, user, reason: str, measures: str, catch_up_on: date | N
     if alert.kind != "lag" or alert.status not in ("open", "answered", "resolved"):
         raise RuleError(f"该预警当前为“{alert.status_label}”，不能填写说明", "conflict")
     problems = _answer_problems(reason, measures, catch_up_on)
+    checkpoint = _checkpoint(alert)
+    if catch_up_on is not None and checkpoint is not None and catch_up_on <= checkpoint.on_date:
+        problems.setdefault("catch_up_on", []).append(
+            f"预计追上进度的日期应在节点（{checkpoint.label}，{checkpoint.on_date.isoformat()}）之后"
+        )
     if problems:
         raise RuleError(problems)
     before = {"滞后原因": alert.reason, "整改措施": alert.measures, "预计追上日期": _iso(alert.catch_up_on)}
@@ -34,7 +40,91 @@ def answer(alert: Alert, user, reason: str, measures: str, catch_up_on: date | N
     after = {"滞后原因": alert.reason, "整改措施": alert.measures, "预计追上日期": _iso(alert.catch_up_on)}
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     record(user.username, "alert.answer", "project", alert.project_id, f"说明预警 #{alert.id}", changes)
-    _tell(alert, "answered", f"【预警已说明】{alert.project.name}", reviewers=True)
+    said = f"滞后原因：{alert.reason}\n整改措施：{alert.measures}\n预计追上进度：{_iso(alert.catch_up_on)}"
+    event = _converse(alert, user, "answer", said)
+    people = department_people(alert.project.unit_id, "reviewer")
+    tell(people, _message(alert, event, "预警已说明", f"说明人：{user.label}\n{said}"))
+
+
+def send_back(alert: Alert, user, comment: str) -> None:
+    """The reviewer finds the answer wanting and sends it back with a comment; the owner answers again."""
+    if not can_review(user, alert.project):
+        raise RuleError("只有本部门的财务审核可以退回说明", "forbidden")
+    if alert.status != "answered":
+        raise RuleError(f"该预警当前为“{alert.status_label}”，没有待审阅的说明", "conflict")
+    comment = (comment or "").strip()
+    if not comment:
+        raise RuleError({"comment": ["退回说明时必须填写意见"]})
+    if len(comment) > 2000:
+        raise RuleError({"comment": ["最多 2000 个字"]})
+    alert.status = "open"
+    record(
+        user.username,
+        "alert.send_back",
+        "project",
+        alert.project_id,
+        f"退回预警 #{alert.id} 的说明",
+        {"状态": ["已说明", "待说明"], "意见": [None, comment]},
+    )
+    event = _converse(alert, user, "send_back", comment)
+    message = _message(alert, event, "预警说明被退回", f"退回人：{user.label}\n意见：{comment}")
+    tell(owners_of(alert.project.unit_id), message)
+
+
+def conversation(alert: Alert) -> list[StepEvent]:
+    """The alert's answers and send-backs, oldest first."""
+    query = select(StepEvent).where(StepEvent.workflow == "alert", StepEvent.subject_id == alert.id)
+    return list(db.session.scalars(query.order_by(StepEvent.id)))
+
+
+def _converse(alert: Alert, user, step: str, said: str) -> StepEvent:
+    """One turn of the conversation, kept as a step event of the alert."""
+    event = StepEvent(
+        workflow="alert",
+        subject_id=alert.id,
+        project_id=alert.project_id,
+        step=step,
+        from_state=None,
+        to_state=alert.status,
+        actor_id=user.id,
+        actor=user.username,
+        comment=said,
+        summary=f"预警 #{alert.id}",
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def _message(alert: Alert, event: StepEvent, what: str, body: str) -> Message:
+    project = alert.project
+    return Message(
+        key=f"alert:{alert.id}:{event.step}:{event.id}",
+        event=event.step,
+        title=f"【{what}】{project.code} {project.name}",
+        body=f"项目：{project.code} {project.name}\n{body}",
+        link=f"/alerts/{alert.id}",
+        project_id=project.id,
+        level=alert.level,
+    )
+
+
+def _checkpoint(alert: Alert):
+    for checkpoint in alert.project.budget_year.checkpoints:
+        if checkpoint.seq == alert.checkpoint_seq:
+            return checkpoint
+    return None
+
+
+def mark_alert_read(user, alert: Alert) -> None:
+    """Opening an alert marks its messages read."""
+    link = f"/alerts/{alert.id}"
+    db.session.execute(
+        update(InboxItem)
+        .where(InboxItem.user_id == user.id, InboxItem.read_at.is_(None))
+        .where(or_(InboxItem.alert_id == alert.id, InboxItem.link == link))
+        .values(read_at=utcnow())
+    )
 
 
 def close(alert: Alert, user) -> None:

@@ -45,6 +45,10 @@ def _may_see(user, alert: Alert) -> bool:
     return can_view(user, alert.project)
 
 
+def _may_close_or_send_back(user, alert: Alert) -> bool:
+    return can_review(user, alert.project)
+
+
 @bp.route("/alerts/<int:alert_id>", methods=["GET", "POST"])
 @require(Perm.PROJECT_VIEW)
 @loads("alert_id", queries.alert, _may_see, "预警")
@@ -60,16 +64,35 @@ def alert(alert: Alert):
                 return redirect(url_for("alerts.alert", alert_id=alert.id))
     may_answer = can_edit(current_user, alert.project) and alert.kind == "lag" and alert.status != "closed"
     may_close = can_review(current_user, alert.project) and alert.status in ("answered", "resolved")
-    return render_template("alerts/alert.html", alert=alert, form=form, may_answer=may_answer, may_close=may_close)
+    may_send_back = can_review(current_user, alert.project) and alert.status == "answered"
+    if request.method == "GET":
+        services.mark_alert_read(current_user, alert)
+    return render_template(
+        "alerts/alert.html",
+        alert=alert,
+        form=form,
+        may_answer=may_answer,
+        may_close=may_close,
+        may_send_back=may_send_back,
+        conversation=services.conversation(alert),
+        amounts=queries.alert_amounts(alert),
+    )
 
 
-def _may_close(user, alert: Alert) -> bool:
-    return can_review(user, alert.project)
+@bp.post("/alerts/<int:alert_id>/send-back")
+@require(Perm.PROJECT_REVIEW)
+@loads("alert_id", queries.alert, _may_close_or_send_back, "预警")
+def send_back(alert: Alert):
+    """The reviewer sends an answer back with a comment: the owner answers again."""
+    with refusal(flash_messages=True):
+        services.send_back(alert, current_user, request.form.get("comment", ""))
+        flash("说明已退回项目负责人", "success")
+    return redirect(url_for("alerts.alert", alert_id=alert.id))
 
 
 @bp.post("/alerts/<int:alert_id>/close")
 @require(Perm.PROJECT_REVIEW)
-@loads("alert_id", queries.alert, _may_close, "预警")
+@loads("alert_id", queries.alert, _may_close_or_send_back, "预警")
 def close_alert(alert: Alert):
     """The reviewer closes an answered alert."""
     with refusal(flash_messages=True):

@@ -77,3 +77,40 @@ def test_progress_chart_page_serves_echarts_locally(client, users, login, laggin
     assert '"planned": [["2024-01-01", "0.00"], ["2024-03-31", "25.00"], ["2024-06-30", "50.00"]' in page
     assert '"actual": [["2024-01-01", "0.00"], ["2024-05-10", "35.00"]]' in page
     assert client.get("/static/vendor/echarts/echarts.min.js").status_code == 200
+
+
+def test_the_reviewer_sends_an_answer_back_and_the_owner_answers_again(client, users, login, lagging, session):
+    from perf.alerts.models import InboxItem as Item
+
+    login(users["owner"])
+    early = {"reason": "合同未签", "measures": "尽快签订", "catch_up_on": "2024-06-30"}
+    refused = client.post(f"/alerts/{lagging.id}", data=early).get_data(as_text=True)
+    assert "预计追上进度的日期应在节点（6月底，2024-06-30）之后" in refused and "合同未签" in refused
+    first = {"reason": "合同未签", "measures": "尽快签订", "catch_up_on": "2024-08-31"}
+    assert client.post(f"/alerts/{lagging.id}", data=first).status_code == 302
+
+    login(users["reviewer"])
+    page = client.get(f"/alerts/{lagging.id}").get_data(as_text=True)
+    # the percents come with the money: 50% of 32.9万元 planned, 115,150.00 元 (11.515 → 11.52 万元) paid
+    assert "164,500.00 元，16.45 万元" in page and "115,150.00 元，11.52 万元" in page
+    assert "329,000.00 元（32.90 万元）" in page
+    mine = sa.or_(Item.alert_id == lagging.id, sa.func.coalesce(Item.link, "") == f"/alerts/{lagging.id}")
+    of_alert = sa.select(Item).where(Item.user_id == users["reviewer"].id, mine)
+    assert len(session.scalars(of_alert).all()) == 2  # opened, answered
+    assert session.scalars(of_alert.where(Item.read_at.is_(None))).all() == []  # opening the alert read them
+    others = sa.select(Item).where(Item.user_id == users["reviewer"].id, ~mine, Item.read_at.is_(None))
+    assert len(session.scalars(others).all()) == 6  # the other alerts' messages stay unread
+    refused = client.post(f"/alerts/{lagging.id}/send-back", data={"comment": ""}, follow_redirects=True)
+    assert "退回说明时必须填写意见" in refused.get_data(as_text=True)
+    back = client.post(f"/alerts/{lagging.id}/send-back", data={"comment": "请说明合同签订的具体时间"})
+    assert back.status_code == 302 and lagging.status == "open"
+    owner_items = session.scalars(sa.select(Item).where(Item.user_id == users["owner"].id, Item.event == "send_back"))
+    assert [i.text for i in owner_items] == [f"【预警说明被退回】{TRADING} 公共资源交易中心运转经费"]
+
+    login(users["owner"])
+    again = {"reason": "合同 7 月 15 日签订", "measures": "签订后 10 日内支付", "catch_up_on": "2024-08-31"}
+    assert client.post(f"/alerts/{lagging.id}", data=again).status_code == 302
+    login(users["reviewer"])
+    history = client.get(f"/alerts/{lagging.id}").get_data(as_text=True).split('id="conversation"')[1]
+    assert history.index("合同未签") < history.index("请说明合同签订的具体时间") < history.index("合同 7 月 15 日签订")
+    assert client.post(f"/alerts/{lagging.id}/close").status_code == 302 and lagging.status == "closed"

@@ -101,6 +101,7 @@ MATRIX = [
     ("alerts.alert", "GET", "/alerts/{alert}", None, statuses(302, 200, 403, 200, 200)),
     ("alerts.alert", "POST", "/alerts/{alert}", {}, statuses(401, 200, 403, 403, 403)),
     ("alerts.close_alert", "POST", "/alerts/{answered_alert}/close", {}, statuses(401, 403, 403, 302, 403)),
+    ("alerts.send_back", "POST", "/alerts/{answered_alert}/send-back", {}, statuses(401, 403, 403, 302, 403)),
     ("alerts.inbox", "GET", "/inbox", None, VIEW_ALL),
     ("alerts.read", "POST", "/inbox/read", {}, statuses(401, 302, 302, 302, 302, 302)),
     ("alerts.dashboard", "GET", "/departments/306/2024/dashboard?as_of=2024-07-01", None, VIEW_ALL),
