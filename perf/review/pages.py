@@ -7,6 +7,7 @@ from perf.audit.models import AuditEntry
 from perf.auth.permissions import Perm, can_edit, has
 from perf.extensions import db
 from perf.projects.pages import panel
+from perf.review import drafts
 from perf.review.rules import RULES, review, table_input
 from perf.review.workflow import TARGET
 from perf.workflow import engine
@@ -28,6 +29,7 @@ def project_panel(project) -> dict:
         "may_submit": "submit" in possible,
         "may_adjust": "adjust" in possible,
         "may_withdraw": "withdraw" in possible,
+        "may_delete": can_edit(current_user, project) and drafts.deletable(project),
         "may_review": {"approve", "return"} <= possible,
         "may_audit": has(current_user, Perm.AUDIT_VIEW),
     }

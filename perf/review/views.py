@@ -1,13 +1,14 @@
 """The 绩效目标表's workflow steps (made from its transition table), the work queues, kept versions side by side
 and the audit log of a project."""
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from perf.auth.permissions import Perm, can_view, loads, require
+from perf.auth.permissions import Perm, can_edit, can_view, loads, require
+from perf.boundary import refusal
 from perf.projects import queries
 from perf.projects.history import compare
-from perf.review import pages
+from perf.review import drafts, pages
 from perf.review.workflow import TARGET
 from perf.workflow import engine
 from perf.workflow.pages import add_step_routes
@@ -47,3 +48,16 @@ def versions(project):
 def audit(project):
     """Every recorded change to the project, newest first."""
     return render_template("review/audit.html", project=project, entries=pages.audit_of(project))
+
+
+@bp.post("/projects/<int:project_id>/delete")
+@require(Perm.PROJECT_EDIT)
+@loads("project_id", queries.project_by_id, can_edit, "项目")
+def delete_draft(project):
+    """The owner deletes a draft that was never submitted."""
+    back = _page(project)
+    with refusal(flash_messages=True):
+        name = drafts.delete_draft(project, current_user._get_current_object())
+        flash(f"草稿 {name} 已删除", "success")
+        return redirect(url_for("review.queue"))
+    return redirect(back)

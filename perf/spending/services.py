@@ -20,6 +20,7 @@ from perf.audit.services import record
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.numbers import fmt2
+from perf.projects.keepers import keeper
 from perf.projects.models import Project
 from perf.spending.models import SOURCE_LABELS, Payment
 from perf.spending.progress import actual_pct
@@ -265,3 +266,10 @@ def _ledger(project_id: int, excluding: int | None = None) -> Ledger:
 def _raise_if(messages: dict[str, list[str]]) -> None:
     if messages:
         raise RuleError(messages)
+
+
+@keeper
+def _has_payments(project: Project) -> str | None:
+    """A project with payments keeps them: it cannot be deleted."""
+    paid = db.session.scalar(select(Payment.id).where(Payment.project_id == project.id).limit(1))
+    return "项目已有支付记录" if paid is not None else None

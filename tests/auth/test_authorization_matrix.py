@@ -55,6 +55,7 @@ MATRIX = [
     ("review.audit", "GET", "/projects/{approved}/audit", None, statuses(302, 403, 403, 200, 200)),
     ("review.submit", "POST", "/projects/{draft}/submit", {}, statuses(401, 302, 403, 403, 403)),
     ("review.withdraw", "POST", "/projects/{submitted}/withdraw", {}, statuses(401, 302, 403, 403, 403)),
+    ("review.delete_draft", "POST", "/projects/{draft}/delete", {}, statuses(401, 302, 403, 403, 403)),
     ("review.return", "POST", "/projects/{submitted}/return", {"comment": "请修改"}, statuses(401, 403, 403, 302, 403)),
     ("review.approve", "POST", "/projects/{submitted}/approve", {}, statuses(401, 403, 403, 302, 403)),
     ("review.adjust", "POST", "/projects/{approved}/adjust", {"comment": "原因"}, statuses(401, 302, 403, 403, 403)),

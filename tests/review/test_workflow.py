@@ -146,3 +146,42 @@ def test_audit_page_shows_before_and_after_to_reviewers_only(client, users, logi
     shown = client.get(f"/projects/{draft.id}/audit").get_data(as_text=True)
     assert "project.update" in shown
     assert "<del>业务培训经费</del> → <ins>业务培训经费（修订）</ins>" in shown
+
+
+def test_a_never_submitted_draft_can_be_deleted_and_a_submitted_one_cannot(client, users, login, session, draft):
+    from perf.audit.models import AuditEntry
+
+    assert 'id="delete-draft"' in page(client, draft)
+    code, draft_id = draft.code, draft.id
+    gone = client.post(f"/projects/{draft_id}/delete", follow_redirects=True).get_data(as_text=True)
+    assert f"草稿 {code}" in gone and "已删除" in gone
+    assert session.get(Project, draft_id) is None
+    entry = session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "project.delete"))
+    assert entry.object_id == str(draft_id) and entry.changes["绩效目标表"][0]["code"] == code
+
+
+def test_a_draft_that_was_submitted_once_is_kept(client, users, login, session, draft):
+    step(client, draft, "submit")
+    step(client, draft, "withdraw")
+    assert draft.status == "draft" and 'id="delete-draft"' not in page(client, draft)
+    refused = client.post(f"/projects/{draft.id}/delete", follow_redirects=True).get_data(as_text=True)
+    assert "只有从未提交、没有支付记录的草稿可以删除" in refused
+    assert session.get(Project, draft.id) is not None
+    login(users["other_owner"])
+    assert client.post(f"/projects/{draft.id}/delete").status_code == 403
+
+
+def test_a_draft_with_payments_is_kept(client, users, login, session, draft):
+    from datetime import date
+    from decimal import Decimal
+
+    from perf.review.drafts import deletable
+    from perf.spending.schemas import PaymentData
+    from perf.spending.services import add_payment
+
+    assert deletable(draft)
+    add_payment(draft, PaymentData(draft.code, date(2024, 3, 1), Decimal("100.00"), "PZ-DRAFT"), "test")
+    session.commit()
+    assert not deletable(draft)
+    assert client.post(f"/projects/{draft.id}/delete").status_code == 302
+    assert session.get(Project, draft.id) is not None
