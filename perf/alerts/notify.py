@@ -98,22 +98,8 @@ class Outbox:
             self._notify(alert, event, "webhook", webhook, subject, body, None)
 
     def _notify(self, alert, event, channel, address, subject, body, user_id) -> None:
-        self.notifications.append(
-            {
-                "dedupe_key": f"{alert.id}:{event}:{alert.level}:{channel}:{address}"[:255],
-                "alert_id": alert.id,
-                "user_id": user_id,
-                "channel": channel,
-                "address": address,
-                "subject": subject,
-                "body": body,
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": utcnow(),
-                "created_at": utcnow(),
-                "last_error": "",
-            }
-        )
+        key = f"{alert.id}:{event}:{alert.level}:{channel}:{address}"
+        self.notifications.append({**queued(key, user_id, channel, address, subject, body), "alert_id": alert.id})
 
     def message(self, alert: Alert, status, event: str) -> tuple[str, str]:
         """Chinese subject and body naming the project, checkpoint, planned and actual percent, and a link."""
@@ -209,13 +195,13 @@ def tell(people: Iterable[User], message: Message, webhook: bool = False) -> lis
     insert_ignoring_duplicates(db.session, InboxItem, rows, ["user_id", "key"])
     body = f"{message.body}\n查看详情：{public_link(message.link)}"
     mails = [
-        _queued(f"{message.key}:email:{user.email}", user.id, "email", user.email, message.title, body)
+        queued(f"{message.key}:email:{user.email}", user.id, "email", user.email, message.title, body)
         for user in fresh
         if user.mails_each_message
     ]
     address = current_app.config["WEBHOOK_URL"]
     if webhook and address and fresh:
-        mails.append(_queued(f"{message.key}:webhook", None, "webhook", address, message.title, body))
+        mails.append(queued(f"{message.key}:webhook", None, "webhook", address, message.title, body))
     insert_ignoring_duplicates(db.session, Notification, mails, ["dedupe_key"])
     if mails:
         after_commit(deliver_pending)  # at once after the commit; the scheduler retries what fails
@@ -227,7 +213,8 @@ def public_link(path: str) -> str:
     return f"{current_app.config['PUBLIC_URL'].rstrip('/')}{path}"
 
 
-def _queued(key: str, user_id: int | None, channel: str, address: str, subject: str, body: str) -> dict:
+def queued(key: str, user_id: int | None, channel: str, address: str, subject: str, body: str) -> dict:
+    """One outbox row to insert: pending, due now, unique by ``key``."""
     return {
         "dedupe_key": key[:255],
         "alert_id": None,

@@ -2,12 +2,10 @@
 
 from flask_login import current_user
 from marshmallow import validate
-from sqlalchemy import select
 
 from perf.api import examples, queries
 from perf.api.common import Blueprint, PageArgs, allow, api_abort, page_of, paginate, refuse_star_if_match
 from perf.auth.permissions import Perm, can_edit, can_view, ensure, loads
-from perf.extensions import db
 from perf.fields import Day, Id, Int, Items, Money, Obj, PerfSchema, Text, Year
 from perf.org.models import BudgetYear
 from perf.projects.models import Project
@@ -99,9 +97,7 @@ def payment_json(payment: Payment, code: str, year: int) -> dict:
 
 
 def _json_of(payment: Payment) -> dict:
-    code, year = db.session.execute(
-        select(Project.code, BudgetYear.year).join(BudgetYear).where(Project.id == payment.project_id)
-    ).one()
+    code, year = queries.payment_place(payment)
     return payment_json(payment, code, year)
 
 

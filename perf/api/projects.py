@@ -22,8 +22,6 @@ from perf.api.schemas import (
 )
 from perf.api.tables import ProjectView
 from perf.auth.permissions import Perm, can_create_in, can_edit, can_view, ensure, loads
-from perf.extensions import db
-from perf.org.models import Unit
 from perf.projects import services
 from perf.projects.queries import project_by_id
 from perf.projects.schemas import TargetTableSchema
@@ -76,7 +74,7 @@ def create_project(body):
     table = dict(body)
     place = load_or_refuse(PlacementSchema(), {key: table.pop(key, None) for key in ("year", "unit_id")})
     year = queries.budget_year(place["year"]) or api_abort(422, "提交的数据有误", {"year": ["没有这个预算年度"]})
-    unit = db.session.get(Unit, place["unit_id"]) or api_abort(422, "提交的数据有误", {"unit_id": ["没有这个单位"]})
+    unit = queries.unit(place["unit_id"]) or api_abort(422, "提交的数据有误", {"unit_id": ["没有这个单位"]})
     ensure(can_create_in(current_user, unit))
     project = services.create_project(year, unit, table, actor=current_user.username)
     project = project_by_id(project.id)

@@ -125,3 +125,30 @@ def audit(user, args: dict):
         seen = visible(select(cast(Project.id, String)), user, Project)
         query = query.where(AuditEntry.object_type == "project", AuditEntry.object_id.in_(seen))
     return query
+
+
+def payment_place(payment: Payment) -> tuple[str, int]:
+    """The 项目编码 and budget year of a payment's project."""
+    query = select(Project.code, BudgetYear.year).join(BudgetYear).where(Project.id == payment.project_id)
+    return tuple(db.session.execute(query).one())
+
+
+def unit(unit_id: int) -> Unit | None:
+    """One unit."""
+    return db.session.get(Unit, unit_id)
+
+
+def visible_project_ids(user, budget_year: BudgetYear) -> set[int]:
+    """Ids of the year's projects the user may see."""
+    query = select(Project.id).where(Project.year_id == budget_year.id)
+    return set(db.session.scalars(visible(query, user, Project)))
+
+
+def latest_scan_run() -> ScanRun | None:
+    """The newest scan run."""
+    return db.session.scalar(scan_runs().limit(1))
+
+
+def scan_run(run_id: int) -> ScanRun | None:
+    """One scan run."""
+    return db.session.get(ScanRun, run_id)

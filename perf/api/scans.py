@@ -3,16 +3,12 @@
 from datetime import date
 
 from flask_login import current_user
-from sqlalchemy import select
 
 from perf.alerts import bookkeeping
-from perf.alerts.models import ScanRun
 from perf.api import examples, queries
 from perf.api.common import Blueprint, PageArgs, allow, api_abort, not_found, page_list, page_of, paginate
-from perf.auth.permissions import Perm, visible
-from perf.extensions import db
+from perf.auth.permissions import Perm
 from perf.fields import Choice, Day, Flag, Id, Int, Items, Moment, Money, Obj, PerfSchema, Text, Year
-from perf.projects.models import Project
 from perf.spending.lag import LEVELS
 from perf.spending.status import compute, scan_year
 
@@ -96,8 +92,7 @@ def _seen(statuses, user, budget_year) -> list:
     """The statuses of projects the user may see."""
     if not statuses:
         return []
-    query = select(Project.id).where(Project.year_id == budget_year.id)
-    allowed = set(db.session.scalars(visible(query, user, Project)))
+    allowed = queries.visible_project_ids(user, budget_year)
     return [s for s in statuses if s.project_id in allowed]
 
 
@@ -115,7 +110,7 @@ def list_scans(args):
 @blp.response(200, ScanRunSchema)
 def latest_scan():
     """The latest scan run (404 before the first)"""
-    return db.session.scalar(queries.scan_runs().limit(1)) or not_found("检查记录")
+    return queries.latest_scan_run() or not_found("检查记录")
 
 
 @blp.route("", methods=["POST"])
@@ -134,7 +129,7 @@ def run_scan(body):
     result = bookkeeping.run_scan(as_of, source="api", year=body.get("year"))
     statuses = _seen(result.statuses, current_user, budget_year)
     return {
-        "run": db.session.get(ScanRun, result.run_id),
+        "run": queries.scan_run(result.run_id),
         "year": result.year,
         "counts": {level: sum(s.level == level for s in statuses) for level in LEVELS},
         "opened": result.opened,

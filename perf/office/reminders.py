@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from perf.alerts.models import Alert, InboxItem, Notification
-from perf.alerts.notify import Message, department_people, owners_of, public_link, tell
+from perf.alerts.notify import Message, department_people, owners_of, public_link, queued, tell
 from perf.alerts.scheduler import after_scan
 from perf.auth.models import User
 from perf.db import insert_ignoring_duplicates, utcnow
@@ -229,22 +229,8 @@ def _digests(as_of: date) -> list[Sent]:
             continue
         lines = [f"您有 {len(unread)} 条未读消息："]
         lines += [f"- {item.text}  {public_link(item.link or f'/alerts/{item.alert_id}')}" for item in unread]
-        rows.append(
-            {
-                "dedupe_key": key,
-                "alert_id": None,
-                "user_id": user.id,
-                "channel": "email",
-                "address": user.email,
-                "subject": f"【perf 每日消息汇总】{as_of.isoformat()}，{len(unread)} 条未读",
-                "body": "\n".join(lines),
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": utcnow(),
-                "created_at": utcnow(),
-                "last_error": "",
-            }
-        )
+        subject = f"【perf 每日消息汇总】{as_of.isoformat()}，{len(unread)} 条未读"
+        rows.append(queued(key, user.id, "email", user.email, subject, "\n".join(lines)))
         sent.append(Sent(user.username, "digest", None, "digest"))
     insert_ignoring_duplicates(db.session, Notification, rows, ["dedupe_key"])
     return sent
