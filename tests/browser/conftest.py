@@ -44,6 +44,7 @@ ACCOUNTS = {
     "owner": "perf-owner-2024",
     "owner2": "perf-owner2-2024",
     "reviewer": "perf-review-2024",
+    "leader": "perf-leader-2024",
     "admin": "perf-admin-2024",
 }
 
