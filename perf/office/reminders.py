@@ -140,10 +140,12 @@ def _deadline_reminders(as_of: date, limits: Limits) -> list[Sent]:
 
 def _pending(project: Project, evaluation_status: str | None, filled: set, year: int):
     """(stage, who holds the work: owner/reviewer) for each stage the project has not finished."""
-    if project.status == "draft":
+    adjusting = project.adjustment_reason is not None  # an adjustment has no 目标申报 deadline
+    if project.status == "draft" and not adjusting:
         yield "target", "owner"
     elif project.status == "submitted":
-        yield "target", "reviewer"
+        if not adjusting:
+            yield "target", "reviewer"
         return
     if project.status != "approved":
         return

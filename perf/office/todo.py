@@ -178,6 +178,12 @@ class _World:
         link = extra.pop("link", None) or project_link(project)
         return Item(kind, project.code, project.name, title, since, due, overdue, link, project_id=project.id, **extra)
 
+    def target_due(self, project: Project) -> date | None:
+        """目标申报's deadline; an adjustment of an approved table has none (it comes when it is needed)."""
+        if project.adjustment_reason is not None:
+            return None
+        return self.limits.due("target", project.budget_year.year)
+
     def returned(self, workflow: str, project: Project) -> StepEvent | None:
         """The return that left the subject in its draft state, if that is how it got there."""
         event = self.last_steps.get((workflow, project.id))
@@ -190,7 +196,7 @@ class _World:
         for project in self.projects:
             if project.status != "draft":
                 continue
-            due = self.limits.due("target", project.budget_year.year)
+            due = self.target_due(project)
             returned = self.returned("target", project)
             if returned is not None:
                 title = f"绩效目标表已退回：{returned.comment}" if returned.comment else "绩效目标表已退回"
@@ -198,7 +204,8 @@ class _World:
                 items.append(self.item("target_returned", project, title, since, due, comment=returned.comment or ""))
             else:
                 since = local_date(project.created_at) or self.as_of
-                items.append(self.item("deadline", project, "提交绩效目标表（目标申报）", min(since, self.as_of), due))
+                title = "提交调整后的绩效目标表" if due is None else "提交绩效目标表（目标申报）"
+                items.append(self.item("deadline", project, title, min(since, self.as_of), due))
         return items
 
     def target_reviews(self) -> list[Item]:
@@ -207,8 +214,7 @@ class _World:
             if project.status == "submitted":
                 event = self.last_steps.get(("target", project.id))
                 since = local_date(event.at) if event is not None else self.as_of
-                due = self.limits.due("target", project.budget_year.year)
-                items.append(self.item("target_review", project, "审核绩效目标表", since, due))
+                items.append(self.item("target_review", project, "审核绩效目标表", since, self.target_due(project)))
         return items
 
     def evaluation_items(self, role: str) -> list[Item]:

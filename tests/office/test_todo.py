@@ -8,8 +8,13 @@ finds every project behind its 6月底 milestone (planned > 0, paid 0): 7 red al
 import json
 
 import pytest
+import sqlalchemy as sa
 
+from perf.auth.models import User
 from perf.office.todo import KINDS
+from perf.org.models import BudgetYear
+from perf.projects.services import create_project
+from tests.factories import target_table
 
 CODE = "13020724P00X4BL10005W"
 CODES = sorted(
@@ -80,19 +85,37 @@ def test_steps_move_items_between_people(runner, scanned):
     steps("target", CODE, "adjust", "--as", "owner", "--comment", "预算调整")
     owner = todo(runner, "owner", "2024-07-01")
     draft = [i for i in owner if i["kind"] == "deadline"]
-    # a draft to submit by 目标申报 (01-31 of the budget year): already late in July
-    assert [(i["project_code"], i["due"], i["overdue"]) for i in draft] == [(CODE, "2024-01-31", True)]
+    # an adjustment of an approved table is work to do, but 目标申报's deadline is not its own
+    assert [(i["project_code"], i["title"], i["due"], i["overdue"]) for i in draft] == [
+        (CODE, "提交调整后的绩效目标表", None, False)
+    ]
     steps("target", CODE, "submit", "--as", "owner")
     review = [i for i in todo(runner, "reviewer", "2024-07-01") if i["kind"] == "target_review"]
-    assert [(i["project_code"], i["title"]) for i in review] == [(CODE, "审核绩效目标表")]
+    assert [(i["project_code"], i["title"], i["due"]) for i in review] == [(CODE, "审核绩效目标表", None)]
     steps("target", CODE, "return", "--as", "reviewer", "--comment", "请补充满意度指标")
     returned = [i for i in todo(runner, "owner", "2024-07-01") if i["kind"] == "target_returned"]
     assert [(i["project_code"], i["title"]) for i in returned] == [(CODE, "绩效目标表已退回：请补充满意度指标")]
     assert not [i for i in todo(runner, "reviewer", "2024-07-01") if i["kind"] == "target_review"]
+    for who in ("reviewer", "leader"):
+        assert not [i for i in todo(runner, who, "2024-07-01") if i["kind"] == "deadline"]
+
+
+def test_a_new_table_not_approved_by_target_deadline_is_late_for_everyone(runner, scanned, session):
+    owner = session.scalar(sa.select(User).where(User.username == "owner"))
+    year = session.scalar(sa.select(BudgetYear).where(BudgetYear.year == 2024))
+    create_project(year, owner.units[0], target_table("13020724P00NEWDRAFT1", "新申报项目"), actor="test")
+    session.commit()
+    # a draft to submit by 目标申报 (01-31 of the budget year): not yet late in January, late in July
+    early = [i for i in todo(runner, "owner", "2024-01-20") if i["kind"] == "deadline"]
+    assert [(i["project_code"], i["title"], i["due"], i["overdue"]) for i in early] == [
+        ("13020724P00NEWDRAFT1", "提交绩效目标表（目标申报）", "2024-01-31", False)
+    ]
+    late = [i for i in todo(runner, "owner", "2024-07-01") if i["kind"] == "deadline"]
+    assert [(i["project_code"], i["overdue"]) for i in late] == [("13020724P00NEWDRAFT1", True)]
     # the reviewer and the leader see the department's missed 目标申报 deadline
     for who in ("reviewer", "leader"):
         late = [i for i in todo(runner, who, "2024-07-01") if i["kind"] == "deadline"]
-        assert [(i["project_code"], i["overdue"]) for i in late] == [(CODE, True)]
+        assert [(i["project_code"], i["overdue"]) for i in late] == [("13020724P00NEWDRAFT1", True)]
 
 
 def test_the_mid_year_round_and_the_self_evaluation_come_in_their_season(runner, demo):
