@@ -35,6 +35,9 @@ def test_statuses_of_a_date_are_read_only_and_filterable(api, world, session):
     green = api("GET", "/api/v1/scans/2024-07-01/projects?level=green", "reviewer").get_json()
     assert all(s["level"] == "green" for s in green["items"])
     assert session.scalar(sa.select(sa.func.count(Alert.id))) == before
+    everyone = api("GET", "/api/v1/scans/2024-07-01/projects?per_page=100", "reviewer").get_json()["items"]
+    approved = next(s for s in everyone if s["code"] == world.approved_code)  # 1,000 元 of 28万元 by 6月30日
+    assert (approved["forecast_pct"], approved["forecast_short"], approved["over_budget"]) == ("1.00", False, False)
     assert api("GET", "/api/v1/scans/2024-07-01/projects", "other_owner").get_json()["total"] == 0
     assert api("GET", "/api/v1/scans/1990-01-01/projects", "owner").status_code == 404
     assert api("GET", "/api/v1/scans/2024-13-45/projects", "owner").status_code == 404
