@@ -59,7 +59,8 @@ def alert_amounts(alert: Alert) -> dict:
         )
     )
     planned_yuan = budget_yuan * alert.planned_pct / 100
-    plan = [PlanPoint(e.checkpoint.on_date, e.checkpoint.label, e.cumulative_pct) for e in project.plan]
+    checkpoints = {cp.seq: cp for cp in project.budget_year.checkpoints}  # the page reads them anyway
+    plan = [PlanPoint(checkpoints[e.seq].on_date, checkpoints[e.seq].label, e.cumulative_pct) for e in project.plan]
     return {
         "forecast_pct": year_end_forecast(Decimal(paid), project.total, plan, alert.as_of),
         "has_plan": bool(plan),

@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 import sqlalchemy as sa
 
+from perf.alerts import queries
 from perf.alerts.models import Alert, Notification
 from perf.org.models import BudgetYear
 from perf.projects.models import Project
@@ -118,3 +119,15 @@ def test_the_alert_page_and_its_message_carry_the_forecast(runner, client, users
     page = client.get(f"/alerts/{alert.id}").get_data(as_text=True)
     line = page.split('id="forecast-line">')[1].split("<")[0]
     assert line == "按目前进度，12月底预计执行 70%"
+
+
+def test_the_alert_pages_figures_take_three_queries_whatever_the_plan(runner, demo, pay, session, count_queries):
+    pay(TRADING, "2024-05-10", "115150.00")
+    runner.invoke(args=["perf", "scan", "--as-of", "2024-07-01", "--no-deliver"])
+    alert_id = session.scalar(sa.select(Alert.id).join(Project).where(Project.code == TRADING, Alert.kind == "lag"))
+    session.expire_all()
+    alert = queries.alert(alert_id)
+    with count_queries() as counted:
+        amounts = queries.alert_amounts(alert)
+    assert amounts["forecast_pct"] == D(70)
+    assert len(counted) == 3  # payments, the year's checkpoints (the page reads them too), the plan
