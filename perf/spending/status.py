@@ -23,6 +23,7 @@ from perf.spending.lag import classify, parse_rules
 from perf.spending.models import Payment
 from perf.spending.progress import Checkpoint as PlanPoint
 from perf.spending.progress import actual_pct, latest_checkpoint, reminder_due, time_pct
+from perf.units import YUAN_PER_WAN
 
 
 @dataclass
@@ -53,6 +54,11 @@ class Status:
     forecast_short: bool = False
     #: More than the budget paid (actual above 100.00%): not shown as a plain green light.
     over_budget: bool = False
+
+    @property
+    def budget_yuan(self) -> Decimal:
+        """The budget (published in 万元) in 元, to set against what was paid."""
+        return self.budget * YUAN_PER_WAN
 
     @property
     def light(self) -> str:
