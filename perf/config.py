@@ -35,6 +35,9 @@ class Defaults:
         ["ratio_below", "80", "yellow"],
         ["always", None, "green"],
     ]
+    #: A green project whose year-end forecast falls more than this many percentage points short of
+    #: 100% is flagged on the dashboard (see perf/spending/forecast.py).
+    FORECAST_SHORTFALL_MARGIN = 10
     #: Owners are reminded this many days before a checkpoint they have not reached yet.
     REMINDER_DAYS = 15
     #: Links in messages point here.

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 ROUNDING = ROUND_HALF_UP
 
 TWO_PLACES = Decimal("0.01")
+ONE = Decimal(1)
 #: Full-width digits and signs as Chinese input methods type them, to their ASCII forms.
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％－", "0123456789.,%-")
 HUNDRED = Decimal(100)
@@ -17,6 +18,11 @@ HUNDRED = Decimal(100)
 def round2(value: Decimal) -> Decimal:
     """Round to two decimal places, half up (money in 万元/元, percents, scores)."""
     return Decimal(value).quantize(TWO_PLACES, rounding=ROUNDING)
+
+
+def round0(value: Decimal) -> Decimal:
+    """Round to a whole number, half up (a forecast percent: 72.5 -> 73)."""
+    return Decimal(value).quantize(ONE, rounding=ROUNDING)
 
 
 def fmt2(value: Decimal | None) -> str | None:

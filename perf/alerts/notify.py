@@ -21,6 +21,7 @@ from perf.db import insert_ignoring_duplicates, utcnow
 from perf.extensions import db
 from perf.numbers import fmt2
 from perf.org.models import BudgetYear, Unit
+from perf.spending.forecast import forecast_text
 from perf.spending.lag import LEVEL_LABELS
 
 EVENT_TITLES = {
@@ -115,6 +116,8 @@ class Outbox:
         ]
         if status.ratio is not None and alert.kind == "lag":
             lines.append(f"执行进度与计划之比：{fmt2(status.ratio)}%（低于 60% 为红灯，低于 80% 为黄灯）")
+        if alert.kind == "lag":
+            lines.append(f"{forecast_text(status.forecast_pct, status.has_plan)}。")
         lines.append(_advice(event))
         lines.append(f"查看详情：{link}")
         return subject, "\n".join(lines)

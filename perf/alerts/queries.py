@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -14,7 +15,9 @@ from perf.extensions import db
 from perf.numbers import fmt2
 from perf.org.models import BudgetYear, Department, Unit
 from perf.projects.models import Project
+from perf.spending.forecast import shortfall_margin, year_end_forecast
 from perf.spending.models import Payment
+from perf.spending.progress import Checkpoint as PlanPoint
 from perf.spending.progress import actual_pct
 from perf.spending.status import Status, compute
 from perf.units import YUAN_PER_WAN
@@ -56,7 +59,11 @@ def alert_amounts(alert: Alert) -> dict:
         )
     )
     planned_yuan = budget_yuan * alert.planned_pct / 100
+    checkpoints = {cp.seq: cp for cp in project.budget_year.checkpoints}  # the page reads them anyway
+    plan = [PlanPoint(checkpoints[e.seq].on_date, checkpoints[e.seq].label, e.cumulative_pct) for e in project.plan]
     return {
+        "forecast_pct": year_end_forecast(Decimal(paid), project.total, plan, alert.as_of),
+        "has_plan": bool(plan),
         "budget_yuan": budget_yuan,
         "planned_yuan": planned_yuan,
         "paid_yuan": Decimal(paid),
@@ -88,8 +95,33 @@ class DashboardRow:
     open_alerts: int
 
 
-def dashboard(code: str, year: int, as_of: date, user) -> tuple[Department, BudgetYear, list[DashboardRow]] | None:
-    """Every project of the department the user may see, with its light and open alerts."""
+@dataclass
+class Dashboard:
+    """The department's projects at a date, and what needs a word above the table."""
+
+    department: Department
+    year: BudgetYear
+    rows: list[DashboardRow]
+    #: FORECAST_SHORTFALL_MARGIN, percentage points.
+    margin: Decimal
+
+    @property
+    def falling_short(self) -> list[DashboardRow]:
+        """Green projects forecast to fall short of 100% by more than the margin."""
+        return [row for row in self.rows if row.status.forecast_short]
+
+    @property
+    def over_budget(self) -> list[DashboardRow]:
+        """Projects that paid more than their budget."""
+        return [row for row in self.rows if row.status.over_budget]
+
+    def count(self, light: str) -> int:
+        """Projects showing ``light`` (green, yellow, red, over)."""
+        return sum(row.status.light == light for row in self.rows)
+
+
+def dashboard(code: str, year: int, as_of: date, user) -> Dashboard | None:
+    """Every project of the department the user may see, with its light, forecast and open alerts."""
     department = db.session.scalar(select(Department).where(Department.code == code))
     budget_year = db.session.scalar(select(BudgetYear).where(BudgetYear.year == year))
     if department is None or budget_year is None:
@@ -111,7 +143,7 @@ def dashboard(code: str, year: int, as_of: date, user) -> tuple[Department, Budg
         DashboardRow(s, units.get(s.unit_id, ""), open_counts[s.project_id])
         for s in compute(as_of, budget_year, allowed)  # only the projects the user may see
     ]
-    return department, budget_year, rows
+    return Dashboard(department, budget_year, rows, shortfall_margin(current_app.config["FORECAST_SHORTFALL_MARGIN"]))
 
 
 def curve(project: Project, as_of: date) -> dict:

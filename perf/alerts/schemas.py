@@ -20,3 +20,6 @@ class StatusSchema(Schema):
     budget = TwoPlaces()
     paid_yuan = TwoPlaces(attribute="paid")
     has_plan = fields.Boolean()
+    forecast_pct = TwoPlaces(allow_none=True)
+    forecast_short = fields.Boolean()
+    over_budget = fields.Boolean()

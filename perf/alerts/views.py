@@ -11,7 +11,8 @@ from perf.alerts.models import Alert
 from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, loads, require
 from perf.boundary import refusal
 from perf.projects.queries import project_by_id
-from perf.spending.lag import LEVEL_LABELS
+from perf.spending.forecast import forecast_text, shortfall_text
+from perf.spending.lag import LEVEL_LABELS, LIGHT_LABELS
 
 bp = Blueprint("alerts", __name__)
 
@@ -23,7 +24,13 @@ def unread():
     def unread_alerts() -> int:
         return services.unread_count(current_user) if current_user.is_authenticated else 0
 
-    return {"unread_alerts": unread_alerts, "level_labels": LEVEL_LABELS}
+    return {
+        "unread_alerts": unread_alerts,
+        "level_labels": LEVEL_LABELS,
+        "light_labels": LIGHT_LABELS,
+        "forecast_text": forecast_text,
+        "shortfall_text": shortfall_text,
+    }
 
 
 def _as_of() -> date:
@@ -121,9 +128,8 @@ def read():
 def dashboard(code: str, year: int):
     """Each project's light, planned vs actual percent and open alerts; sortable and filterable."""
     as_of = _as_of()
-    found = queries.dashboard(code, year, as_of, current_user) or abort(404)
-    department, budget_year, rows = found
-    return render_template("alerts/dashboard.html", department=department, year=budget_year, rows=rows, as_of=as_of)
+    board = queries.dashboard(code, year, as_of, current_user) or abort(404)
+    return render_template("alerts/dashboard.html", board=board, year=board.year, rows=board.rows, as_of=as_of)
 
 
 @bp.get("/projects/<int:project_id>/progress")

@@ -1,4 +1,4 @@
-"""Alerts (预警): list, read, answer (owner: 滞后原因, 整改措施, catch-up date) and close (reviewer)."""
+"""Alerts (预警): list, read, answer (owner: 滞后原因, 整改措施, catch-up date), send back and close (reviewer)."""
 
 from flask_login import current_user
 
@@ -10,7 +10,7 @@ from perf.api.common import Blueprint, PageArgs, allow, page_of, paginate
 from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, loads
 from perf.fields import Choice, Day, Id, Int, Moment, Money, PerfSchema, Text, Year
 
-blp = Blueprint("api_alerts", __name__, url_prefix="/api/v1/alerts", description="预警：说明与关闭")
+blp = Blueprint("api_alerts", __name__, url_prefix="/api/v1/alerts", description="预警：说明、退回与关闭")
 
 
 class AlertArgs(PageArgs):
@@ -61,6 +61,12 @@ class AnswerSchema(PerfSchema):
     catch_up_on = Day(required=True, metadata={"description": "预计追上进度的日期"})
 
 
+class SendBackSchema(PerfSchema):
+    """The reviewer's comment on an answer that does not do."""
+
+    comment = Text(load_default="", metadata={"description": "退回意见（必填，最多 2000 字）"})
+
+
 def _may_see(user, alert) -> bool:
     return can_view(user, alert.project)
 
@@ -104,4 +110,24 @@ def close_alert(alert):
     """Close an answered (or caught-up) alert (reviewer of the project's department)"""
     ensure(can_review(current_user, alert.project))
     services.close(alert, current_user._get_current_object())
+    return alert
+
+
+@blp.route("/<int:alert_id>/send-back", methods=["POST"], parameters=[examples.ALERT_ID])
+@allow(Perm.PROJECT_REVIEW)
+@blp.arguments(SendBackSchema, example=examples.SEND_BACK)
+@blp.response(200, AlertSchema)
+@blp.doc(
+    summary="退回预警说明（本部门财务审核）",
+    description=(
+        "说明不充分时，财务审核带意见退回项目负责人的说明：预警回到“待说明”，项目负责人重新说明，"
+        "每一轮说明和退回都记入预警的审阅记录并通知项目负责人。只有“已说明”的预警可以退回（否则 409）；"
+        "意见必填（否则 422，错误在 comment）；不是本部门的财务审核时 403。"
+    ),
+)
+@loads("alert_id", alert_by_id, _may_see, "预警")
+def send_back_alert(body, alert):
+    """Send an answer back to the owner with a comment (reviewer of the project's department)"""
+    ensure(can_review(current_user, alert.project))
+    services.send_back(alert, current_user._get_current_object(), body["comment"])
     return alert

@@ -53,6 +53,7 @@ BULK = {
     ]
 }
 STEP = {"comment": "请审核"}
+SEND_BACK = {"comment": "滞后原因过于笼统，请说明合同签订推迟的具体原因和付款安排"}
 ANSWER = {"reason": "合同签订推迟", "measures": "8月完成招标后集中支付", "catch_up_on": "2024-09-30"}
 SCAN = {"as_of": "2024-07-01"}
 ACTUAL = {"value": "96%", "note": "1—6月数据"}

@@ -49,6 +49,16 @@ class StatusSchema(PerfSchema):
     budget = Money(metadata={"description": "预算数（万元）"})
     paid_yuan = Money(attribute="paid", metadata={"description": "已支付（元）"})
     has_plan = Flag(dump_only=True)
+    forecast_pct = Money(
+        allow_none=True,
+        metadata={
+            "description": "按目前进度预计 12月底执行率（%，取整）；首个安排支出的节点之前、无计划或预算为 0 时为 null"
+        },
+    )
+    forecast_short = Flag(
+        dump_only=True, metadata={"description": "true：当前为绿灯，但年底预计执行率比 100% 低出设定的幅度以上"}
+    )
+    over_budget = Flag(dump_only=True, metadata={"description": "true：已支付超过预算数（超支），不按普通绿灯显示"})
 
 
 class ScanArgs(PerfSchema):

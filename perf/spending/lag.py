@@ -14,6 +14,8 @@ from perf.numbers import HUNDRED, round2
 
 LEVELS = ("green", "yellow", "red")
 LEVEL_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+#: The dashboard's lights: a level, or 超支 for a project that paid more than its budget (Status.light).
+LIGHT_LABELS = {**LEVEL_LABELS, "over": "超支"}
 #: How bad a level is, for "worsens" and "worst of".
 SEVERITY = {"green": 0, "yellow": 1, "red": 2}
 

@@ -15,12 +15,15 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from perf.extensions import db
+from perf.numbers import HUNDRED
 from perf.org.models import BudgetYear, Checkpoint
 from perf.projects.models import PlanEntry, Project
+from perf.spending.forecast import falls_short, shortfall_margin, year_end_forecast
 from perf.spending.lag import classify, parse_rules
 from perf.spending.models import Payment
 from perf.spending.progress import Checkpoint as PlanPoint
 from perf.spending.progress import actual_pct, latest_checkpoint, reminder_due, time_pct
+from perf.units import YUAN_PER_WAN
 
 
 @dataclass
@@ -45,6 +48,22 @@ class Status:
     has_plan: bool
     reminder_seq: int | None  # the coming checkpoint a reminder is due for
     reminder_pct: Decimal | None
+    #: 年底预计执行率, whole percent (perf.spending.forecast); None before anything was planned.
+    forecast_pct: Decimal | None = None
+    #: Green now, but forecast to fall more than FORECAST_SHORTFALL_MARGIN points short of 100.
+    forecast_short: bool = False
+    #: More than the budget paid (actual above 100.00%): not shown as a plain green light.
+    over_budget: bool = False
+
+    @property
+    def budget_yuan(self) -> Decimal:
+        """The budget (published in 万元) in 元, to set against what was paid."""
+        return self.budget * YUAN_PER_WAN
+
+    @property
+    def light(self) -> str:
+        """What the dashboard shows: the lag level, or "over" (超支) when more than the budget is paid."""
+        return "over" if self.over_budget else self.level
 
 
 def scan_year(as_of: date, year: int | None = None) -> BudgetYear | None:
@@ -66,9 +85,10 @@ def compute(as_of: date, budget_year: BudgetYear, project_ids: Collection[int] |
     paid = _paid(budget_year, as_of, project_ids)
     year_points = [PlanPoint(cp.on_date, cp.label, Decimal(0)) for cp in budget_year.checkpoints]
     rules = parse_rules(current_app.config["LAG_RULES"])
-    days = current_app.config["REMINDER_DAYS"]
+    margin = shortfall_margin(current_app.config["FORECAST_SHORTFALL_MARGIN"])
+    settings = (rules, current_app.config["REMINDER_DAYS"], margin)
     return [
-        _status(row, plans.get(row.id, []), year_points, paid.get(row.id, Decimal(0)), as_of, budget_year, rules, days)
+        _status(row, plans.get(row.id, []), year_points, paid.get(row.id, Decimal(0)), as_of, budget_year, settings)
         for row in projects
     ]
 
@@ -104,14 +124,17 @@ def _paid(budget_year: BudgetYear, as_of: date, project_ids: Collection[int] | N
     return {project_id: Decimal(total) for project_id, total in rows}
 
 
-def _status(row, plan, year_points, paid, as_of, budget_year, rules, reminder_days) -> Status:
+def _status(row, plan, year_points, paid, as_of, budget_year, settings) -> Status:
     """Combine one project's numbers into its status."""
+    rules, reminder_days, margin = settings
     points = [point for _, point in plan]
     seq_of = {point.on_date: seq for seq, point in plan}
     passed = latest_checkpoint(points or year_points, as_of)
     planned = passed.planned_pct if passed and points else Decimal(0)
     actual = actual_pct(paid, row.total)
-    lag = classify(planned, actual) if actual is not None else None
+    lag = classify(planned, actual, rules) if actual is not None else None
+    level = lag.level if lag else "green"
+    forecast = year_end_forecast(paid, row.total, points, as_of)
     coming = reminder_due(points, as_of, actual, reminder_days) if points else None
     return Status(
         project_id=row.id,
@@ -127,11 +150,14 @@ def _status(row, plan, year_points, paid, as_of, budget_year, rules, reminder_da
         actual_pct=actual,
         gap_pp=lag.gap_pp if lag else None,
         ratio=lag.ratio if lag else None,
-        level=lag.level if lag else "green",
+        level=level,
         time_pct=time_pct(as_of, budget_year.year),
         has_plan=bool(points),
         reminder_seq=seq_of.get(coming.on_date) if coming else None,
         reminder_pct=coming.planned_pct if coming else None,
+        forecast_pct=forecast,
+        forecast_short=falls_short(forecast, level, margin),
+        over_budget=actual is not None and actual > HUNDRED,
     )
 
 

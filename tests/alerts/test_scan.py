@@ -43,6 +43,13 @@ def test_the_issue_example(runner, demo, pay):
     )
 
 
+def test_the_configured_lag_rules_decide_the_level(app, runner, demo, pay, monkeypatch):
+    pay(TRADING, "2024-05-10", "115150.00")  # ratio 70: yellow by the default rules
+    strict = [["planned_zero", None, "green"], ["ratio_below", "90", "red"], ["always", None, "green"]]
+    monkeypatch.setitem(app.config, "LAG_RULES", strict)
+    assert scan_json(runner, "--as-of", "2024-07-01")[TRADING]["level"] == "red"
+
+
 def test_payments_after_the_date_do_not_count(runner, demo, pay):
     pay(TRADING, "2024-05-10", "115150.00")
     pay(TRADING, "2024-07-02", "100000.00")

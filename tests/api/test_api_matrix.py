@@ -97,6 +97,14 @@ MATRIX = [
     ("api_alerts.get_alert", "GET", "/api/v1/alerts/{alert}", None, None, PROJECT),
     ("api_alerts.answer_alert", "POST", "/api/v1/alerts/{alert}/answer", examples.ANSWER, None, OWNER_WRITES),
     ("api_alerts.close_alert", "POST", "/api/v1/alerts/{answered_alert}/close", None, None, REVIEWER_WRITES),
+    (
+        "api_alerts.send_back_alert",
+        "POST",
+        "/api/v1/alerts/{answered_alert}/send-back",
+        examples.SEND_BACK,
+        None,
+        REVIEWER_WRITES,
+    ),
     ("api_evaluation.list_actuals", "GET", "/api/v1/projects/{approved}/actuals", None, None, PROJECT),
     (
         "api_evaluation.get_actual",
