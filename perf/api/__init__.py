@@ -91,6 +91,7 @@ def init_app(app: Flask) -> None:
     api = PerfApi(app)
     api.register_converter(IsoDateConverter, lambda _converter: {"type": "string", "format": "date"})
     _document_payment_fields(api)
+    api.ma_plugin.converter.add_attribute_function(label_as_description)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "在“我的账户”页面创建的 API 令牌"}
     )
@@ -100,6 +101,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(docs.bp)
     app.before_request(authenticate)
     app.extensions["perf-api"] = api
+
+
+def label_as_description(_converter, field, ret, **_kwargs) -> dict:
+    """A field named in Chinese for its messages (``label``) says so in the document, unless it
+    has a description of its own."""
+    label = field.metadata.get("label")
+    return {"description": label} if label and "description" not in ret else {}
 
 
 def _document_payment_fields(api: Api) -> None:

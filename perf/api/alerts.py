@@ -76,7 +76,12 @@ def _may_see(user, alert) -> bool:
 @blp.arguments(AlertArgs, location="query")
 @blp.response(200, page_of(AlertSchema))
 def list_alerts(args):
-    """List alerts on the projects the caller may see, newest first"""
+    """列出预警
+
+    调用者可见项目的预警，新的在前；可按状态、级别、类型、预算年度、单位和项目筛选。
+    ---
+    List alerts on the projects the caller may see, newest first
+    """
     return paginate(queries.alerts(current_user, args), args)
 
 
@@ -85,7 +90,12 @@ def list_alerts(args):
 @blp.response(200, AlertSchema)
 @loads("alert_id", alert_by_id, _may_see, "预警")
 def get_alert(alert):
-    """Read one alert"""
+    """读取预警
+
+    一条预警：项目、时间节点、计划与实际百分比、级别、状态，以及项目负责人的说明。
+    ---
+    Read one alert
+    """
     return alert
 
 
@@ -95,7 +105,12 @@ def get_alert(alert):
 @blp.response(200, AlertSchema)
 @loads("alert_id", alert_by_id, _may_see, "预警")
 def answer_alert(body, alert):
-    """Explain a lag (owner of the project's unit); may be improved until the reviewer closes it"""
+    """说明滞后原因
+
+    项目负责人填写滞后原因、整改措施和预计追上进度的日期；在财务审核关闭预警前可以修改。
+    ---
+    Explain a lag (owner of the project's unit); may be improved until the reviewer closes it
+    """
     ensure(can_edit(current_user, alert.project))
     user = current_user._get_current_object()
     services.answer(alert, user, body["reason"], body["measures"], body["catch_up_on"])
@@ -107,7 +122,12 @@ def answer_alert(body, alert):
 @blp.response(200, AlertSchema)
 @loads("alert_id", alert_by_id, _may_see, "预警")
 def close_alert(alert):
-    """Close an answered (or caught-up) alert (reviewer of the project's department)"""
+    """关闭预警
+
+    本部门的财务审核阅读说明后关闭已说明（或已追上进度）的预警。
+    ---
+    Close an answered (or caught-up) alert (reviewer of the project's department)
+    """
     ensure(can_review(current_user, alert.project))
     services.close(alert, current_user._get_current_object())
     return alert

@@ -30,13 +30,13 @@ class AuditArgs(PageArgs):
 class AuditEntrySchema(PerfSchema):
     """One recorded write, with the values before and after."""
 
-    id = Int(dump_only=True)
-    at = Moment(dump_only=True)
-    actor = Text(dump_only=True)
-    action = Text(dump_only=True)
-    object_type = Text(dump_only=True)
-    object_id = Text(dump_only=True)
-    summary = Text(dump_only=True)
+    id = Int(dump_only=True, metadata={"description": "记录编号"})
+    at = Moment(dump_only=True, metadata={"description": "操作时间"})
+    actor = Text(dump_only=True, metadata={"description": "操作人（用户名）"})
+    action = Text(dump_only=True, metadata={"description": "操作，如 project.update、payment.add"})
+    object_type = Text(dump_only=True, metadata={"description": "对象类型，如 project、payment"})
+    object_id = Text(dump_only=True, metadata={"description": "对象编号"})
+    summary = Text(dump_only=True, metadata={"description": "操作说明（中文）"})
     changes = fields.Dict(
         keys=fields.String(),
         values=fields.Raw(allow_none=True),
@@ -50,7 +50,13 @@ class AuditEntrySchema(PerfSchema):
 @blp.arguments(AuditArgs, location="query")
 @blp.response(200, page_of(AuditEntrySchema))
 def list_audit_entries(args):
-    """List audit entries, newest first"""
+    """列出修改记录
+
+    修改记录（审计日志），新的在前：谁在何时做了什么操作，修改前后的值；
+    可按项目、对象类型、操作、用户名和日期范围筛选。
+    ---
+    List audit entries, newest first
+    """
     if args.get("since"):
         args["since"] = datetime.combine(args["since"], time.min, CST)
     if args.get("until"):

@@ -46,17 +46,17 @@ class ActualArgs(PageArgs):
 class ActualSchema(PerfSchema):
     """The actual value of one indicator on one date."""
 
-    id = Int(dump_only=True)
-    indicator_id = Int(dump_only=True)
+    id = Int(dump_only=True, metadata={"description": "实际完成值编号"})
+    indicator_id = Int(dump_only=True, metadata={"description": "指标编号"})
     indicator = Text(attribute="indicator.name", dump_only=True, metadata={"description": "三级指标"})
-    as_of = Day(dump_only=True)
+    as_of = Day(dump_only=True, metadata={"description": "截至日期"})
     value = Text(attribute="value_text", dump_only=True, metadata={"description": "实际完成值，如 96%"})
-    number = Exact(allow_none=True)
-    unit = Text(dump_only=True, allow_none=True)
-    kind = Text(dump_only=True)
-    note = Text(dump_only=True)
+    number = Exact(allow_none=True, metadata={"description": "实际完成值中的数值（定性为空）"})
+    unit = Text(dump_only=True, allow_none=True, metadata={"description": "计量单位"})
+    kind = Text(dump_only=True, metadata={"description": "quantitative 定量 / qualitative 定性"})
+    note = Text(dump_only=True, metadata={"description": "备注"})
     reason = Text(dump_only=True, metadata={"description": "偏差原因"})
-    entered_by = Text(dump_only=True)
+    entered_by = Text(dump_only=True, metadata={"description": "填写人（用户名）"})
 
 
 class ExecutionSchema(PerfSchema):
@@ -113,7 +113,12 @@ def _etag(row: ActualValue | None) -> str:
 @blp.response(200, page_of(ActualSchema))
 @loads("project_id", project_by_id, can_view, "项目")
 def list_actuals(args, project):
-    """List a project's actual values, by indicator and date (or only the latest on a date)"""
+    """列出实际完成值
+
+    一个项目各指标的实际完成值，按指标和日期排列；指定 `latest_on` 时只列每个指标在该日期（含）前最新的一条。
+    ---
+    List a project's actual values, by indicator and date (or only the latest on a date)
+    """
     if args.get("latest_on"):
         latest = latest_actuals(project, args["latest_on"])
         rows = [latest[i.id] for i in project.indicators if i.id in latest]
@@ -127,7 +132,12 @@ def list_actuals(args, project):
 @blp.response(200, ActualSchema)
 @loads("project_id", project_by_id, can_view, "项目")
 def get_actual(project, indicator_id: int, as_of: date):
-    """Read the actual value of an indicator on a date (its ETag may go in If-Match to change it)"""
+    """读取实际完成值
+
+    某一指标在某一日期的实际完成值；响应头的 `ETag` 可用于修改时的 `If-Match`。
+    ---
+    Read the actual value of an indicator on a date (its ETag may go in If-Match to change it)
+    """
     indicator = _indicator(project, indicator_id)
     row = stored_actual(indicator.id, as_of) or not_found("该日期的实际完成值")
     return row, 200, {"ETag": f'"{_etag(row)}"'}
@@ -150,7 +160,13 @@ def get_actual(project, indicator_id: int, as_of: date):
 )
 @loads("project_id", project_by_id, can_edit, "项目")
 def put_actual(body, project, indicator_id: int, as_of: date):
-    """Set the actual value of an indicator on a date (owner); checked like the form and audited"""
+    """填写实际完成值
+
+    项目负责人填写某一指标在某一日期的实际完成值（如 `96%`、`7人`、`27.5万元`），
+    检查与页面相同：单位须与指标值一致（元/万元自动换算），定性指标填写文字；记入修改记录。
+    ---
+    Set the actual value of an indicator on a date (owner); checked like the form and audited
+    """
     indicator = _indicator(project, indicator_id)
     refuse_star_if_match()
     if request.if_match and _etag(stored_actual(indicator.id, as_of)) not in request.if_match:
@@ -165,5 +181,10 @@ def put_actual(body, project, indicator_id: int, as_of: date):
 @blp.response(200, SelfEvaluationSchema)
 @loads("project_id", project_by_id, can_view, "项目")
 def get_self_evaluation(args, project):
-    """The self-evaluation's scores (预算执行率, each indicator, total, grade, warning)"""
+    """自评得分
+
+    按支付记录、实际完成值和权重计算的绩效自评：预算执行率（10 分）、各指标得分、总分、等级和自评预警灯。
+    ---
+    The self-evaluation's scores (预算执行率, each indicator, total, grade, warning)
+    """
     return evaluation_of(project, args.get("as_of")).to_json()

@@ -124,7 +124,12 @@ def _may_read(user, payment: Payment) -> bool:
 @blp.arguments(PaymentArgs, location="query")
 @blp.response(200, page_of(PaymentOutSchema))
 def list_payments(args):
-    """List payments of the projects the caller may see, by date"""
+    """列出支付记录
+
+    调用者可见项目的支付记录，按支付日期排列；可按项目、预算年度、支付日期范围和凭证号筛选。金额单位为元。
+    ---
+    List payments of the projects the caller may see, by date
+    """
     query = queries.payments(current_user, args).add_columns(Project.code, BudgetYear.year)
     page = paginate(query, args, scalars=False)
     page["items"] = [payment_json(*row) for row in page["items"]]
@@ -137,7 +142,12 @@ def list_payments(args):
 @blp.response(200, PaymentOutSchema)
 @loads("payment_id", payment_by_id, _may_read, "支付记录")
 def get_payment(payment: Payment):
-    """Read one payment (its ETag goes in If-Match to correct it)"""
+    """读取支付记录
+
+    一条支付记录；响应头的 `ETag` 用于更正时的 `If-Match`。
+    ---
+    Read one payment (its ETag goes in If-Match to correct it)
+    """
     return _json_of(payment)
 
 
@@ -147,7 +157,12 @@ def get_payment(payment: Payment):
 @blp.arguments(PaymentSchema, example=examples.PAYMENT)
 @blp.response(201, PaymentOutSchema)
 def create_payment(args, data):
-    """Record one payment (or refund) of one of the caller's projects
+    """登记支付记录
+
+    为调用者负责的项目登记一笔支付（负数为退款，须填写原凭证号 `refund_of`）。字段与支付记录导入的每一行相同，
+    金额单位为元。
+    ---
+    Record one payment (or refund) of one of the caller's projects
 
     The body is the same schema the payments import reads each row with.
     """
@@ -161,7 +176,12 @@ def create_payment(args, data):
 @blp.arguments(BulkSchema, example=examples.BULK)
 @blp.response(201, BulkResultSchema)
 def create_payments(args, body):
-    """Record up to 10,000 payments in one all-or-nothing request
+    """批量登记支付记录
+
+    一次最多 10,000 笔，全部通过检查才写入，否则一笔也不写。问题按 `payments.<序号>.<字段>` 列出。
+    与已登记记录完全相同的一笔计为未变化，因此同一批可以重复发送。
+    ---
+    Record up to 10,000 payments in one all-or-nothing request
 
     Problems are keyed ``payments.<index>.<field>`` and nothing is written while there is one.
     An item identical to a stored payment counts as unchanged, so a batch may be sent again.
@@ -176,7 +196,12 @@ def create_payments(args, body):
 @blp.response(200, PaymentOutSchema)
 @loads("payment_id", payment_by_id, _may_write, "支付记录")
 def correct_payment(data, payment: Payment):
-    """Correct a payment (If-Match required); the change is audited"""
+    """更正支付记录
+
+    更正一笔支付（须带 `If-Match`，项目不可更改）；更正前后的值记入修改记录。
+    ---
+    Correct a payment (If-Match required); the change is audited
+    """
     refuse_star_if_match()
     blp.check_etag(_json_of(payment), PaymentOutSchema)
     services.correct_payment(payment, data, current_user.username)
@@ -188,5 +213,10 @@ def correct_payment(data, payment: Payment):
 @blp.response(204)
 @loads("payment_id", payment_by_id, _may_write, "支付记录")
 def delete_payment(payment: Payment):
-    """Delete a payment (409 while a refund names it); the deletion is audited"""
+    """删除支付记录
+
+    删除一笔支付；仍有退款指向它时返回 409。删除记入修改记录。
+    ---
+    Delete a payment (409 while a refund names it); the deletion is audited
+    """
     services.delete_payment(payment, current_user.username)

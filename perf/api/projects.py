@@ -39,7 +39,12 @@ def etag_of(project) -> dict:
 @blp.arguments(ProjectArgs, location="query")
 @blp.response(200, page_of(ProjectSummarySchema))
 def list_projects(args):
-    """List the projects the caller may see
+    """列出项目
+
+    调用者可见的项目（项目负责人：本人负责的单位；财务审核和部门领导：本部门），
+    可按预算年度、单位、部门、状态或项目编码筛选；新的年度在前，同年按项目编码排列。
+    ---
+    List the projects the caller may see
 
     Filter by year, unit, department, status or code; newest year first, then by code.
     """
@@ -52,7 +57,12 @@ def list_projects(args):
 @blp.response(200, ProjectDetailSchema)
 @loads("project_id", project_by_id, can_view, "项目")
 def get_project(project):
-    """Read a 绩效目标表 with its review findings
+    """读取绩效目标表
+
+    一个项目的完整绩效目标表：预算数、资金用途、资金支出计划、绩效目标、各条绩效指标（含系统对指标值的解读）和自动审核意见。
+    响应头的 `ETag` 用于修改时的 `If-Match`。
+    ---
+    Read a 绩效目标表 with its review findings
 
     The ETag header goes in If-Match to update it.
     """
@@ -66,7 +76,12 @@ def get_project(project):
 @raw_body(ProjectCreateSchema, example=examples.NEW_PROJECT)
 @blp.response(201, ProjectDetailSchema)
 def create_project(body):
-    """Create a draft 绩效目标表 in one of the caller's units
+    """新建绩效目标表
+
+    在调用者负责的单位中新建一份草稿。规则与页面表单相同：财政资金 + 其他资金 = 预算数，项目编码在同一年度内唯一，
+    每个时间节点一个累计支出百分比（最后一个为 100%），二级指标属于其一级指标。返回的表附自动审核意见。
+    ---
+    Create a draft 绩效目标表 in one of the caller's units
 
     The same rules as the form (the one table schema): amounts add up, 项目编码 unique in the
     year, one plan percent per checkpoint, 二级 under its 一级. The answer carries the review findings.
@@ -89,7 +104,12 @@ def create_project(body):
 @blp.response(200, ProjectDetailSchema)
 @loads("project_id", project_by_id, can_edit, "项目")
 def update_project(body, project):
-    """Replace a draft 绩效目标表 (If-Match required)
+    """修改绩效目标表
+
+    整体替换一份草稿（须带 `If-Match`）。已提交的表在审核中、已批复的表须先申请调整（POST …/adjust），两者均返回 409；
+    数据已被他人修改时返回 412。
+    ---
+    Replace a draft 绩效目标表 (If-Match required)
 
     A submitted table is under review and an approved one changes only through an
     adjustment (POST …/adjust): both answer 409. A stale If-Match answers 412.

@@ -20,15 +20,15 @@ LAGGING = ("yellow", "red")
 class ScanRunSchema(PerfSchema):
     """One run of the scan."""
 
-    id = Int(dump_only=True)
+    id = Int(dump_only=True, metadata={"description": "检查记录编号"})
     as_of = Day(dump_only=True, metadata={"description": "检查日期"})
-    source = Text(dump_only=True, metadata={"description": "cli / scheduler / api"})
-    started_at = Moment(dump_only=True)
-    finished_at = Moment(dump_only=True, allow_none=True)
-    projects = Int(dump_only=True)
-    alerts_opened = Int(dump_only=True)
-    alerts_escalated = Int(dump_only=True)
-    alerts_resolved = Int(dump_only=True)
+    source = Text(dump_only=True, metadata={"description": "cli 命令行 / scheduler 定时任务 / api 接口"})
+    started_at = Moment(dump_only=True, metadata={"description": "开始时间"})
+    finished_at = Moment(dump_only=True, allow_none=True, metadata={"description": "结束时间（进行中为空）"})
+    projects = Int(dump_only=True, metadata={"description": "检查的项目数"})
+    alerts_opened = Int(dump_only=True, metadata={"description": "新开预警数"})
+    alerts_escalated = Int(dump_only=True, metadata={"description": "升级预警数"})
+    alerts_resolved = Int(dump_only=True, metadata={"description": "解除预警数"})
 
 
 class StatusSchema(PerfSchema):
@@ -111,7 +111,12 @@ def _seen(statuses, user, budget_year) -> list:
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_of(ScanRunSchema))
 def list_scans(args):
-    """List scan runs, newest first"""
+    """列出进度检查记录
+
+    每次支出进度检查（双监控）的日期、时间和结果统计，新的在前，分页。
+    ---
+    List scan runs, newest first
+    """
     return paginate(queries.scan_runs(), args)
 
 
@@ -119,7 +124,12 @@ def list_scans(args):
 @allow(Perm.PROJECT_VIEW)
 @blp.response(200, ScanRunSchema)
 def latest_scan():
-    """The latest scan run (404 before the first)"""
+    """最近一次进度检查
+
+    最近一次支出进度检查的记录；还没有检查过时返回 404。
+    ---
+    The latest scan run (404 before the first)
+    """
     return queries.latest_scan_run() or not_found("检查记录")
 
 
@@ -128,7 +138,12 @@ def latest_scan():
 @blp.arguments(ScanArgs, example=examples.SCAN)
 @blp.response(201, ScanResultSchema)
 def run_scan(body):
-    """Run the scan for a date: open, escalate and resolve alerts; answer the lagging projects
+    """执行进度检查
+
+    按指定日期比较各项目的实际支付与资金支出计划：新开、升级或解除预警，并返回滞后的项目。
+    通知由调度程序的发送任务（每 5 分钟）发出。
+    ---
+    Run the scan for a date: open, escalate and resolve alerts; answer the lagging projects
 
     Notifications are queued and sent by the scheduler's delivery job (every 5 minutes).
     """
@@ -155,7 +170,12 @@ def run_scan(body):
 @blp.arguments(StatusArgs, location="query")
 @blp.response(200, page_of(StatusSchema))
 def scan_statuses(args, as_of: date):
-    """Each project's spending status on a date, read-only (``lagging=true``: only the lagging ones)"""
+    """各项目支出进度
+
+    指定日期各项目的支出进度（计划与实际累计百分比、差距、比值和预警灯），只读；`lagging=true` 时只列滞后的项目。
+    ---
+    Each project's spending status on a date, read-only (``lagging=true``: only the lagging ones)
+    """
     budget_year = scan_year(as_of, args.get("year"))
     if budget_year is None:
         not_found(f"{as_of.year} 年及以前的预算年度")

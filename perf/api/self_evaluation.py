@@ -80,7 +80,12 @@ def _view(project) -> tuple[dict, int, dict]:
 @blp.response(200, EvaluationEntriesSchema)
 @loads("project_id", project_by_id, can_view, "项目")
 def get_entries(project):
-    """Read the self-evaluation's entries, status and problems (its ETag goes in If-Match to change them)"""
+    """读取自评填报内容
+
+    自评的填报内容（未保存时为默认权重）、状态和提交前须处理的问题；响应头的 `ETag` 用于修改时的 `If-Match`。
+    ---
+    Read the self-evaluation's entries, status and problems (its ETag goes in If-Match to change them)
+    """
     return _view(project)
 
 
@@ -91,7 +96,12 @@ def get_entries(project):
 @blp.doc(parameters=[IF_MATCH])
 @loads("project_id", project_by_id, can_edit, "项目")
 def put_entries(body, project):
-    """Write the entries of a draft (owner): weights, 定性 bands and scores, reasons, outcome"""
+    """保存自评填报内容
+
+    项目负责人保存填报中的自评（须带 `If-Match`）：各指标权重、定性指标的档次和得分、偏差原因及改进措施、实际完成情况。
+    ---
+    Write the entries of a draft (owner): weights, 定性 bands and scores, reasons, outcome
+    """
     refuse_star_if_match()
     if not request.if_match:
         api_abort(428, "修改须带 If-Match 请求头（先前 GET 取得的 ETag）")

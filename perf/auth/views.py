@@ -3,7 +3,18 @@
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 
 from perf.auth import services
@@ -51,6 +62,14 @@ def beijing_time(moment: datetime | None) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(CST).strftime("%Y-%m-%d %H:%M")
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon():
+    """The icon browsers ask for at the site root before any page names one (perf/static/favicon.ico)."""
+    folder = current_app.static_folder
+    return send_from_directory(folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -178,7 +178,8 @@ class _ProjectReader:
         )
 
     def budget(self) -> tuple[Decimal, Decimal, Decimal]:
-        total, where = self.amount("预算数", lambda text: text.endswith("预算数"))
+        # 预算数 as the seed publishes it; 年度资金总额 as the national template (and perf's download) label it
+        total, where = self.amount("预算数", lambda text: text.endswith(("预算数", "年度资金总额")))
         fiscal, _ = self.amount("财政资金", lambda text: text.endswith(("财政资金", "财政拨款")))
         other, _ = self.amount("其他资金", lambda text: text.endswith("其他资金"), Decimal(0))
         if total is not None and fiscal is not None and other is not None:
@@ -206,7 +207,11 @@ class _ProjectReader:
         return value, row.where
 
     def purpose(self) -> str:
-        """The free text in the row after the 预算数 row (the merged 资金用途 cell)."""
+        """The cell after a 资金用途 label, else the free text in the row after the 预算数 row
+        (the seed's merged 资金用途 cell under 预算规模及资金用途)."""
+        labelled = self.value(lambda text: text == "资金用途")
+        if labelled is not None:
+            return labelled[0]
         found = t.find_cell(self.head, lambda text: text.endswith("预算数"))
         rows = self.head[found[0] + 1 : found[0] + 2] if found else []
         cells = [cell.strip() for row in rows for cell in row.cells if cell.strip()]

@@ -46,11 +46,17 @@ class IndicatorRowSchema(PerfSchema):
     #: A separate 度量单位 column of an imported table, used when the 指标值 itself has no unit (``=100`` | ``%``).
     unit_hint = Text("度量单位", MAX_UNIT, load_only=True, load_default=None, allow_none=True)
     # How perf read the 指标值 (output only).
-    comparator = fields.String(dump_only=True, allow_none=True)
-    target = Exact(allow_none=True)
-    unit = fields.String(dump_only=True, allow_none=True)
-    kind = fields.String(dump_only=True)
-    direction = fields.String(dump_only=True, allow_none=True)
+    comparator = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "比较符：≥ ≤ > < =（定性为空）"}
+    )
+    target = Exact(allow_none=True, metadata={"description": "指标值中的数值（定性为空）"})
+    unit = fields.String(dump_only=True, allow_none=True, metadata={"description": "指标值的计量单位，如 %、万元、人"})
+    kind = fields.String(dump_only=True, metadata={"description": "quantitative 定量 / qualitative 定性"})
+    direction = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "higher_better 正向 / lower_better 反向 / equal 等于（定性为空）"},
+    )
 
 
 class TargetTableSchema(PerfSchema):
@@ -80,6 +86,7 @@ class TargetTableSchema(PerfSchema):
         Obj(IndicatorRowSchema),
         required=True,
         validate=[validate.Length(min=1, max=MAX_ROWS, error=f"请填写 1 到 {MAX_ROWS} 行绩效指标")],
+        metadata={"description": f"绩效指标行（1 到 {MAX_ROWS} 行），按表中顺序"},
     )
 
     def __init__(self, year=None, published: bool = False, **kwargs):

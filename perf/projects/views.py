@@ -1,12 +1,14 @@
 """Project pages: the department list, the 绩效目标表, and the form to create or edit one."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from perf.auth.permissions import Perm, can_create_in, can_edit, can_view, ensure, loads, require
 from perf.boundary import refusal
 from perf.numbers import plain
-from perf.projects import library, queries, services
+from perf.projects import library, queries, services, xlsx
 from perf.projects.forms import ProjectForm
 from perf.projects.indicators import value_fields
 from perf.projects.pages import panels_of
@@ -14,6 +16,8 @@ from perf.projects.taxonomy import taxonomy
 from perf.templating import describe_value
 
 bp = Blueprint("projects", __name__)
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/")
@@ -40,6 +44,16 @@ def project(year: int, code: str):
     return render_template(
         "projects/project.html", project=project, table=queries.table_rows(project), **panels_of(project)
     )
+
+
+@bp.get("/projects/<int:project_id>/target-table.xlsx")
+@require(Perm.PROJECT_VIEW)
+@loads("project_id", queries.project_by_id, can_view, "项目")
+def table_xlsx(project):
+    """The 绩效目标表 as an Excel workbook in its published layout (whoever may see the page)."""
+    data = xlsx.to_bytes(project, queries.table_rows(project))
+    name = f"{project.code}-绩效目标表-{project.budget_year.year}.xlsx"
+    return send_file(BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=name)
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])

@@ -73,6 +73,7 @@ MATRIX = [
     # an empty POST re-saves the stored values (Flask-WTF reads no form data) and redirects
     ("auth.user_edit", "POST", "/admin/users/{owner_id}", {}, statuses(401, 403, 403, 403, 302)),
     ("static", "GET", "/static/css/perf.css", None, statuses(200, 200, 200, 200, 200)),
+    ("auth.favicon", "GET", "/favicon.ico", None, statuses(200, 200, 200, 200, 200)),
     ("alerts.alerts", "GET", "/alerts", None, VIEW_ALL),
     (
         "reports.print_page",
@@ -145,6 +146,7 @@ MATRIX = [
     ("reports.department_summary_pdf", "GET", "/departments/306/2024/self-evaluations.pdf", None, VIEW_ALL),
     ("midyear.round_page", "GET", "/projects/{approved}/midyear", None, statuses(302, 200, 403, 200, 200)),
     ("midyear.save_round", "POST", "/projects/{approved}/midyear", {}, statuses(401, 302, 403, 403, 403)),
+    ("projects.table_xlsx", "GET", "/projects/{approved}/target-table.xlsx", None, statuses(302, 200, 403, 200, 200)),
     ("midyear.round_xlsx", "GET", "/projects/{approved}/midyear.xlsx", None, statuses(302, 200, 403, 200, 200)),
     ("midyear.department_round", "GET", "/departments/306/2024/midyear", None, VIEW_ALL),
     ("actuals.actuals", "GET", "/projects/{approved}/actuals", None, statuses(302, 200, 403, 200, 200)),

@@ -97,3 +97,13 @@ def test_pages_load_nothing_from_outside(client, reviewer):
         assert not re.search(r'(src|href)="(https?:)?//', page), path
     css = client.get("/static/css/perf.css")
     assert css.status_code == 200 and b"@import" not in css.data and b"url(" not in css.data
+
+
+def test_the_favicon_is_served_at_the_root_and_named_by_every_page(client, reviewer):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype == "image/vnd.microsoft.icon"
+    assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    page = client.get("/").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/favicon.ico"' in page
+    assert client.get("/static/favicon.ico").status_code == 200
