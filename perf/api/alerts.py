@@ -137,17 +137,15 @@ def close_alert(alert):
 @allow(Perm.PROJECT_REVIEW)
 @blp.arguments(SendBackSchema, example=examples.SEND_BACK)
 @blp.response(200, AlertSchema)
-@blp.doc(
-    summary="退回预警说明（本部门财务审核）",
-    description=(
-        "说明不充分时，财务审核带意见退回项目负责人的说明：预警回到“待说明”，项目负责人重新说明，"
-        "每一轮说明和退回都记入预警的审阅记录并通知项目负责人。只有“已说明”的预警可以退回（否则 409）；"
-        "意见必填（否则 422，错误在 comment）；不是本部门的财务审核时 403。"
-    ),
-)
 @loads("alert_id", alert_by_id, _may_see, "预警")
 def send_back_alert(body, alert):
-    """Send an answer back to the owner with a comment (reviewer of the project's department)"""
+    """退回预警说明
+
+    说明不充分时，本部门的财务审核带意见退回项目负责人的说明：预警回到“待说明”，项目负责人重新说明，
+    每一轮说明和退回都记入预警的审阅记录并通知项目负责人。只有“已说明”的预警可以退回（否则 409）；意见必填（否则 422，错误在 comment）；不是本部门的财务审核时 403。
+    ---
+    Send an answer back to the owner with a comment (reviewer of the project's department)
+    """
     ensure(can_review(current_user, alert.project))
     services.send_back(alert, current_user._get_current_object(), body["comment"])
     return alert
