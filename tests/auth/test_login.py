@@ -163,6 +163,7 @@ def test_every_auth_route_declares_one_permission(app):
     ours = [e for e in endpoints if e.startswith(f"{bp.name}.")]
     assert sorted(ours) == [
         "auth.account",
+        "auth.favicon",
         "auth.login",
         "auth.logout",
         "auth.notices",
@@ -172,6 +173,7 @@ def test_every_auth_route_declares_one_permission(app):
     ]
     declared = {e: getattr(app.view_functions[e], "permission", None) for e in ours}
     assert declared == {
+        "auth.favicon": PUBLIC,
         "auth.login": PUBLIC,
         "auth.logout": Perm.ACCOUNT,
         "auth.account": Perm.ACCOUNT,
