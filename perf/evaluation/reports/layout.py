@@ -12,8 +12,9 @@ Nine columns (A–I):
     绩效指标     一级   二级   三级   年度指标值   实际完成值   分值   得分   偏差原因分析及改进措施
     总分 (A:B)   100    自评得分  89.36   等级   良    自评预警  绿灯
 
-Money is in 万元 with two places and thousands separators (``#,##0.00`` in the XLSX); every score comes from ``Evaluation.to_json()`` (two places,
-half up). The split of 全年预算数 over the funding rows: 上年结转资金 is
+Money is in 万元 with two places and thousands separators (``#,##0.00`` in the XLSX);
+every score comes from ``Evaluation.to_json()`` (two places, half up, ``0.00``).
+The split of 全年预算数 over the funding rows: 上年结转资金 is
 ``SelfEvaluation.carried_over``, 其他资金 the project's 其他资金, 本年财政拨款 the rest, so the
 sub-rows add up to 年度资金总额. Payments do not record their funding source, so 全年执行数 and
 执行率 of a sub-row are shown only when that row is the year's only source of money.
