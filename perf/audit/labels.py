@@ -5,7 +5,10 @@ API's ``/api/v1/audit`` returns it as a contract. Only pages translate, through 
 tests/audit/test_labels.py fails when an action perf writes has no label here.
 """
 
+import re
 from collections.abc import Callable, Mapping
+
+from perf.numbers import grouped, to_decimal
 
 #: Every action perf records, by code, as the 修改记录 page names it.
 ACTION_LABELS: dict[str, str] = {
@@ -64,6 +67,12 @@ FIELD_LABELS = {
     "digest": "每日汇总",
     "password": "密码",
 }
+#: Money fields whose name does not say the unit (the table's amounts, the self-evaluation's), with it.
+MONEY_FIELDS = {"预算数": "万元", "财政资金": "万元", "其他资金": "万元", "全年预算数": "万元", "上年结转资金": "万元"}
+#: A field that names its unit: 金额（元）.
+_UNIT_IN_NAME = re.compile(r"[（(]万?元[)）]$")
+#: An amount in a stored sentence: "新增支付 凭证号 PZ001，98000.00 元".
+_AMOUNT_IN_TEXT = re.compile(r"(?<![\d.,])(-?\d+(?:\.\d+)?)(?= ?万?元)")
 OTHER_ACTION = "其他操作"
 NOTHING = "（无）"
 WHOLE = "（整张表，内容略）"
@@ -99,8 +108,13 @@ def field_label(field: str) -> str:
     return FIELD_LABELS.get(field, field)
 
 
+def summary_text(summary: str) -> str:
+    """A stored summary with its amounts grouped (…，98,000.00 元)."""
+    return _AMOUNT_IN_TEXT.sub(lambda match: grouped(to_decimal(match.group(1))), summary or "")
+
+
 def value_text(field: str, value) -> str:
-    """A stored before/after value as text: 是/否, （无）, a whole table summarised, registered codes in Chinese."""
+    """A stored before/after value as text: 是/否, （无）, money grouped, a whole table summarised, codes in Chinese."""
     if value is None or value == "":
         return NOTHING
     if isinstance(value, bool):
@@ -108,6 +122,10 @@ def value_text(field: str, value) -> str:
     if isinstance(value, dict | list):
         return WHOLE
     text = str(value)
+    amount = to_decimal(text) if field in MONEY_FIELDS or _UNIT_IN_NAME.search(field) else None
+    if amount is not None:
+        unit = MONEY_FIELDS.get(field)
+        return f"{grouped(amount)} {unit}" if unit else grouped(amount)
     for suffix, provider in _WORDS:
         if field.endswith(suffix):
             code, space, rest = text.partition(" ")

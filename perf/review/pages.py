@@ -66,7 +66,7 @@ def shown_entries(entries: list[AuditEntry]) -> list[ShownEntry]:
             entry.at,
             labels.actor_label(entry.actor, names),
             labels.action_label(entry.action),
-            entry.summary or "",
+            labels.summary_text(entry.summary),
             [
                 (labels.field_label(field), labels.value_text(field, before), labels.value_text(field, after))
                 for field, (before, after) in (entry.changes or {}).items()

@@ -100,6 +100,11 @@ def test_an_unknown_action_never_shows_its_code():
         ("群众满意度评价档次", "partial 9.00", "部分达成并具有一定效果 9.00"),
         ("群众满意度评价档次", "achieved 10.00", "达成年度指标 10.00"),
         ("群众满意度偏差原因", "partial", "partial"),  # the words are the 评价档次 field's only
+        ("金额（元）", "123456.78", "123,456.78"),
+        ("金额（元）", "-1500.00", "-1,500.00"),  # a refund
+        ("预算数", "1231.5", "1,231.50 万元"),
+        ("全年预算数", "28.00", "28.00 万元"),
+        ("凭证号", "20240001", "20240001"),  # not money
     ],
 )
 def test_values_read_as_words(app, field, value, shown):
@@ -109,3 +114,18 @@ def test_values_read_as_words(app, field, value, shown):
 
 def test_code_fields_have_chinese_names():
     assert labels.field_label("display_name") == "姓名" and labels.field_label("状态") == "状态"
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("新增支付 凭证号 PZ001，98000.00 元", "新增支付 凭证号 PZ001，98,000.00 元"),
+        ("删除支付 凭证号 PZ001，-1500.00 元", "删除支付 凭证号 PZ001，-1,500.00 元"),
+        ("预算 1231.5万元", "预算 1,231.50万元"),
+        ("已是 1,000.00 元", "已是 1,000.00 元"),
+        ("提交绩效自评 13020724P00X4BL10005W（89.36 分）", "提交绩效自评 13020724P00X4BL10005W（89.36 分）"),
+        ("", ""),
+    ],
+)
+def test_amounts_in_summaries_are_grouped(stored, shown):
+    assert labels.summary_text(stored) == shown

@@ -183,7 +183,9 @@ def test_pdf_missing_support_is_a_503_in_chinese(reports_app, project, users, lo
     monkeypatch.setattr(pdf, "has_cjk_font", lambda: False)
     response = login(users["admin"]).get(f"/projects/{project.id}/self-evaluation.pdf")
     assert response.status_code == 503
-    assert "中文字体" in response.get_data(as_text=True)
+    shown = response.get_data(as_text=True)
+    assert "中文字体" in shown and "请联系系统管理员" in shown
+    assert "scripts/setup.sh" not in shown and "libpango" not in shown  # no page tells a user to run a command
 
 
 def pdf_support() -> bool:
@@ -275,6 +277,7 @@ def test_export_pdf_without_support_says_so(runner, scored, tmp_path, monkeypatc
     monkeypatch.setattr(pdf, "_weasyprint", missing)
     result = export(runner, CODE, "--format", "pdf", "--out", str(tmp_path / "x.pdf"))
     assert result.exit_code == 1 and "WeasyPrint" in (result.stderr or result.output)
+    assert "scripts/setup.sh" in (result.stderr or result.output)  # the command line says how to fix it
     assert "Traceback" not in (result.stderr or "") + result.output
 
 
