@@ -13,6 +13,8 @@ ONE = Decimal(1)
 #: Full-width digits and signs as Chinese input methods type them, to their ASCII forms.
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％－", "0123456789.,%-")
 HUNDRED = Decimal(100)
+#: The number format of every money cell perf writes to a spreadsheet (1,231,345.60).
+MONEY_FORMAT = "#,##0.00"
 
 
 def round2(value: Decimal) -> Decimal:

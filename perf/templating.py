@@ -1,4 +1,4 @@
-"""Jinja filters shared by every page: money, percents and a parsed 指标值."""
+"""Jinja filters shared by every page: money (grouped), percents and scores (two places), a parsed 指标值."""
 
 from datetime import UTC
 from zoneinfo import ZoneInfo
@@ -13,13 +13,21 @@ DIRECTION_LABELS = {"higher_better": "正向", "lower_better": "反向", "equal"
 
 
 def money(value) -> str:
-    """万元/元 with two places; blank for None."""
-    return fmt2(value) or ""
+    """Money (元 or 万元) as finance staff write it: thousands separators, two places (1,231,345.60); blank for None.
 
-
-def amount(value) -> str:
-    """Money with thousands separators and two places (1,231,345.60); blank for None."""
+    The page says the unit beside it (a column header or a suffix). Form inputs are filled
+    ungrouped (``fmt2``), though ``perf.fields.Number`` also reads "1,231,345.60" back.
+    """
     return grouped(value) or ""
+
+
+#: The same filter under the name the alert page first used.
+amount = money
+
+
+def num2(value) -> str:
+    """A percent, a score or a count with exactly two places and no separators (95.00); blank for None."""
+    return fmt2(value) or ""
 
 
 def pct(value) -> str:
@@ -57,5 +65,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(when)
     app.add_template_filter(money)
     app.add_template_filter(amount)
+    app.add_template_filter(num2)
     app.add_template_filter(pct)
     app.add_template_filter(parsed_label)

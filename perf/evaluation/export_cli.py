@@ -67,6 +67,6 @@ def export_self_eval(code: str | None, all_projects: bool, year: int | None, fmt
         try:
             data = pdf.to_bytes(layouts)
         except pdf.PdfUnavailable as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(f"{exc} {exc.setup}") from exc
     out.write_bytes(data)
     click.echo(f"已导出 {len(layouts)} 个项目的绩效自评表到 {out}")

@@ -46,6 +46,10 @@ Warning light
     red first, then yellow, else green. The 90 and 10 of the rule are the configured indicator
     points and execution weight; red is impossible when the indicator total is 0; yellow never for
     a budget of 0; both thresholds are "more than" (exactly 5% / 20% is not enough).
+Grade and light
+    They measure different things (the score; performance against spending), so a good grade
+    can carry a red or yellow light and a 差 a green one: ``grade_light_note`` says why in one
+    sentence on the self-evaluation page.
 """
 
 from collections.abc import Sequence
@@ -69,6 +73,7 @@ from perf.evaluation.scoring_rules import (
     execution_score,
     find_band,
     grade,
+    grade_light_note,
     indicator_score,
     level1_key,
     number,
@@ -104,6 +109,7 @@ __all__ = [
     "execution_score",
     "find_band",
     "grade",
+    "grade_light_note",
     "indicator_score",
     "missing_reasons",
     "scheme_of",

@@ -222,3 +222,36 @@ def warning_light(
     if budget > 0 and (budget - spent) * HUNDRED > settings.yellow_unspent_pct * budget:
         return "yellow"
     return "green"
+
+
+def grade_light_note(grade_label: str, light: str, settings: Settings = DEFAULT_SETTINGS) -> str | None:
+    """One Chinese sentence when the grade and the 自评预警 light seem to contradict each other, else None.
+
+    They measure different things: the grade reads the total score (how well the targets were
+    met, plus the execution score); the light compares the claimed performance with the money
+    spent (red: the indicators far ahead of the spending; yellow: much of the budget unspent).
+    A grade in the upper half of the bands (优, 良) with a red or yellow light, or the lowest
+    grade (差) with a green light, gets the sentence; every other pair reads as it looks.
+    """
+    labels = [label for _, label in settings.grade_bands]
+    if grade_label not in labels:
+        return None
+    position = labels.index(grade_label)
+    good, poor = position < len(labels) // 2, position == len(labels) - 1 and len(labels) > 1
+    if good and light == "red":
+        return (
+            f"等级“{grade_label}”按自评得分评定，红灯衡量的是绩效与支出是否相称：指标得分比预算执行得分"
+            f"超前 {plain(settings.red_gap_pct)}% 以上，所报完成情况明显快于实际支出，请核实实际完成值和支付记录。"
+        )
+    if good and light == "yellow":
+        return (
+            f"等级“{grade_label}”按自评得分评定，黄灯衡量的是预算执行：全年预算有超过 "
+            f"{plain(settings.yellow_unspent_pct)}% 尚未支出，所以得分较高也会亮黄灯。"
+        )
+    if poor and light == "green":
+        threshold = settings.grade_bands[-2][0]
+        return (
+            f"绿灯只说明支出与指标完成情况相称、没有大量预算未支出，并不衡量绩效好坏；"
+            f"等级“{grade_label}”是因为自评得分低于 {plain(threshold)} 分。"
+        )
+    return None

@@ -12,6 +12,7 @@ from perf.auth.permissions import Perm, can_edit, can_view, ensure, loads, requi
 from perf.boundary import refusal, refused
 from perf.evaluation import workflow
 from perf.evaluation.forms import SelfEvaluationForm
+from perf.evaluation.scoring import RULE_LABELS, grade_light_note
 from perf.evaluation.services import evaluation_of, scoring_settings
 from perf.evaluation.workflow import SELF_EVALUATION
 from perf.projects import queries
@@ -82,6 +83,9 @@ def _render(project: Project, evaluation, form, status: int = 200):
         "form": form,
         "lines": _lines(project, scored, form),
         "band_labels": {band.key: band.label for band in scoring_settings().bands},
+        #: Why the grade and the 自评预警 light disagree, when they seem to (None when they agree).
+        "grade_note": grade_light_note(scored.grade, scored.warning, scoring_settings()),
+        "rule_labels": RULE_LABELS,
         #: The steps the user may take now (a button per step in the template).
         "steps": possible,
         "versions": versions,

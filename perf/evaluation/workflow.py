@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from perf.audit import labels
 from perf.audit.services import record
 from perf.auth.permissions import can_edit
 from perf.db import utcnow
@@ -160,6 +161,12 @@ def _apply(evaluation: SelfEvaluation, data: EvaluationData, project: Project) -
         row.weight, row.reason = entry.weight, entry.reason.strip()
         banded = entry.band and entry.indicator_id in qualitative  # a band means nothing on a 定量 row
         row.band, row.band_score = (find_band(entry.band, settings).key, entry.band_score) if banded else (None, None)
+
+
+@labels.value_words("评价档次")
+def band_words() -> dict[str, str]:
+    """The 评价档次 the audit entries hold by key (``partial 9.00``), by their configured names."""
+    return {band.key: band.label for band in scoring_settings().bands}
 
 
 def _content(evaluation: SelfEvaluation, names: dict[int, str]) -> dict[str, str | None]:

@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from perf.midyear import lights
 from perf.midyear.models import CAUSE_LABELS, CAUSES, LIKELIHOOD_LABELS, LIKELIHOODS
 from perf.midyear.queries import Row, Sheet
-from perf.numbers import HUNDRED, fmt2, round2
+from perf.numbers import HUNDRED, MONEY_FORMAT, fmt2, round2
 from perf.spending.lag import LEVEL_LABELS
 from perf.units import YUAN_PER_WAN
 
@@ -126,9 +126,9 @@ def _project_rows(ws, sheet: Sheet) -> None:
     paid = round2(status.paid / YUAN_PER_WAN) if status else None
     execution = status.actual_pct / HUNDRED if status and status.actual_pct is not None else None
     _label(ws, 5, 1, "年度预算数")
-    _put(ws, 5, 2, round2(project.total), align=RIGHT, fmt="0.00")
+    _put(ws, 5, 2, round2(project.total), align=RIGHT, fmt=MONEY_FORMAT)
     _label(ws, 5, 3, f"{sheet.period}执行数")
-    _put(ws, 5, 4, paid, align=RIGHT, fmt="0.00")
+    _put(ws, 5, 4, paid, align=RIGHT, fmt=MONEY_FORMAT)
     _label(ws, 5, 5, "预算执行率")
     _put(ws, 5, 6, execution, span=2, align=RIGHT, fmt="0.00%")
     _label(ws, 5, 8, "计划支出进度")

@@ -1,9 +1,14 @@
 """What the project page shows about review: findings, the steps taken, kept versions, the steps this user may take."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask_login import current_user
 from sqlalchemy import select
 
+from perf.audit import labels
 from perf.audit.models import AuditEntry
+from perf.auth.models import User
 from perf.auth.permissions import Perm, can_edit, has
 from perf.extensions import db
 from perf.projects.pages import panel
@@ -35,7 +40,37 @@ def project_panel(project) -> dict:
     }
 
 
-def audit_of(project) -> list[AuditEntry]:
-    """Every recorded change to the project, newest first."""
+def audit_of(project) -> list["ShownEntry"]:
+    """Every recorded change to the project, newest first, as the 修改记录 page shows it."""
     query = select(AuditEntry).where(AuditEntry.object_type == "project", AuditEntry.object_id == str(project.id))
-    return list(db.session.scalars(query.order_by(AuditEntry.id.desc())))
+    return shown_entries(list(db.session.scalars(query.order_by(AuditEntry.id.desc()))))
+
+
+@dataclass(frozen=True)
+class ShownEntry:
+    """One audit entry in Chinese: the action's label, the actor's name, (field, before, after) per change."""
+
+    at: datetime
+    actor: str
+    action: str
+    summary: str
+    changes: list[tuple[str, str, str]]
+
+
+def shown_entries(entries: list[AuditEntry]) -> list[ShownEntry]:
+    """The entries as a person reads them (perf.audit.labels); one query for the actors' names."""
+    actors = {entry.actor for entry in entries}
+    names = {user.username: user.label for user in db.session.scalars(select(User).where(User.username.in_(actors)))}
+    return [
+        ShownEntry(
+            entry.at,
+            labels.actor_label(entry.actor, names),
+            labels.action_label(entry.action),
+            labels.summary_text(entry.summary),
+            [
+                (labels.field_label(field), labels.value_text(field, before), labels.value_text(field, after))
+                for field, (before, after) in (entry.changes or {}).items()
+            ],
+        )
+        for entry in entries
+    ]

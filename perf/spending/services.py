@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from perf.audit.services import record
 from perf.errors import RuleError
 from perf.extensions import db
-from perf.numbers import fmt2
+from perf.numbers import fmt2, grouped
 from perf.projects.keepers import keeper
 from perf.projects.models import Project
 from perf.spending.models import SOURCE_LABELS, Payment
@@ -89,7 +89,7 @@ def _refund_problem(data: PaymentData, ledger: Ledger) -> str | None:
         return f"凭证号 {data.refund_of} 本身是一笔退款，不能再退"
     refunded = ledger.refunded[data.refund_of]
     if refunded > original:
-        return f"凭证号 {data.refund_of} 原支付 {fmt2(original)} 元，退款合计 {fmt2(refunded)} 元，超过原支付金额"
+        return f"凭证号 {data.refund_of} 原支付 {grouped(original)} 元，退款合计 {grouped(refunded)} 元，超过原支付金额"
     return None
 
 
@@ -102,7 +102,7 @@ def _refunded_problems(data: PaymentData, ledger: Ledger, previous_voucher: str)
     if data.voucher_no != previous_voucher:
         problems.append(("voucher_no", f"凭证号 {previous_voucher} 已有退款记录，不能修改凭证号"))
     if data.amount < refunded:
-        problems.append(("amount_yuan", f"凭证号 {previous_voucher} 已退款 {fmt2(refunded)} 元，金额不能少于此数"))
+        problems.append(("amount_yuan", f"凭证号 {previous_voucher} 已退款 {grouped(refunded)} 元，金额不能少于此数"))
     return problems
 
 

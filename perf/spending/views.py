@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from perf.auth.permissions import Perm, can_edit, loads, require
 from perf.boundary import refusal, refused
-from perf.numbers import fmt2
+from perf.numbers import grouped
 from perf.projects import queries
 from perf.projects.pages import panel
 from perf.spending import services
@@ -43,7 +43,7 @@ def add_payment(project):
     if form.validate_on_submit():
         with refusal(form):
             payment = services.add_payment(project, form.payment(), current_user.username)
-            flash(f"已记录：凭证号 {payment.voucher_no}，{fmt2(payment.amount)} 元", "success")
+            flash(f"已记录：凭证号 {payment.voucher_no}，{grouped(payment.amount)} 元", "success")
             return redirect(_page(project))
     return render_template("spending/form.html", form=form, project=project, payment=None)
 

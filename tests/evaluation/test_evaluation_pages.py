@@ -13,6 +13,8 @@ from perf.audit.models import AuditEntry
 from perf.evaluation import workflow
 from perf.evaluation.models import SelfEvaluation
 from perf.projects.models import Project
+from perf.spending.models import Payment
+from tests.evaluation.test_self_eval_cli import scored  # noqa: F401  (the fixture)
 
 CODE = "13020724P00X4BL10005W"
 
@@ -175,3 +177,19 @@ def test_others_read_actual_values_but_may_not_enter_them(client, login, users, 
     assert client.post(f"/projects/{project.id}/actuals", data=actual_form(project, {})).status_code == 403
     login(users["other_owner"])
     assert client.get(f"/projects/{project.id}/actuals").status_code == 403
+
+
+def test_grade_and_light_explained_on_the_page_when_they_disagree(client, login, users, scored, session):  # noqa: F811
+    """良 with 95% spent is green (no note); the same indicators with a third spent are 良 with a red light."""
+    project = session.scalar(sa.select(Project).where(Project.code == CODE))
+    login(users["reviewer"])
+    agreeing = client.get(f"/projects/{project.id}/self-evaluation").get_data(as_text=True)
+    assert "良" in agreeing and "绿灯" in agreeing and 'id="grade-note"' not in agreeing
+    payment = session.scalar(sa.select(Payment).where(Payment.project_id == project.id))
+    payment.amount = D("100000")  # 10 万元 of 28: 35.71%, execution score 3.57
+    session.commit()
+    page = client.get(f"/projects/{project.id}/self-evaluation").get_data(as_text=True)
+    assert re.search(r'id="total-score"><strong>83\.43<', page)
+    assert re.search(r'id="grade">良 <span class="light light-red"', page)
+    note = re.search(r'id="grade-note">([^<]+)<', page).group(1)
+    assert note.startswith("等级“良”按自评得分评定，红灯衡量的是绩效与支出是否相称") and note.count("。") == 1

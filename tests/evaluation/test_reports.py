@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from perf.evaluation.reports import layout_of
+from perf.evaluation.reports.layout import Layout, _amount_cells
 from perf.evaluation.reports.xlsx import to_bytes
 from perf.projects.models import Project
 from tests.evaluation.test_self_eval_cli import CODE, scored  # noqa: F401  (the fixture)
@@ -30,6 +31,8 @@ def shown(cell) -> str:
             return f"{D(str(value)) * 100:.2f}%"
         if cell.number_format == "0.00":
             return f"{D(str(value)):.2f}"
+        if cell.number_format == "#,##0.00":
+            return f"{D(str(value)):,.2f}"
         return f"{D(str(value)):f}"
     return "" if value is None else str(value)
 
@@ -80,6 +83,31 @@ def test_xlsx_holds_the_table(project):
     output = next(c for row in sheet.iter_rows() for c in row if c.value == "产出指标")
     merged = merged_range_of(sheet, output.coordinate)
     assert (merged.min_col, merged.max_col, merged.max_row - merged.min_row + 1) == (2, 2, 4)
+
+
+def test_xlsx_money_cells_are_grouped_numbers(project):
+    """Money (万元) is a number formatted #,##0.00; the rate keeps 0.00%, points and scores 0.00."""
+    sheet = load_workbook(BytesIO(to_bytes([layout_of(project)])))[CODE]
+    money = [right_of(sheet, "年度资金总额", step) for step in (2, 3, 4)]
+    money += [right_of(sheet, "其中：本年财政拨款", step) for step in (2, 3, 4)]
+    money.append(right_of(sheet, "其他资金", 2))
+    for cell in money:
+        assert isinstance(cell.value, int | float), cell.coordinate
+        assert cell.number_format == "#,##0.00", cell.coordinate
+    assert [cell.value for cell in money[:3]] == [28, 28, 26.6]
+    rate = right_of(sheet, "年度资金总额", 6)
+    assert isinstance(rate.value, float) and rate.number_format == "0.00%"
+    for cell in (right_of(sheet, "年度资金总额", 7), right_of(sheet, "自评得分"), right_of(sheet, "项目预算控制数", 4)):
+        assert isinstance(cell.value, int | float) and cell.number_format == "0.00", cell.coordinate
+
+
+def test_layout_text_groups_money():
+    """The print page and the PDF draw the layout's text: money there has thousands separators."""
+    layout = Layout("t", "c", "n", 2024)
+    layout.new_row()
+    _amount_cells(layout, D("1231345.6"), D("1231345.6"), None)
+    assert [cell.text for cell in layout.cells] == ["1,231,345.60", "1,231,345.60", ""]
+    assert layout.cells[0].value == D("1231345.60") and layout.cells[0].number_format == "#,##0.00"
 
 
 def test_xlsx_is_ready_to_print(project):
@@ -155,7 +183,9 @@ def test_pdf_missing_support_is_a_503_in_chinese(reports_app, project, users, lo
     monkeypatch.setattr(pdf, "has_cjk_font", lambda: False)
     response = login(users["admin"]).get(f"/projects/{project.id}/self-evaluation.pdf")
     assert response.status_code == 503
-    assert "中文字体" in response.get_data(as_text=True)
+    shown = response.get_data(as_text=True)
+    assert "中文字体" in shown and "请联系系统管理员" in shown
+    assert "scripts/setup.sh" not in shown and "libpango" not in shown  # no page tells a user to run a command
 
 
 def pdf_support() -> bool:
@@ -247,6 +277,7 @@ def test_export_pdf_without_support_says_so(runner, scored, tmp_path, monkeypatc
     monkeypatch.setattr(pdf, "_weasyprint", missing)
     result = export(runner, CODE, "--format", "pdf", "--out", str(tmp_path / "x.pdf"))
     assert result.exit_code == 1 and "WeasyPrint" in (result.stderr or result.output)
+    assert "scripts/setup.sh" in (result.stderr or result.output)  # the command line says how to fix it
     assert "Traceback" not in (result.stderr or "") + result.output
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from perf.evaluation import scoring
 from perf.evaluation.scoring import (
     DEFAULT_SETTINGS,
     Band,
@@ -779,3 +780,57 @@ def test_actual_text_is_shown_as_entered():
     )
     shown = evaluate(EvaluationInput(D(10), D(10), (indicator,))).to_json()["indicators"][0]
     assert (shown["actual"], shown["weight"], shown["score"]) == ("明显提升", "30.00", "27.00")
+
+
+# --- grade and light ---------------------------------------------------------------------------
+
+#: (grade, light) -> whether the page explains them: good grades with a warning, 差 with green.
+GRADE_LIGHT_PAIRS = [
+    ("优", "red", "红灯"),
+    ("优", "yellow", "黄灯"),
+    ("优", "green", None),
+    ("良", "red", "红灯"),
+    ("良", "yellow", "黄灯"),
+    ("良", "green", None),
+    ("中", "red", None),
+    ("中", "yellow", None),
+    ("中", "green", None),
+    ("差", "red", None),
+    ("差", "yellow", None),
+    ("差", "green", "绿灯"),
+]
+
+
+@pytest.mark.parametrize(("grade_label", "light", "names"), GRADE_LIGHT_PAIRS)
+def test_grade_and_light_explained_only_when_they_disagree(grade_label, light, names):
+    note = scoring.grade_light_note(grade_label, light)
+    if names is None:
+        assert note is None
+    else:
+        assert names in note and f"“{grade_label}”" in note
+        assert note.count("。") == 1 and note.endswith("。")  # one sentence
+
+
+def test_grade_light_note_names_the_configured_thresholds():
+    assert "超前 5% 以上" in scoring.grade_light_note("优", "red")
+    assert "超过 20% 尚未支出" in scoring.grade_light_note("良", "yellow")
+    assert "低于 60 分" in scoring.grade_light_note("差", "green")
+    assert scoring.grade_light_note("未知", "red") is None
+
+
+def test_a_good_grade_with_little_spent_lights_red_and_is_explained():
+    """Indicators 88 of 90 but only half the budget spent: 93 points (优) and a red light."""
+    execution = scoring.execution_score(D(100), D(50))[1]
+    total = scoring.total_score(execution, [D(88)])
+    grade_label, light = scoring.grade(total), scoring.warning_light(D(88), execution, D(100), D(50))
+    assert (total, grade_label, light) == (D("93.00"), "优", "red")
+    assert "红灯" in scoring.grade_light_note(grade_label, light)
+
+
+def test_a_poor_grade_fully_spent_lights_green_and_is_explained():
+    """Indicators 40 of 90, the budget spent: 50 points (差), and nothing to warn about spending."""
+    execution = scoring.execution_score(D(100), D(100))[1]
+    total = scoring.total_score(execution, [D(40)])
+    grade_label, light = scoring.grade(total), scoring.warning_light(D(40), execution, D(100), D(100))
+    assert (total, grade_label, light) == (D("50.00"), "差", "green")
+    assert "绿灯只说明" in scoring.grade_light_note(grade_label, light)

@@ -241,7 +241,18 @@ def test_xlsx_download(paid, users, login):
     assert row_of(sheet, "等级分布")[4] == "优 0 个，良 1 个，中 0 个，差 6 个"
     assert row_of(sheet, "自评预警")[4] == "红灯 0 个，黄灯 5 个，绿灯 2 个"
     number_cell = sheet.cell(row=4, column=5)
-    assert number_cell.number_format == "0.00" and number_cell.border.left.style == "thin"
+    assert number_cell.number_format == "#,##0.00" and number_cell.border.left.style == "thin"
+    # money (全年预算数, 全年执行数) is #,##0.00, percents and scores 0.00; every one a number
+    for row in range(4, sheet.max_row + 1):
+        if sheet.cell(row=row, column=1).value is None or not str(sheet.cell(row=row, column=1).value).isdigit():
+            continue
+        for col, wanted in ((5, "#,##0.00"), (6, "#,##0.00"), (8, "0.00"), (9, "0.00")):
+            cell = sheet.cell(row=row, column=col)
+            assert isinstance(cell.value, int | float) and cell.number_format == wanted, cell.coordinate
+    total_row = next(r[0].row for r in sheet.iter_rows() if r[0].value == "合计（7个项目）")
+    assert [sheet.cell(row=total_row, column=c).number_format for c in (5, 6, 7, 8)] == [
+        "#,##0.00", "#,##0.00", "0.00", "0.00",
+    ]  # fmt: skip
     assert sheet.freeze_panes == "A4"
     assert sheet.page_setup.orientation == "landscape" and str(sheet.page_setup.paperSize) == "9"
     assert sheet.print_area.endswith(f"$A$1:$L${sheet.max_row}")

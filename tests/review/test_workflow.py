@@ -144,8 +144,45 @@ def test_audit_page_shows_before_and_after_to_reviewers_only(client, users, logi
     assert client.get(f"/projects/{draft.id}/audit").status_code == 403  # owners do not read the audit log
     login(users["reviewer"])
     shown = client.get(f"/projects/{draft.id}/audit").get_data(as_text=True)
-    assert "project.update" in shown
     assert "<del>业务培训经费</del> → <ins>业务培训经费（修订）</ins>" in shown
+    assert '<td class="action">修改绩效目标表</td>' in shown and '<td class="action">新建绩效目标表</td>' in shown
+    assert '<td class="actor">本级负责人</td>' in shown  # the owner's 姓名, not t-owner
+
+
+def test_audit_page_speaks_chinese(client, users, login, session, draft):
+    """Actions, actors, fields and band codes are shown in Chinese; what is stored keeps its codes."""
+    from perf.audit.services import record
+
+    step(client, draft, "submit")
+    record("cli", "payment.import", "project", draft.id, "导入支付", {"金额（元）": [None, "98000.00"]})
+    record(
+        "t-owner",
+        "self_evaluation.save",
+        "project",
+        draft.id,
+        "填报绩效自评",
+        {"群众满意度评价档次": [None, "partial 9.00"]},
+    )
+    record("t-admin", "user.update", "project", draft.id, "", {"active": [True, False]})
+    session.flush()
+    login(users["reviewer"])
+    shown = client.get(f"/projects/{draft.id}/audit").get_data(as_text=True)
+    for code in (
+        "project.submit",
+        "payment.import",
+        "self_evaluation.save",
+        "user.update",
+        ">cli<",
+        "t-owner",
+        "partial",
+    ):
+        assert code not in shown, code
+    assert '<td class="action">提交审核</td>' in shown and '<td class="action">导入支付</td>' in shown
+    assert '<td class="actor">系统（命令行）</td>' in shown and '<td class="actor">管理员</td>' in shown
+    assert "<strong>群众满意度评价档次</strong>：<del>（无）</del> → <ins>部分达成并具有一定效果 9.00</ins>" in shown
+    assert "<strong>启用</strong>：<del>是</del> → <ins>否</ins>" in shown
+    stored = session.scalars(sa.select(AuditEntry.action).where(AuditEntry.object_id == str(draft.id))).all()
+    assert "project.submit" in stored and "payment.import" in stored
 
 
 def test_a_never_submitted_draft_can_be_deleted_and_a_submitted_one_cannot(client, users, login, session, draft):

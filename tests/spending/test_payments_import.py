@@ -189,8 +189,8 @@ def test_refunds_in_a_file_are_checked_against_the_original(session, demo):
         [CODE, "2024-08-03", "-1", "PZ010", "退不存在的", "PZ404"],
     ]
     assert problems(run(csv_bytes(rows, header=header))) == [
-        "第3行：凭证号 PZ001 原支付 90000.00 元，退款合计 90000.01 元，超过原支付金额",
-        "第4行：凭证号 PZ001 原支付 90000.00 元，退款合计 90000.01 元，超过原支付金额",
+        "第3行：凭证号 PZ001 原支付 90,000.00 元，退款合计 90,000.01 元，超过原支付金额",
+        "第4行：凭证号 PZ001 原支付 90,000.00 元，退款合计 90,000.01 元，超过原支付金额",
         "第5行：本项目没有凭证号为 PZ404 的支付记录，无法退款",
     ]
     assert counts(session) == (0, 0)

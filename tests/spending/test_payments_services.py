@@ -101,7 +101,7 @@ def test_refunds_of_a_voucher_never_exceed_it(session, project):
     add_payment(project, data(amount="1000"), "t-owner")
     add_payment(project, data("PZ002", "-400", "PZ001"), "t-owner")
     assert rule_error(add_payment, project, data("PZ003", "-600.01", "PZ001"), "t-owner") == {
-        "refund_of": ["凭证号 PZ001 原支付 1000.00 元，退款合计 1000.01 元，超过原支付金额"]
+        "refund_of": ["凭证号 PZ001 原支付 1,000.00 元，退款合计 1,000.01 元，超过原支付金额"]
     }
     refund = add_payment(project, data("PZ003", "-600", "PZ001"), "t-owner")
     assert refund.amount == D("-600.00")
@@ -168,7 +168,7 @@ def test_a_refund_can_be_corrected_within_its_original(session, project):
         "金额（元）": ["-400.00", "-1000.00"]
     }
     assert rule_error(correct_payment, refund, data("PZ002", "-1000.01", "PZ001"), "t-owner") == {
-        "refund_of": ["凭证号 PZ001 原支付 1000.00 元，退款合计 1000.01 元，超过原支付金额"]
+        "refund_of": ["凭证号 PZ001 原支付 1,000.00 元，退款合计 1,000.01 元，超过原支付金额"]
     }
 
 

@@ -72,7 +72,7 @@ def test_every_spending_route_declares_one_permission(app):
 def test_the_project_page_shows_paid_total_and_rate(client, users, login, paid):
     login(users["reviewer"])
     page = text(client.get(PAGE))
-    assert '累计支付 <strong class="num">98000.00</strong> 元' in page
+    assert '累计支付 <strong class="num">98,000.00</strong> 元' in page
     assert '执行率 <strong class="num">35.00%</strong>' in page
     assert "PZ001" in page and "维护费" in page
     assert 'id="payment-form"' not in page  # reviewers see, never write
@@ -92,7 +92,7 @@ def test_an_owner_adds_a_payment(client, owner, session, project):
     assert response.headers["Location"].endswith(f"{PAGE}#payments")
     assert payments(session) == [("PZ001", D("98000.00"))]
     page = text(client.get(PAGE))
-    assert "已记录：凭证号 PZ001，98000.00 元" in page
+    assert "已记录：凭证号 PZ001，98,000.00 元" in page
     assert "35.00%" in page
     entry = session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "payment.add"))
     assert (entry.actor, entry.object_id) == ("t-owner", str(project.id))

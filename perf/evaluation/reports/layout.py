@@ -12,8 +12,9 @@ Nine columns (A–I):
     绩效指标     一级   二级   三级   年度指标值   实际完成值   分值   得分   偏差原因分析及改进措施
     总分 (A:B)   100    自评得分  89.36   等级   良    自评预警  绿灯
 
-Money is in 万元 with two places; every score comes from ``Evaluation.to_json()`` (two places,
-half up). The split of 全年预算数 over the funding rows: 上年结转资金 is
+Money is in 万元 with two places and thousands separators (``#,##0.00`` in the XLSX);
+every score comes from ``Evaluation.to_json()`` (two places, half up, ``0.00``).
+The split of 全年预算数 over the funding rows: 上年结转资金 is
 ``SelfEvaluation.carried_over``, 其他资金 the project's 其他资金, 本年财政拨款 the rest, so the
 sub-rows add up to 年度资金总额. Payments do not record their funding source, so 全年执行数 and
 执行率 of a sub-row are shown only when that row is the year's only source of money.
@@ -25,13 +26,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from perf.evaluation.scoring import Evaluation
-from perf.numbers import HUNDRED, fmt2, plain, round2
+from perf.numbers import HUNDRED, MONEY_FORMAT, grouped, plain, round2
 
 COLUMNS = 9
 #: Column widths in spreadsheet characters (A–I); the HTML uses them as proportions.
 WIDTHS = (12, 12, 12, 18, 12, 12, 9, 10, 22)
 WARNING_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
-MONEY = "0.00"
+#: Money cells (万元) as finance staff write them; scores and points keep two places without separators.
+MONEY = MONEY_FORMAT
+SCORE = "0.00"
 PERCENT = "0.00%"
 
 # Cell kinds, styled by every renderer: the title and the note sit above the bordered table.
@@ -166,10 +169,10 @@ def _funds(layout: Layout, project, evaluation: Evaluation, stored) -> None:
     layout.add(1, "年度资金总额", LABEL, colspan=2)
     _amount_cells(layout, project.total, execution.budget, execution.spent)
     weight = execution.weight
-    layout.add(6, plain(weight), NUM, value=weight, number_format="0" if weight == weight.to_integral() else MONEY)
+    layout.add(6, plain(weight), NUM, value=weight, number_format="0" if weight == weight.to_integral() else SCORE)
     rate_text, rate_value = _rate(execution.spent, execution.budget)
     layout.add(7, rate_text, NUM, **rate_value)
-    layout.add(8, scores["score"], NUM, value=Decimal(scores["score"]), number_format=MONEY)
+    layout.add(8, scores["score"], NUM, value=Decimal(scores["score"]), number_format=SCORE)
     sources = _fund_rows(project, evaluation, stored)
     only_source = [label for label, _, full in sources if full]
     for label, start, full in sources:
@@ -186,7 +189,7 @@ def _funds(layout: Layout, project, evaluation: Evaluation, stored) -> None:
 
 def _amount_cells(layout: Layout, start: Decimal | None, full: Decimal | None, spent: Decimal | None) -> None:
     for col, amount in enumerate((start, full, spent), 3):
-        layout.add(col, fmt2(amount) if amount is not None else "", NUM, **_money(amount))
+        layout.add(col, grouped(amount) or "", NUM, **_money(amount))
 
 
 def _goal(layout: Layout, project, stored) -> None:
@@ -228,8 +231,8 @@ def _indicators(layout: Layout, evaluation: Evaluation) -> None:
         layout.add(3, row["name"], TEXT)
         layout.add(4, row["target"], CENTER)
         layout.add(5, row["actual"], CENTER)
-        layout.add(6, row["weight"], NUM, value=Decimal(row["weight"]), number_format=MONEY)
-        layout.add(7, row["score"], NUM, value=Decimal(row["score"]), number_format=MONEY)
+        layout.add(6, row["weight"], NUM, value=Decimal(row["weight"]), number_format=SCORE)
+        layout.add(7, row["score"], NUM, value=Decimal(row["score"]), number_format=SCORE)
         layout.add(8, row["reason"], TEXT)
 
 
@@ -239,7 +242,7 @@ def _totals(layout: Layout, evaluation: Evaluation) -> None:
     layout.add(0, "总分", LABEL, colspan=2)
     layout.add(2, "100", NUM, value=Decimal(100), number_format="0")
     layout.add(3, "自评得分", LABEL)
-    layout.add(4, data["total"], NUM, value=Decimal(data["total"]), number_format=MONEY)
+    layout.add(4, data["total"], NUM, value=Decimal(data["total"]), number_format=SCORE)
     layout.add(5, "等级", LABEL)
     layout.add(6, data["grade"], CENTER)
     layout.add(7, "自评预警", LABEL)

@@ -22,11 +22,21 @@ from flask import current_app, render_template
 
 from perf.evaluation.reports.layout import Layout
 
+#: For whoever runs the server (the command line); never shown on a page.
 SETUP_HINT = "请运行 scripts/setup.sh，或安装 weasyprint 及系统软件包 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk"
+#: What a page says instead: who can fix it, and what works meanwhile.
+PAGE_HINT = "请联系系统管理员；可先下载 Excel 或使用打印页。"
 
 
 class PdfUnavailable(RuntimeError):
-    """PDF output cannot work on this server; the message says why, in Chinese."""
+    """PDF output cannot work on this server; the message says why, in Chinese, with what a user can do.
+
+    ``setup`` is how to fix it, for the command line (a page never shows it).
+    """
+
+    def __init__(self, message: str, setup: str = SETUP_HINT):
+        super().__init__(message if message.endswith(PAGE_HINT) else f"{message}{PAGE_HINT}")
+        self.setup = setup
 
 
 def _weasyprint():
@@ -34,9 +44,9 @@ def _weasyprint():
     try:
         import weasyprint
     except ImportError as exc:
-        raise PdfUnavailable(f"服务器未安装 PDF 组件 WeasyPrint，暂不能生成 PDF。{SETUP_HINT}") from exc
+        raise PdfUnavailable("服务器未安装 PDF 组件 WeasyPrint，暂不能生成 PDF。") from exc
     except OSError as exc:
-        raise PdfUnavailable(f"服务器缺少 PDF 所需的系统库 Pango（{exc}），暂不能生成 PDF。{SETUP_HINT}") from exc
+        raise PdfUnavailable("服务器缺少 PDF 所需的系统库 Pango，暂不能生成 PDF。", f"{SETUP_HINT}（{exc}）") from exc
     return weasyprint
 
 
@@ -56,7 +66,7 @@ def check() -> object:
     """The weasyprint module when PDF output works here; PdfUnavailable otherwise."""
     module = _weasyprint()
     if not has_cjk_font():
-        raise PdfUnavailable(f"服务器没有中文字体，生成的 PDF 会出现方框乱码，暂不能生成 PDF。{SETUP_HINT}")
+        raise PdfUnavailable("服务器没有中文字体，生成的 PDF 会出现方框乱码，暂不能生成 PDF。")
     return module
 
 

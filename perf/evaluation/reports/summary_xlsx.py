@@ -2,7 +2,7 @@
 
 The table: title merged over the width, a note row (department, report date, unit), one header
 row, one row per project, the 合计 row, then the two average scores, the grade and light counts.
-Numbers are numbers (0.00; percents as 95.00 under a “(%)” header, so the charts read them on a
+Numbers are numbers (money #,##0.00, scores 0.00; percents as 95.00 under a “(%)” header, so the charts read them on a
 0–100 axis), every table cell has a thin border, the header is frozen, the print area is the
 table, A4 landscape, one page wide. The charts are openpyxl ``BarChart``s referencing the table,
 so they follow any correction a user types into it.
@@ -21,12 +21,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from perf.evaluation.reports.charts import ACTUAL_COLOR, PLANNED_COLOR, grade_colors
 from perf.evaluation.reports.summary import Summary
+from perf.numbers import MONEY_FORMAT
 
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="F2F2F2")
 TOTAL_FILL = PatternFill("solid", fgColor="FAFAFA")
+#: Percents and scores: two places; money (万元) is ``MONEY_FORMAT`` (#,##0.00).
 NUMBER = "0.00"
 #: (header, width in characters, number format or None for text)
 COLUMNS = (
@@ -34,8 +36,8 @@ COLUMNS = (
     ("项目编码", 24, None),
     ("项目名称", 34, None),
     ("实施单位", 22, None),
-    ("全年预算数", 11, NUMBER),
-    ("全年执行数", 11, NUMBER),
+    ("全年预算数", 12, MONEY_FORMAT),
+    ("全年执行数", 12, MONEY_FORMAT),
     ("执行率(%)", 10, NUMBER),
     ("计划进度(%)", 11, NUMBER),
     ("自评得分", 9, NUMBER),
@@ -149,7 +151,7 @@ def _write_totals(sheet: Worksheet, row: int, summary: Summary) -> int:
     label = {**bold, "alignment": Alignment(horizontal="center", vertical="center")}
     _merged(sheet, row, 1, 4, f"合计（{totals.count}个项目）", **label)
     for col, value in zip((5, 6, 7, 8), (totals.budget, totals.spent, totals.rate, totals.planned), strict=True):
-        _cell(sheet, row, col, value, NUMBER if value is not None else None, **bold)
+        _cell(sheet, row, col, value, COLUMNS[col - 1][2] if value is not None else None, **bold)
     _merged(sheet, row, 9, width, "", **bold)
     for text, value in (
         ("平均得分（简单平均）", totals.average_score),
