@@ -6,6 +6,7 @@ from flask_login import current_user
 from perf.auth.permissions import Perm, can_create_in, can_edit, can_view, ensure, loads, require
 from perf.boundary import refusal
 from perf.numbers import plain
+from perf.paging import ListArgs
 from perf.projects import library, queries, services
 from perf.projects.forms import ProjectForm
 from perf.projects.indicators import value_fields
@@ -19,8 +20,11 @@ bp = Blueprint("projects", __name__)
 @bp.get("/")
 @require(Perm.PROJECT_VIEW)
 def index():
-    """Home: the departments with projects, newest year first."""
-    return render_template("projects/index.html", rows=queries.department_years(current_user))
+    """Home: 待办, then the departments with projects of the chosen year (the newest by default)."""
+    years = queries.budget_years()
+    args = ListArgs.parse(request.args, years)
+    rows = queries.department_years(current_user, args.year, args.text, args.window)
+    return render_template("projects/index.html", rows=rows, years=years, args=args)
 
 
 @bp.get("/departments/<code>/<int:year>")
