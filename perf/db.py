@@ -56,6 +56,7 @@ class BlankString(BlankText):
     """A bounded ``BlankText``: ``BlankString(64)``."""
 
     impl = String
+    cache_ok = True  # not inherited: SQLAlchemy asks each TypeDecorator class itself
 
 
 class Base(DeclarativeBase):

@@ -10,7 +10,7 @@ from perf.paging import ListArgs
 from perf.projects import library, queries, services
 from perf.projects.forms import ProjectForm
 from perf.projects.indicators import value_fields
-from perf.projects.pages import panels_of
+from perf.projects.pages import notes_of, panels_of
 from perf.projects.taxonomy import taxonomy
 from perf.templating import describe_value
 
@@ -32,7 +32,7 @@ def index():
 def department(code: str, year: int):
     """A department's projects for one year."""
     page = queries.department_page(code, year, current_user) or abort(404)
-    return render_template("projects/department.html", page=page)
+    return render_template("projects/department.html", page=page, notes=notes_of(page.projects))
 
 
 @bp.get("/projects/<int:year>/<code>")

@@ -1,5 +1,5 @@
 """我的项目 and 待审核: the 绩效目标表 lists with search, filters and paging; 已退回 in every project list;
-batch 批复.
+batch 批复; the 修改记录's filters (kind of change, person, date range) and paging.
 
 The lists read a fixed number of queries whatever their length (the total for the pager is one).
 Batch 批复 takes every selected table through the same ``take`` as a single 批复 (the same
@@ -8,20 +8,23 @@ cannot be approved refuses the whole batch, naming each refused project with its
 """
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from perf.auth.models import DEPARTMENT_ROLES
+from perf.audit.models import AuditEntry
+from perf.auth.models import DEPARTMENT_ROLES, User
 from perf.auth.permissions import visible
 from perf.db import MAX_ID, page_of
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.org.models import BudgetYear, Unit
-from perf.paging import ListArgs, Page, parse_choice, parse_int
+from perf.paging import ListArgs, Page, Window, parse_choice, parse_int, parse_range, parse_text
 from perf.projects.models import Project
 from perf.projects.pages import row_notes
 from perf.review.workflow import TARGET
+from perf.templating import BEIJING
 from perf.workflow.engine import returns_of, take
 from perf.workflow.models import StepEvent
 
@@ -103,6 +106,69 @@ def returned_notes(projects) -> dict[int, dict]:
     for (workflow, project_id), event in returns_of(project.id for project in projects).items():
         notes.setdefault(project_id, {})[workflow] = event
     return notes
+
+
+#: The 修改记录's 操作类别 filter: an audit action's first part (``payment.correct``) names what was changed.
+AUDIT_KINDS = {
+    "project": "绩效目标表",
+    "payment": "支付记录",
+    "alert": "预警",
+    "actual": "实际完成值",
+    "midyear": "绩效运行监控",
+    "self_evaluation": "绩效自评",
+}
+#: How the person filter names who is not a user: the command line, the scheduler.
+SYSTEM_ACTORS = {"cli": "系统（命令行）", "scheduler": "系统（定时任务）"}
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the 修改记录 is narrowed to; ``problems`` says which date was not a date (and so not applied)."""
+
+    window: Window = field(default_factory=Window)
+    kind: str | None = None
+    actor: str | None = None
+    start: date | None = None
+    end: date | None = None
+    problems: dict = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, query_args) -> "AuditFilters":
+        start, end, problems = parse_range(query_args.get("from"), query_args.get("to"))
+        actor = parse_text(query_args.get("actor"), 100) or None
+        window = Window.parse(query_args.get("page"), query_args.get("per_page"))
+        return cls(window, parse_choice(query_args.get("kind"), AUDIT_KINDS), actor, start, end, problems)
+
+
+def _beijing_midnight(day: date) -> datetime:
+    """The moment a Beijing day starts (the log keeps UTC moments)."""
+    return datetime.combine(day, time(), BEIJING)
+
+
+def audit_page(project, filters: AuditFilters) -> Page:
+    """One page of the project's recorded changes, newest first."""
+    query = select(AuditEntry).where(AuditEntry.object_type == "project", AuditEntry.object_id == str(project.id))
+    if filters.kind:
+        query = query.where(AuditEntry.action.startswith(f"{filters.kind}.", autoescape=True))
+    if filters.actor:
+        query = query.where(AuditEntry.actor == filters.actor)
+    if filters.start:
+        query = query.where(AuditEntry.at >= _beijing_midnight(filters.start))
+    if filters.end:
+        query = query.where(AuditEntry.at < _beijing_midnight(filters.end + timedelta(days=1)))
+    return page_of(db.session, query.order_by(AuditEntry.id.desc()), filters.window)
+
+
+def audit_actors(project) -> list[tuple[str, str]]:
+    """(actor, how to name them) for everyone in the project's log, by name, for the person filter."""
+    query = (
+        select(AuditEntry.actor, User.display_name)
+        .outerjoin(User, User.username == AuditEntry.actor)
+        .where(AuditEntry.object_type == "project", AuditEntry.object_id == str(project.id))
+        .distinct()
+    )
+    named = [(actor, name or SYSTEM_ACTORS.get(actor) or actor) for actor, name in db.session.execute(query)]
+    return sorted(named, key=lambda pair: pair[1])
 
 
 def approve_many(project_ids, user, comment: str = "") -> list[Project]:

@@ -9,7 +9,7 @@ from perf.boundary import refusal
 from perf.projects import queries
 from perf.projects.history import compare
 from perf.projects.pages import notes_of
-from perf.review import drafts, lists, pages
+from perf.review import drafts, lists, pages  # noqa: F401  (pages registers the project page's review panel)
 from perf.review.workflow import TARGET
 from perf.workflow import engine
 from perf.workflow.pages import add_step_routes
@@ -79,8 +79,16 @@ def versions(project):
 @require(Perm.AUDIT_VIEW)
 @loads("project_id", queries.project_by_id, can_view, "项目")
 def audit(project):
-    """Every recorded change to the project, newest first."""
-    return render_template("review/audit.html", project=project, entries=pages.audit_of(project))
+    """Every recorded change to the project, newest first: by kind of change, person and date range, paged."""
+    filters = lists.AuditFilters.parse(request.args)
+    return render_template(
+        "review/audit.html",
+        project=project,
+        entries=lists.audit_page(project, filters),
+        filters=filters,
+        kinds=list(lists.AUDIT_KINDS.items()),
+        actors=lists.audit_actors(project),
+    )
 
 
 @bp.post("/projects/<int:project_id>/delete")
