@@ -59,7 +59,7 @@ def alerts_for(user, filters: AlertFilters | None = None) -> Page:
         query = query.where(BudgetYear.year == args.year)
     if args.text:
         query = query.where(
-            or_(Project.code.contains(args.text, autoescape=True), Project.name.contains(args.text, autoescape=True))
+            or_(Project.code.icontains(args.text, autoescape=True), Project.name.icontains(args.text, autoescape=True))
         )
     if filters.status:
         query = query.where(Alert.status == filters.status)
@@ -137,7 +137,7 @@ def inbox_for(user, filters: InboxFilters | None = None) -> Page:
     text = filters.args.text
     if text:
         query = query.where(
-            or_(InboxItem.text.contains(text, autoescape=True), InboxItem.body.contains(text, autoescape=True))
+            or_(InboxItem.text.icontains(text, autoescape=True), InboxItem.body.icontains(text, autoescape=True))
         )
     if filters.read == "unread":
         query = query.where(InboxItem.read_at.is_(None))

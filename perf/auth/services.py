@@ -119,7 +119,7 @@ def list_users(filters: UserFilters | None = None) -> Page:
     text = filters.args.text
     if text:
         query = query.where(
-            or_(User.username.contains(text, autoescape=True), User.display_name.contains(text, autoescape=True))
+            or_(User.username.icontains(text, autoescape=True), User.display_name.icontains(text, autoescape=True))
         )
     if filters.role:
         query = query.where(User.role == filters.role)

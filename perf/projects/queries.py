@@ -46,7 +46,7 @@ def department_years(user, year: int | None, text: str, window: Window) -> Page:
     if year is not None:
         query = query.where(BudgetYear.year == year)
     if text:
-        named = or_(Department.code.contains(text, autoescape=True), Department.name.contains(text, autoescape=True))
+        named = or_(Department.code.icontains(text, autoescape=True), Department.name.icontains(text, autoescape=True))
         query = query.where(named)
     return page_of(db.session, visible(query, user, Project), window, scalars=False)
 

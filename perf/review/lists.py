@@ -76,7 +76,7 @@ def queue(user, filters: QueueFilters) -> Page:
         query = query.where(BudgetYear.year == args.year)
     if args.text:
         query = query.where(
-            or_(Project.code.contains(args.text, autoescape=True), Project.name.contains(args.text, autoescape=True))
+            or_(Project.code.icontains(args.text, autoescape=True), Project.name.icontains(args.text, autoescape=True))
         )
     if filters.unit_id is not None:
         query = query.where(Project.unit_id == filters.unit_id)
