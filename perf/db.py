@@ -1,15 +1,17 @@
-"""Declarative base, naming convention, column types and SQLite foreign-key enforcement."""
+"""Declarative base, naming convention, column types, SQLite foreign-key enforcement and one page of a query."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from sqlalchemy import DateTime, MetaData, Numeric, String, Text, TypeDecorator, event, text
+from sqlalchemy import DateTime, MetaData, Numeric, Select, String, Text, TypeDecorator, event, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+from perf.paging import Page, Window
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -54,6 +56,7 @@ class BlankString(BlankText):
     """A bounded ``BlankText``: ``BlankString(64)``."""
 
     impl = String
+    cache_ok = True  # not inherited: SQLAlchemy asks each TypeDecorator class itself
 
 
 class Base(DeclarativeBase):
@@ -129,3 +132,15 @@ def transaction_lock(session, key: int) -> None:
     """
     if family(session.get_bind().dialect) == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def page_of(session, query: Select, window: Window, scalars: bool = True) -> Page:
+    """One page of ``query``'s rows: one query counts them, one fetches the window (moved back to the last page).
+
+    ``scalars``: rows are single objects (``select(Model)``), else tuples.
+    """
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    window = window.within(total)  # an empty list still runs the fetch: the same queries whatever the count
+    fetched = query.limit(window.per_page).offset(window.offset)
+    rows = list(session.scalars(fetched)) if scalars else [tuple(row) for row in session.execute(fetched)]
+    return Page(rows, total, window)

@@ -1,9 +1,10 @@
-"""Jinja filters shared by every page: money (grouped), percents and scores (two places), a parsed 指标值."""
+"""Jinja filters shared by every page: money (grouped), percents and scores (two places), a parsed 指标值,
+a shortened comment; a list's page links."""
 
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, request, url_for
 
 from perf.numbers import fmt2, grouped, plain
 
@@ -60,8 +61,23 @@ def when(moment) -> str:
     return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
+def shorten(text, limit: int = 30) -> str:
+    """``text`` on one line, cut to ``limit`` characters with "…" when longer (the full text goes in a title)."""
+    line = " ".join((text or "").split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def page_url(number: int) -> str:
+    """This list page's address with the same filters, on page ``number``."""
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(number)]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
 def init_app(app: Flask) -> None:
-    """Register the filters."""
+    """Register the filters and the pager's link helper."""
+    app.add_template_global(page_url)
+    app.add_template_filter(shorten)
     app.add_template_filter(when)
     app.add_template_filter(money)
     app.add_template_filter(amount)

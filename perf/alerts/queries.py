@@ -1,40 +1,83 @@
 """Read side of the alerts room: alert lists, inboxes, the department dashboard and a project's curve."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from perf.alerts.models import Alert, InboxItem
 from perf.auth.permissions import visible
+from perf.db import page_of
 from perf.extensions import db
 from perf.numbers import fmt2
 from perf.org.models import BudgetYear, Department, Unit
+from perf.paging import ListArgs, Page, parse_choice
 from perf.projects.models import Project
 from perf.spending.forecast import shortfall_margin, year_end_forecast
+from perf.spending.lag import LEVEL_LABELS
 from perf.spending.models import Payment
 from perf.spending.progress import Checkpoint as PlanPoint
 from perf.spending.progress import actual_pct
 from perf.spending.status import Status, compute
 from perf.units import YUAN_PER_WAN
 
+#: The 预警 list's status filter (an alert not yet told to anyone, ``new``, is never listed).
+STATUS_FILTERS = {"open": "待说明", "answered": "已说明", "resolved": "已追上进度", "closed": "已关闭"}
 
-def alerts_for(user, status: str | None = None) -> list[Alert]:
-    """Alerts on projects the user may see, newest first (one query)."""
+
+@dataclass(frozen=True)
+class AlertFilters:
+    """What the 预警 list is narrowed to: year, search (项目编码 or 名称), status, light."""
+
+    args: ListArgs = field(default_factory=ListArgs)
+    status: str | None = None
+    level: str | None = None
+
+    @classmethod
+    def parse(cls, query_args, years) -> "AlertFilters":
+        status = parse_choice(query_args.get("status"), STATUS_FILTERS)
+        return cls(ListArgs.parse(query_args, years), status, parse_choice(query_args.get("level"), LEVEL_LABELS))
+
+
+def alerts_for(user, filters: AlertFilters | None = None) -> Page:
+    """One page of the alerts on projects the user may see, newest first (a count and one query)."""
+    filters = filters or AlertFilters()
     query = (
         select(Alert)
         .join(Project, Project.id == Alert.project_id)
-        .options(joinedload(Alert.project).joinedload(Project.budget_year).selectinload(BudgetYear.checkpoints))
+        .join(BudgetYear, BudgetYear.id == Project.year_id)
+        .options(
+            joinedload(Alert.project).joinedload(Project.budget_year).selectinload(BudgetYear.checkpoints),
+            joinedload(Alert.project).joinedload(Project.unit),
+        )
         .where(Alert.status != "new")
         .order_by(Alert.opened_at.desc(), Alert.id.desc())
     )
-    if status:
-        query = query.where(Alert.status == status)
-    return list(db.session.scalars(visible(query, user, Project)))
+    args = filters.args
+    if args.year is not None:
+        query = query.where(BudgetYear.year == args.year)
+    if args.text:
+        query = query.where(
+            or_(Project.code.icontains(args.text, autoescape=True), Project.name.icontains(args.text, autoescape=True))
+        )
+    if filters.status:
+        query = query.where(Alert.status == filters.status)
+    if filters.level:
+        query = query.where(Alert.level == filters.level)
+    return page_of(db.session, visible(query, user, Project), args.window)
+
+
+def alerts_by_id(alert_ids) -> list[Alert]:
+    """The alerts with these ids, with their projects and units (for a batch)."""
+    query = select(Alert).options(
+        joinedload(Alert.project).joinedload(Project.unit),
+        joinedload(Alert.project).joinedload(Project.budget_year),
+    )
+    return list(db.session.scalars(query.where(Alert.id.in_(list(alert_ids))).order_by(Alert.id)))
 
 
 def alert(alert_id: int) -> Alert | None:
@@ -73,17 +116,41 @@ def alert_amounts(alert: Alert) -> dict:
     }
 
 
-def inbox_for(user, limit: int = 200) -> list[InboxItem]:
-    """The user's inbox, newest first."""
-    return list(
-        db.session.scalars(
-            select(InboxItem)
-            .options(joinedload(InboxItem.alert))
-            .where(InboxItem.user_id == user.id)
-            .order_by(InboxItem.id.desc())
-            .limit(limit)
-        )
+#: The 消息 list's filter: unread or read messages.
+READ_FILTERS = {"unread": "未读", "read": "已读"}
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """What the inbox is narrowed to: a search in the messages' titles and texts, read or unread."""
+
+    args: ListArgs = field(default_factory=ListArgs)
+    read: str | None = None
+
+    @classmethod
+    def parse(cls, query_args) -> "InboxFilters":
+        return cls(ListArgs.parse(query_args), parse_choice(query_args.get("read"), READ_FILTERS))
+
+
+def inbox_for(user, filters: InboxFilters | None = None) -> Page:
+    """One page of the user's inbox, newest first."""
+    filters = filters or InboxFilters()
+    query = (
+        select(InboxItem)
+        .options(joinedload(InboxItem.alert))
+        .where(InboxItem.user_id == user.id)
+        .order_by(InboxItem.id.desc())
     )
+    text = filters.args.text
+    if text:
+        query = query.where(
+            or_(InboxItem.text.icontains(text, autoescape=True), InboxItem.body.icontains(text, autoescape=True))
+        )
+    if filters.read == "unread":
+        query = query.where(InboxItem.read_at.is_(None))
+    elif filters.read == "read":
+        query = query.where(InboxItem.read_at.is_not(None))
+    return page_of(db.session, query, filters.args.window)
 
 
 @dataclass

@@ -10,12 +10,16 @@ from sqlalchemy import func, or_, select, update
 
 from perf.alerts.models import Alert, InboxItem
 from perf.alerts.notify import Audience, Message, department_people, owners_of, tell
+from perf.alerts.queries import alerts_by_id
 from perf.audit.services import record
 from perf.auth.permissions import can_edit, can_review
 from perf.db import MAX_ID, insert_ignoring_duplicates, utcnow
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.workflow.models import StepEvent
+
+#: The longest comment a close takes; the most alerts one batch closes.
+MAX_COMMENT, MAX_BATCH = 2000, 200
 
 
 def answer(alert: Alert, user, reason: str, measures: str, catch_up_on: date | None) -> None:
@@ -127,18 +131,41 @@ def mark_alert_read(user, alert: Alert) -> None:
     )
 
 
-def close(alert: Alert, user) -> None:
-    """The reviewer has read the answer and closes the alert."""
+def close(alert: Alert, user, comment: str = "") -> None:
+    """The reviewer has read the answer and closes the alert (with an optional comment, kept in the audit log)."""
     if not can_review(user, alert.project):
         raise RuleError("只有本部门的财务审核可以关闭预警", "forbidden")
     if alert.status not in ("answered", "resolved"):
         raise RuleError("项目负责人填写滞后原因和整改措施后才能关闭预警", "conflict")
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise RuleError({"comment": [f"最多 {MAX_COMMENT} 个字"]})
     before = alert.status_label
     alert.status, alert.closed_by_id, alert.closed_at = "closed", user.id, utcnow()
-    record(
-        user.username, "alert.close", "project", alert.project_id, f"关闭预警 #{alert.id}", {"状态": [before, "已关闭"]}
-    )
+    changes = {"状态": [before, "已关闭"], **({"意见": [None, comment]} if comment else {})}
+    record(user.username, "alert.close", "project", alert.project_id, f"关闭预警 #{alert.id}", changes)
     _tell(alert, "closed", f"【预警已关闭】{alert.project.name}", reviewers=False)
+
+
+def close_many(alert_ids, user, comment: str = "") -> list[Alert]:
+    """Close every selected alert through ``close``, or none: RuleError naming each one that cannot be closed."""
+    ids = sorted({i for i in alert_ids if 1 <= i <= MAX_ID})
+    if not ids:
+        raise RuleError({"alert_id": ["请至少选择一条预警"]})
+    if len(ids) > MAX_BATCH:
+        raise RuleError({"alert_id": [f"一次最多关闭 {MAX_BATCH} 条预警"]})
+    alerts = alerts_by_id(ids)
+    refused = [] if len(alerts) == len(ids) else ["有所选预警已不存在，请刷新页面后重新选择"]
+    for alert in alerts:
+        try:
+            with db.session.begin_nested():  # a refused one leaves nothing behind, and the others are still checked
+                close(alert, user, comment)
+        except RuleError as error:
+            project = alert.project
+            refused.append(f"{project.code} {project.name}（预警 #{alert.id}）：{'；'.join(error.messages)}")
+    if refused:
+        raise RuleError([f"所选 {len(ids)} 条预警均未关闭，以下预警不能关闭：", *refused], "conflict")
+    return alerts
 
 
 def _answer_problems(reason: str, measures: str, catch_up_on: date | None) -> dict[str, list[str]]:

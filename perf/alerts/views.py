@@ -8,9 +8,9 @@ from flask_login import current_user
 from perf.alerts import queries, services
 from perf.alerts.forms import AnswerForm
 from perf.alerts.models import Alert
-from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, loads, require
+from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, has, loads, require
 from perf.boundary import refusal
-from perf.projects.queries import project_by_id
+from perf.projects.queries import budget_years, project_by_id
 from perf.spending.forecast import forecast_text, shortfall_text
 from perf.spending.lag import LEVEL_LABELS, LIGHT_LABELS
 
@@ -43,9 +43,37 @@ def _as_of() -> date:
 @bp.get("/alerts")
 @require(Perm.PROJECT_VIEW)
 def alerts():
-    """Alerts on the projects the user may see."""
-    status = request.args.get("status") or None
-    return render_template("alerts/alerts.html", alerts=queries.alerts_for(current_user, status), status=status)
+    """Alerts on the projects the user may see: year, search, status and light filters, paged."""
+    return _alerts_page()
+
+
+@bp.post("/alerts/close")
+@require(Perm.PROJECT_REVIEW)
+def close_many():
+    """Batch close: every ticked alert with one comment, or none (each refused one named, the ticks kept)."""
+    ids = [int(value) for value in request.form.getlist("alert_id") if value.isdigit() and len(value) <= 12]
+    comment = request.form.get("comment", "")
+    with refusal(flash_messages=True):
+        closed = services.close_many(ids, current_user._get_current_object(), comment)
+        flash(f"已关闭 {len(closed)} 条预警", "success")
+        return redirect(url_for("alerts.alerts", **request.args))
+    return _alerts_page(ids, comment), 422
+
+
+def _alerts_page(selected=(), comment: str = ""):
+    years = budget_years()
+    filters = queries.AlertFilters.parse(request.args, years)
+    return render_template(
+        "alerts/alerts.html",
+        alerts=queries.alerts_for(current_user, filters),
+        filters=filters,
+        years=years,
+        statuses=list(queries.STATUS_FILTERS.items()),
+        levels=list(LEVEL_LABELS.items()),
+        may_close=has(current_user, Perm.PROJECT_REVIEW),
+        selected=set(selected),
+        comment=comment,
+    )
 
 
 def _may_see(user, alert: Alert) -> bool:
@@ -111,8 +139,14 @@ def close_alert(alert: Alert):
 @bp.get("/inbox")
 @require(Perm.ACCOUNT)
 def inbox():
-    """The user's in-app messages."""
-    return render_template("alerts/inbox.html", items=queries.inbox_for(current_user))
+    """The user's in-app messages: search, read/unread, paged."""
+    filters = queries.InboxFilters.parse(request.args)
+    return render_template(
+        "alerts/inbox.html",
+        items=queries.inbox_for(current_user, filters),
+        filters=filters,
+        reads=list(queries.READ_FILTERS.items()),
+    )
 
 
 @bp.post("/inbox/read")

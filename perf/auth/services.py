@@ -6,19 +6,21 @@ leaves an audit entry; password hashes never reach the log, only "***" markers.
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from perf.audit.services import record
-from perf.auth.models import DEPARTMENT_ROLES, ROLE_LABELS, ROLES, User
-from perf.db import utcnow
+from perf.auth.models import DEPARTMENT_ROLES, ROLE_LABELS, ROLES, User, user_unit
+from perf.db import MAX_ID, page_of, utcnow
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.org.models import Department, Unit
+from perf.paging import ListArgs, Page, parse_choice, parse_int
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,64}")
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
@@ -96,10 +98,42 @@ def username_taken(username: str) -> bool:
     return db.session.scalar(query) is not None
 
 
-def list_users() -> list[User]:
-    """Every user with units and department loaded, by user name."""
+@dataclass(frozen=True)
+class UserFilters:
+    """What 用户管理 is narrowed to: a search in user names and display names, a role, a unit."""
+
+    args: ListArgs = field(default_factory=ListArgs)
+    role: str | None = None
+    unit_id: int | None = None
+
+    @classmethod
+    def parse(cls, query_args) -> "UserFilters":
+        unit_id = parse_int(query_args.get("unit"), 0, 1, MAX_ID) or None
+        return cls(ListArgs.parse(query_args), parse_choice(query_args.get("role"), ROLE_LABELS), unit_id)
+
+
+def list_users(filters: UserFilters | None = None) -> Page:
+    """One page of the users with units and department loaded, by user name."""
+    filters = filters or UserFilters()
     query = select(User).options(selectinload(User.units), joinedload(User.department)).order_by(User.username)
-    return list(db.session.scalars(query))
+    text = filters.args.text
+    if text:
+        query = query.where(
+            or_(User.username.icontains(text, autoescape=True), User.display_name.icontains(text, autoescape=True))
+        )
+    if filters.role:
+        query = query.where(User.role == filters.role)
+    if filters.unit_id is not None:
+        # owners of the unit, and the reviewers and leaders of its department
+        unit = select(Unit.department_id).where(Unit.id == filters.unit_id).scalar_subquery()
+        holds = select(user_unit.c.user_id).where(user_unit.c.unit_id == filters.unit_id)
+        query = query.where(or_(User.id.in_(holds), User.department_id == unit))
+    return page_of(db.session, query, filters.args.window)
+
+
+def unit_filter_choices() -> list[tuple[int, str]]:
+    """Every unit as (id, name), for the user list's unit filter."""
+    return [tuple(row) for row in db.session.execute(select(Unit.id, Unit.name).order_by(Unit.id))]
 
 
 def unit_choices() -> dict[str, list[tuple[int, str]]]:

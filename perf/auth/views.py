@@ -19,7 +19,7 @@ from flask_login import current_user, login_user, logout_user
 
 from perf.auth import services
 from perf.auth.forms import LoginForm, NoticeForm, PasswordForm, TokenForm, UserForm
-from perf.auth.models import User
+from perf.auth.models import ROLE_LABELS, User
 from perf.auth.permissions import Perm, has, loads, public, require
 from perf.auth.tokens import tokens_of
 from perf.boundary import refusal
@@ -155,8 +155,15 @@ def account_page(form: PasswordForm, token_form: TokenForm, secret: str | None =
 @bp.get("/admin/users")
 @require(Perm.USER_ADMIN)
 def users():
-    """Every account with its role, units or department, and last sign-in."""
-    return render_template("auth/users.html", users=services.list_users())
+    """Every account with its role, units or department, and last sign-in: search, role and unit filters, paged."""
+    filters = services.UserFilters.parse(request.args)
+    return render_template(
+        "auth/users.html",
+        users=services.list_users(filters),
+        filters=filters,
+        roles=list(ROLE_LABELS.items()),
+        units=services.unit_filter_choices(),
+    )
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

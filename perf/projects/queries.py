@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from perf.auth.permissions import visible
+from perf.db import page_of
 from perf.extensions import db
 from perf.org.models import BudgetYear, Department, DepartmentBudget, Unit
+from perf.paging import Page, Window
 from perf.projects.models import Indicator, Project
 
 
@@ -23,8 +25,16 @@ class DepartmentPage:
     stated: DepartmentBudget | None
 
 
-def department_years(user) -> list[tuple[Department, int, int, Decimal]]:
-    """(department, year, project count, budget sum) for every department-year the user sees."""
+def budget_years() -> list[int]:
+    """Every budget year that exists, newest first (the year switcher's choices)."""
+    return list(db.session.scalars(select(BudgetYear.year).order_by(BudgetYear.year.desc())))
+
+
+def department_years(user, year: int | None, text: str, window: Window) -> Page:
+    """(department, year, project count, budget sum) for the department-years the user sees, newest first.
+
+    ``year`` None: every year; ``text`` matches the department's code or name.
+    """
     query = (
         select(Department, BudgetYear.year, func.count(Project.id), func.sum(Project.total))
         .join(Unit, Unit.department_id == Department.id)
@@ -33,7 +43,12 @@ def department_years(user) -> list[tuple[Department, int, int, Decimal]]:
         .group_by(Department.id, BudgetYear.year)
         .order_by(BudgetYear.year.desc(), Department.code)
     )
-    return [tuple(row) for row in db.session.execute(visible(query, user, Project))]
+    if year is not None:
+        query = query.where(BudgetYear.year == year)
+    if text:
+        named = or_(Department.code.icontains(text, autoescape=True), Department.name.icontains(text, autoescape=True))
+        query = query.where(named)
+    return page_of(db.session, visible(query, user, Project), window, scalars=False)
 
 
 def department_page(code: str, year: int, user) -> DepartmentPage | None:
@@ -133,18 +148,6 @@ def year_or_latest(year: int | None) -> BudgetYear | None:
     if year is not None:
         query = select(BudgetYear).where(BudgetYear.year == year)
     return db.session.scalar(query)
-
-
-def queue(user) -> list[Project]:
-    """Owners: every project of their units. Reviewers: what waits for them (待审核)."""
-    query = (
-        select(Project)
-        .options(joinedload(Project.unit), joinedload(Project.budget_year))
-        .order_by(Project.updated_at.desc())
-    )
-    if user.role == "reviewer":
-        query = query.where(Project.status == "submitted")
-    return list(db.session.scalars(visible(query, user, Project)))
 
 
 class ProjectsByCode:

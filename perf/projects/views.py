@@ -8,10 +8,11 @@ from flask_login import current_user
 from perf.auth.permissions import Perm, can_create_in, can_edit, can_view, ensure, loads, require
 from perf.boundary import refusal
 from perf.numbers import plain
+from perf.paging import ListArgs
 from perf.projects import library, queries, services, xlsx
 from perf.projects.forms import ProjectForm
 from perf.projects.indicators import value_fields
-from perf.projects.pages import panels_of
+from perf.projects.pages import notes_of, panels_of
 from perf.projects.taxonomy import taxonomy
 from perf.templating import describe_value
 
@@ -23,8 +24,11 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 @bp.get("/")
 @require(Perm.PROJECT_VIEW)
 def index():
-    """Home: the departments with projects, newest year first."""
-    return render_template("projects/index.html", rows=queries.department_years(current_user))
+    """Home: 待办, then the departments with projects of the chosen year (the newest by default)."""
+    years = queries.budget_years()
+    args = ListArgs.parse(request.args, years)
+    rows = queries.department_years(current_user, args.year, args.text, args.window)
+    return render_template("projects/index.html", rows=rows, years=years, args=args)
 
 
 @bp.get("/departments/<code>/<int:year>")
@@ -32,7 +36,7 @@ def index():
 def department(code: str, year: int):
     """A department's projects for one year."""
     page = queries.department_page(code, year, current_user) or abort(404)
-    return render_template("projects/department.html", page=page)
+    return render_template("projects/department.html", page=page, notes=notes_of(page.projects))
 
 
 @bp.get("/projects/<int:year>/<code>")

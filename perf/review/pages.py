@@ -40,12 +40,6 @@ def project_panel(project) -> dict:
     }
 
 
-def audit_of(project) -> list["ShownEntry"]:
-    """Every recorded change to the project, newest first, as the 修改记录 page shows it."""
-    query = select(AuditEntry).where(AuditEntry.object_type == "project", AuditEntry.object_id == str(project.id))
-    return shown_entries(list(db.session.scalars(query.order_by(AuditEntry.id.desc()))))
-
-
 @dataclass(frozen=True)
 class ShownEntry:
     """One audit entry in Chinese: the action's label, the actor's name, (field, before, after) per change."""

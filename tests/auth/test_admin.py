@@ -1,5 +1,7 @@
 """The admin's user pages and one's own account page."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash
@@ -46,7 +48,7 @@ def test_the_list_runs_a_fixed_number_of_queries(app, admin, users, session, sam
     session.flush()
     with count_queries() as counted:
         admin.get("/admin/users")
-    assert len(counted) <= 4, counted
+    assert len(counted) <= 6, counted  # with the pager's count and the unit filter's choices
 
 
 def test_admin_creates_an_owner(admin, session, sample, audit):
@@ -290,3 +292,25 @@ def test_the_admin_gives_a_user_an_address(client, users, login, session):
     assert client.post(f"/admin/users/{users['reviewer'].id}", data=data).status_code == 302
     session.refresh(users["reviewer"])
     assert users["reviewer"].email == "li@example.gov.cn" and users["reviewer"].notify_email is False
+
+
+def _listed(page: str) -> list[str]:
+    return re.findall(r'<td class="code">([^<]+)</td>', page)
+
+
+def test_the_user_list_searches_filters_by_role_and_unit_and_pages(admin, users, sample):
+    other = sample[2]
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert {"t-owner", "t-other", "t-reviewer", "t-admin"} <= set(_listed(page))
+    assert _listed(admin.get("/admin/users?q=中心负责").get_data(as_text=True)) == ["t-other"]
+    assert _listed(admin.get("/admin/users?q=T-REV").get_data(as_text=True)) == ["t-reviewer"]
+    reviewers = admin.get("/admin/users?role=reviewer").get_data(as_text=True)
+    assert "t-reviewer" in _listed(reviewers) and not {"t-owner", "t-admin", "t-leader"} & set(_listed(reviewers))
+    assert 'value="reviewer" selected' in reviewers
+    of_unit = set(_listed(admin.get(f"/admin/users?unit={other.id}").get_data(as_text=True)))
+    assert "t-other" in of_unit and "t-owner" not in of_unit and "t-reviewer" in of_unit  # its department's too
+    paged = admin.get("/admin/users?per_page=2&page=2").get_data(as_text=True)
+    assert "第 2 页，共" in paged and len(_listed(paged)) == 2 and 'rel="prev"' in paged
+    assert "没有符合条件的用户" in admin.get("/admin/users?q=没有这个人").get_data(as_text=True)
+    for query in ("page=abc", "page=99999999999999999999", "role=root", "unit=x", "unit=99999999999999999999"):
+        assert admin.get(f"/admin/users?{query}").status_code == 200, query

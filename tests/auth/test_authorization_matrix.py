@@ -58,6 +58,9 @@ MATRIX = [
     ("review.delete_draft", "POST", "/projects/{draft}/delete", {}, statuses(401, 302, 403, 403, 403)),
     ("review.return", "POST", "/projects/{submitted}/return", {"comment": "请修改"}, statuses(401, 403, 403, 302, 403)),
     ("review.approve", "POST", "/projects/{submitted}/approve", {}, statuses(401, 403, 403, 302, 403)),
+    # batch 批复 and batch close: only reviewers; an empty selection is refused on the list page (422)
+    ("review.approve_many", "POST", "/queue/approve", {}, statuses(401, 403, 403, 422, 403)),
+    ("alerts.close_many", "POST", "/alerts/close", {}, statuses(401, 403, 403, 422, 403)),
     ("review.adjust", "POST", "/projects/{approved}/adjust", {"comment": "原因"}, statuses(401, 302, 403, 403, 403)),
     ("auth.login", "GET", "/login", None, statuses(200, 302, 302, 302, 302)),
     ("auth.login", "POST", "/login", {"username": "nobody", "password": "x"}, statuses(200, 200, 200, 200, 200, 200)),
