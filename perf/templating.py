@@ -1,10 +1,11 @@
-"""Jinja filters shared by every page: money, percents and a parsed 指标值."""
+"""Jinja filters shared by every page: money, percents and a parsed 指标值; the refused-form helpers."""
 
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from perf.forms import kept_form, problem_count, unclaimed_kept
 from perf.numbers import fmt2, grouped, plain
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -53,7 +54,10 @@ def when(moment) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Register the filters."""
+    """Register the filters, and the refused-form helpers every form's banner uses."""
+    app.add_template_global(problem_count)
+    app.add_template_global(kept_form)
+    app.add_template_global(unclaimed_kept)
     app.add_template_filter(when)
     app.add_template_filter(money)
     app.add_template_filter(amount)
