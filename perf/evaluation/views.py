@@ -13,6 +13,7 @@ from perf.boundary import refusal, refused
 from perf.evaluation import workflow
 from perf.evaluation.forms import SelfEvaluationForm
 from perf.evaluation.services import evaluation_of, scoring_settings
+from perf.evaluation.settings import live_rules, scheme_of
 from perf.evaluation.workflow import SELF_EVALUATION
 from perf.projects import queries
 from perf.projects.models import Project
@@ -82,6 +83,8 @@ def _render(project: Project, evaluation, form, status: int = 200):
         "form": form,
         "lines": _lines(project, scored, form),
         "band_labels": {band.key: band.label for band in scoring_settings().bands},
+        #: The weight and band rules the form's script applies as the user types (the server's own table).
+        "live": _live(project) if form is not None else None,
         #: The steps the user may take now (a button per step in the template).
         "steps": possible,
         "versions": versions,
@@ -90,6 +93,11 @@ def _render(project: Project, evaluation, form, status: int = 200):
         "returned": returned(evaluation, history[0] if history else None),
     }
     return render_template("evaluation/self_evaluation.html", **context), status
+
+
+def _live(project: Project) -> dict:
+    names = [indicator.level1 for indicator in project.indicators]
+    return live_rules(scoring_settings(), project.budget_year.scheme or scheme_of(names), names)
 
 
 def _lines(project: Project, scored, form) -> list[tuple]:

@@ -142,7 +142,7 @@ def _band_problems(row: RowData, settings) -> list[tuple[str, str]]:
     if row.weight is None:
         return []
     low, high = band_range(band, row.weight)
-    top = band.high_pct == 100
+    top = band.includes_high
     if row.band_score < low or row.band_score > high or (row.band_score == high and not top):
         upper = f"不超过 {plain(high)}" if top else f"低于 {plain(high)}"
         return [("band_score", f"“{band.label}”的得分应不低于 {plain(low)} 且{upper}")]
