@@ -29,7 +29,7 @@
     var s = Math.max(d.s, 2), n = scaled(d, s), neg = n < 0;
     var digits = (neg ? -n : n).toString().padStart(s + 1, "0");
     var text = digits.slice(0, digits.length - s) + "." + digits.slice(digits.length - s);
-    while (/\.\d{3,}0$/.test(text)) { text = text.slice(0, -1); }
+    while (/\.\d{2,}0$/.test(text)) { text = text.slice(0, -1); }
     return (neg ? "-" : "") + text;
   }
   var ZERO = { n: BigInt(0), s: 0 };
