@@ -19,6 +19,7 @@ from werkzeug.exceptions import InternalServerError
 
 from perf.errors import STALE, RuleError, fail_cli, http_error, show_on_form
 from perf.extensions import db
+from perf.forms import keep_refusal
 
 
 def init_app(app: Flask) -> None:
@@ -61,12 +62,21 @@ def reset_failed_transaction() -> None:
 
 
 @contextmanager
-def refusal(form=None, aliases: dict[str, str] | None = None, flash_messages: bool = False):
+def refusal(
+    form=None,
+    aliases: dict[str, str] | None = None,
+    flash_messages: bool = False,
+    keep: str | None = None,
+    fields: tuple[str, ...] = ("comment",),
+):
     """Run a write in a savepoint; a RuleError rolls just that write back and is shown, not raised.
 
     With ``form`` the messages land at the fields their paths name (the form's own
     ``show_rule_error`` if it has one, else ``show_on_form`` with ``aliases`` renaming paths to
-    form fields); with ``flash_messages`` (or no form) they are flashed. A write that
+    form fields); with ``flash_messages`` (or no form) they are flashed. A form that posts and
+    goes back to its page names itself with ``keep``: what was typed wrong (``invalid``) is kept
+    for that form on the next page (``perf.forms.keep_refusal``, ``fields`` at their inputs);
+    a refusal of another kind (the state changed, not allowed) is flashed. A write that
     lost a race at flush time (StaleDataError) is refused as stale. ``g.perf_refusal`` holds the
     error afterwards, so the view can tell.
     """
@@ -81,7 +91,9 @@ def refusal(form=None, aliases: dict[str, str] | None = None, flash_messages: bo
             savepoint.rollback()
         error = raised if isinstance(raised, RuleError) else RuleError(STALE, "stale")
         g.perf_refusal = error
-        if form is not None and not flash_messages:
+        if keep is not None and error.kind == "invalid":
+            keep_refusal(keep, error, fields)
+        elif form is not None and not flash_messages:
             show = getattr(form, "show_rule_error", None)
             if show is not None and aliases is None:
                 show(error)

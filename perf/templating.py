@@ -1,11 +1,12 @@
 """Jinja filters shared by every page: money (grouped), percents and scores (two places), a parsed 指标值,
-a shortened comment; a list's page links."""
+a shortened comment; a list's page links; the refused-form helpers."""
 
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
 
+from perf.forms import kept_form, problem_count, unclaimed_kept
 from perf.numbers import fmt2, grouped, plain
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -75,9 +76,12 @@ def page_url(number: int) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Register the filters and the pager's link helper."""
+    """Register the filters, the pager's link helper and the refused-form helpers every form's banner uses."""
     app.add_template_global(page_url)
     app.add_template_filter(shorten)
+    app.add_template_global(problem_count)
+    app.add_template_global(kept_form)
+    app.add_template_global(unclaimed_kept)
     app.add_template_filter(when)
     app.add_template_filter(money)
     app.add_template_filter(amount)

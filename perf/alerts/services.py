@@ -20,15 +20,23 @@ from perf.workflow.models import StepEvent
 
 #: The longest comment a close takes; the most alerts one batch closes.
 MAX_COMMENT, MAX_BATCH = 2000, 200
+#: The longest 滞后原因, 整改措施 or send-back comment, in characters.
+MAX_ANSWER = 2000
 
 
-def answer(alert: Alert, user, reason: str, measures: str, catch_up_on: date | None) -> None:
-    """The owner explains a lag; an answer can be improved until the reviewer closes the alert."""
+def answer(alert: Alert, user, reason: str, measures: str, catch_up_on: date | str | None) -> None:
+    """The owner explains a lag; an answer can be improved until the reviewer closes the alert.
+
+    ``catch_up_on`` is a date or the text of one as typed (2024-08-31); every problem is raised at once.
+    """
     if not can_edit(user, alert.project):
         raise RuleError("只有本单位的项目负责人可以说明滞后原因", "forbidden")
     if alert.kind != "lag" or alert.status not in ("open", "answered", "resolved"):
         raise RuleError(f"该预警当前为“{alert.status_label}”，不能填写说明", "conflict")
+    catch_up_on, unreadable = _read_date(catch_up_on)
     problems = _answer_problems(reason, measures, catch_up_on)
+    if unreadable:
+        problems["catch_up_on"] = [unreadable]
     checkpoint = _checkpoint(alert)
     if catch_up_on is not None and checkpoint is not None and catch_up_on <= checkpoint.on_date:
         problems.setdefault("catch_up_on", []).append(
@@ -59,8 +67,8 @@ def send_back(alert: Alert, user, comment: str) -> None:
     comment = (comment or "").strip()
     if not comment:
         raise RuleError({"comment": ["退回说明时必须填写意见"]})
-    if len(comment) > 2000:
-        raise RuleError({"comment": ["最多 2000 个字"]})
+    if len(comment) > MAX_ANSWER:
+        raise RuleError({"comment": [f"最多 {MAX_ANSWER} 个字"]})
     alert.status = "open"
     record(
         user.username,
@@ -170,13 +178,28 @@ def close_many(alert_ids, user, comment: str = "") -> list[Alert]:
 
 def _answer_problems(reason: str, measures: str, catch_up_on: date | None) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
-    if not reason.strip():
-        problems["reason"] = ["请填写滞后原因"]
-    if not measures.strip():
-        problems["measures"] = ["请填写整改措施"]
+    for name, text, missing in (("reason", reason, "请填写滞后原因"), ("measures", measures, "请填写整改措施")):
+        text = (text or "").strip()
+        if not text:
+            problems[name] = [missing]
+        elif len(text) > MAX_ANSWER:
+            problems[name] = [f"最多 {MAX_ANSWER} 个字"]
     if catch_up_on is None:
         problems["catch_up_on"] = ["请填写预计追上进度的日期"]
     return problems
+
+
+def _read_date(value: date | str | None) -> tuple[date | None, str | None]:
+    """(the date, None), or (None, why it cannot be read) for text that is not one."""
+    if not isinstance(value, str):
+        return value, None
+    text = value.strip().replace("/", "-")
+    if not text:
+        return None, None
+    try:
+        return date.fromisoformat(text), None
+    except ValueError:
+        return None, "请按 年-月-日 填写日期，如 2024-08-31"
 
 
 def _iso(day: date | None) -> str | None:

@@ -92,9 +92,9 @@ def alert(alert: Alert):
     form = AnswerForm(obj=alert) if request.method == "GET" else AnswerForm()
     if request.method == "POST":
         ensure(can_edit(current_user, alert.project))
-        if form.validate_on_submit():
-            with refusal(flash_messages=True):
-                services.answer(alert, current_user, form.reason.data, form.measures.data, form.catch_up_on.data)
+        if form.validate_on_submit():  # only CSRF stops here: the service checks every field together
+            with refusal(form):
+                services.answer(alert, current_user, *form.typed())
                 flash("说明已提交，等待财务审核查看", "success")
                 return redirect(url_for("alerts.alert", alert_id=alert.id))
     may_answer = can_edit(current_user, alert.project) and alert.kind == "lag" and alert.status != "closed"
@@ -119,7 +119,7 @@ def alert(alert: Alert):
 @loads("alert_id", queries.alert, _may_close_or_send_back, "预警")
 def send_back(alert: Alert):
     """The reviewer sends an answer back with a comment: the owner answers again."""
-    with refusal(flash_messages=True):
+    with refusal(keep="send-back-form"):
         services.send_back(alert, current_user, request.form.get("comment", ""))
         flash("说明已退回项目负责人", "success")
     return redirect(url_for("alerts.alert", alert_id=alert.id))

@@ -13,7 +13,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from perf.auth import services
@@ -48,7 +48,6 @@ class NoticeFields:
 
     email = StringField(
         "电子邮箱",
-        [Length(max=services.MAX_EMAIL, message=f"电子邮箱不能超过 {services.MAX_EMAIL} 个字符")],
         description="提醒和审核消息发送到此邮箱；留空则只在系统内接收消息",
     )
     notify_email = BooleanField("通过电子邮件接收消息", default=True)
@@ -69,14 +68,12 @@ class NoticeForm(NoticeFields, ChineseForm):
 class UserForm(NoticeFields, ChineseForm):
     """An admin's create/edit form; on edit the user name is fixed and the password optional."""
 
+    # username, display name, e-mail and password are checked by the service, all together
     username = StringField(
         "用户名",
-        [InputRequired("请输入用户名")],
         description="3–64 个字符，只能包含英文字母、数字和 _ . -，创建后不能修改",
     )
-    display_name = StringField(
-        "显示名称", [Length(max=services.MAX_DISPLAY_NAME, message="显示名称不能超过 100 个字符")]
-    )
+    display_name = StringField("显示名称")
     role = SelectField(
         "角色",
         choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES],
@@ -124,10 +121,6 @@ class UserForm(NoticeFields, ChineseForm):
         """The edit form, filled from ``user`` unless a submission overrides it."""
         return cls(creating=False, obj=user, unit_ids=[unit.id for unit in user.units])
 
-    def validate_password(self, field) -> None:
-        if self.creating and not field.data:
-            raise ValidationError("请设置初始密码")
-
     def fields(self) -> dict:
         """The submitted values as service keyword arguments (user name aside)."""
         values = {
@@ -146,12 +139,10 @@ class UserForm(NoticeFields, ChineseForm):
 class PasswordForm(ChineseForm):
     """One's own password change."""
 
-    current_password = PasswordField("当前密码", [InputRequired("请输入当前密码")])
-    new_password = PasswordField("新密码", [InputRequired("请输入新密码")], description="至少 8 个字符，不能全部是数字")
-    confirm = PasswordField(
-        "确认新密码",
-        [InputRequired("请再次输入新密码"), EqualTo("new_password", "两次输入的新密码不一致")],
-    )
+    # no validators: change_own_password checks all three together (no refusal in rounds)
+    current_password = PasswordField("当前密码")
+    new_password = PasswordField("新密码", description="至少 8 个字符，不能全部是数字")
+    confirm = PasswordField("确认新密码")
 
 
 class TokenForm(ChineseForm):

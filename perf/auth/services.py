@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from perf.audit.services import record
 from perf.auth.models import DEPARTMENT_ROLES, ROLE_LABELS, ROLES, User, user_unit
 from perf.db import MAX_ID, page_of, utcnow
-from perf.errors import RuleError
+from perf.errors import Problems, RuleError
 from perf.extensions import db
 from perf.org.models import Department, Unit
 from perf.paging import ListArgs, Page, parse_choice, parse_int
@@ -207,7 +207,7 @@ def create_user(
     """Add an active account; raise RuleError listing every broken rule."""
     username, display_name, email = username.strip(), display_name.strip(), (email or "").strip()
     errors, units, department = _new_user_errors(username, role, display_name, unit_ids, department_id, email)
-    _add(errors, "password", password_problems(password))
+    _add(errors, "password", password_problems(password) if password else ["请设置初始密码"])
     if errors:
         raise RuleError(errors)
     user = User(username=username, display_name=display_name, role=role, active=True)
@@ -258,12 +258,23 @@ def set_password(user: User, new_password: str, actor: str) -> None:
     record(actor, "user.password", "user", user.id, summary, {"password": [MASK, MASK]})
 
 
-def change_own_password(user: User, current: str, new: str) -> None:
-    """A user's own change: the current password must match and the new one differ."""
-    if not check_password_hash(user.password_hash, current or ""):
-        raise RuleError({"current_password": ["当前密码不正确"]})
-    if new == current:
-        raise RuleError({"password": ["新密码不能与当前密码相同"]})
+def change_own_password(user: User, current: str, new: str, confirm: str | None = None) -> None:
+    """A user's own change: the current password must match, the new one be strong, differ and (when
+    ``confirm`` is given) be typed twice alike. RuleError with every problem at once."""
+    problems = Problems()
+    if not current:
+        problems.add("current_password", "请输入当前密码")
+    elif not check_password_hash(user.password_hash, current):
+        problems.add("current_password", "当前密码不正确")
+    if new and new == current:
+        problems.add("password", "新密码不能与当前密码相同")
+    else:
+        problems.add("password", *password_problems(new))
+    if confirm is not None and not confirm:
+        problems.add("confirm", "请再次输入新密码")
+    elif confirm is not None and new and confirm != new:
+        problems.add("confirm", "两次输入的新密码不一致")
+    problems.raise_if_any()
     set_password(user, new, actor=user.username)
 
 

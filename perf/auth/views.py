@@ -112,9 +112,10 @@ def logout():
 def account():
     """One's own account: who one is, and a password change."""
     form = PasswordForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit():  # the service checks every field, so all its problems show at once
         with refusal(form, {"password": "new_password"}):
-            services.change_own_password(_me(), form.current_password.data, form.new_password.data)
+            typed = (form.current_password.data, form.new_password.data, form.confirm.data or "")
+            services.change_own_password(_me(), *typed)
             flash("密码已修改")
             return redirect(url_for("auth.account"))
     return account_page(form, TokenForm(formdata=None))
@@ -173,7 +174,7 @@ def user_new():
     form = UserForm(creating=True)
     if form.validate_on_submit():
         with refusal(form):
-            user = services.create_user(form.username.data, actor=current_user.username, **form.fields())
+            user = services.create_user(form.username.data or "", actor=current_user.username, **form.fields())
             flash(f"已创建用户 {user.username}")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=None)

@@ -5,7 +5,7 @@ when they differ from the table, the 全年预算数 and 上年结转资金 (万
 scoring settings (every indicator once, the weight and band limits) is checked by the service.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from marshmallow import ValidationError, post_load
@@ -71,3 +71,36 @@ def load_entries(raw) -> EvaluationData:
         return EntriesSchema().load(raw)
     except ValidationError as error:
         raise RuleError.from_marshmallow(error.messages) from None
+
+
+def load_entries_leniently(raw) -> tuple[EvaluationData | None, RuleError | None]:
+    """(the entries, None), or, when some fields cannot be read, (the rest of the entries, the error).
+
+    The rest has each field at fault at its default (a weight at fault: None), so the service can
+    check everything else in the same save and the form shows every problem at once, not in
+    rounds. None when even that cannot be read (the rows are not a list …).
+    """
+    try:
+        return load_entries(raw), None
+    except RuleError as error:
+        refused = error
+    faulty = set(refused.errors)
+    if not isinstance(raw, dict) or not isinstance(raw.get("rows"), list | tuple):
+        return None, refused
+    rest = {key: value for key, value in raw.items() if key not in faulty}
+    rows, unweighted = [], set()
+    for index, row in enumerate(raw["rows"]):
+        bad = {path.rpartition(".")[2] for path in faulty if path.startswith(f"rows.{index}.")}
+        if not isinstance(row, dict) or "indicator_id" in bad:
+            return None, refused
+        kept = {key: value for key, value in row.items() if key not in bad}
+        if "weight" in bad:  # a placeholder the schema reads; the row's weight is None below
+            unweighted.add(index)
+            kept["weight"] = "0"
+        rows.append(kept)
+    try:
+        data = load_entries({**rest, "rows": rows})
+    except RuleError:
+        return None, refused
+    rows = tuple(replace(row, weight=None) if i in unweighted else row for i, row in enumerate(data.rows))
+    return replace(data, rows=rows), refused

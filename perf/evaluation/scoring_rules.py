@@ -175,7 +175,7 @@ def _qualitative(points: Decimal, band: str | None, band_score: Decimal | None, 
     if score != round2(score):
         raise ScoringError(f"定性指标得分最多保留两位小数，现为{plain(score)}")
     low, high = band_range(chosen, points)
-    top = chosen.high_pct == HUNDRED
+    top = chosen.includes_high
     if score < low or score > high or (score == high and not top):
         upper = f"不超过{plain(high)}分" if top else f"低于{plain(high)}分"
         raise ScoringError(f"“{chosen.label}”档次的得分应不低于{plain(low)}分且{upper}，现为{plain(score)}分")

@@ -51,6 +51,11 @@ class Band:
     low_pct: Decimal
     high_pct: Decimal
 
+    @property
+    def includes_high(self) -> bool:
+        """Whether a score at the upper bound is in the band (only the top band's 100%)."""
+        return self.high_pct == HUNDRED
+
 
 DEFAULT_BANDS = (
     Band("achieved", "达成年度指标", Decimal(80), HUNDRED),
@@ -193,3 +198,31 @@ def _config_decimal(raw: object) -> Decimal:
 
 
 DEFAULT_SETTINGS = Settings()
+
+
+def live_rules(settings: Settings, scheme: str, level1_names: Iterable[str]) -> dict:
+    """The rules the self-evaluation page applies as the user types, as JSON data (static/js/self-evaluation.js).
+
+    The same table the server checks with: each 一级's points, the indicator total and each 定性
+    band's share of a row's 分值 (lower bound included, upper excluded except the top band);
+    ``row_groups`` names each row's configured 一级 ("" for one the scheme does not know).
+    Numbers are exact decimal strings, so the script computes with them exactly.
+    """
+    split = settings.points(scheme)
+    by_key = {level1_key(level1): level1 for level1, _ in split}
+    return {
+        "groups": [{"level1": level1, "points": plain(points)} for level1, points in split],
+        "indicator_points": plain(settings.indicator_points),
+        "level1_sums_fixed": settings.level1_sums_fixed,
+        "bands": [
+            {
+                "key": band.key,
+                "label": band.label,
+                "low_pct": plain(band.low_pct),
+                "high_pct": plain(band.high_pct),
+                "includes_high": band.includes_high,
+            }
+            for band in settings.bands
+        ],
+        "row_groups": [by_key.get(level1_key(name), "") for name in level1_names],
+    }

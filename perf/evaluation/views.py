@@ -14,6 +14,7 @@ from perf.evaluation import workflow
 from perf.evaluation.forms import SelfEvaluationForm
 from perf.evaluation.scoring import RULE_LABELS, grade_light_note
 from perf.evaluation.services import evaluation_of, scoring_settings
+from perf.evaluation.settings import live_rules, scheme_of
 from perf.evaluation.workflow import SELF_EVALUATION
 from perf.projects import queries
 from perf.projects.models import Project
@@ -86,6 +87,8 @@ def _render(project: Project, evaluation, form, status: int = 200):
         #: Why the grade and the 自评预警 light disagree, when they seem to (None when they agree).
         "grade_note": grade_light_note(scored.grade, scored.warning, scoring_settings()),
         "rule_labels": RULE_LABELS,
+        #: The weight and band rules the form's script applies as the user types (the server's own table).
+        "live": _live(project) if form is not None else None,
         #: The steps the user may take now (a button per step in the template).
         "steps": possible,
         "versions": versions,
@@ -94,6 +97,11 @@ def _render(project: Project, evaluation, form, status: int = 200):
         "returned": returned(evaluation, history[0] if history else None),
     }
     return render_template("evaluation/self_evaluation.html", **context), status
+
+
+def _live(project: Project) -> dict:
+    names = [indicator.level1 for indicator in project.indicators]
+    return live_rules(scoring_settings(), project.budget_year.scheme or scheme_of(names), names)
 
 
 def _lines(project: Project, scored, form) -> list[tuple]:

@@ -18,9 +18,9 @@ from perf.audit import labels
 from perf.audit.services import record
 from perf.auth.permissions import can_edit
 from perf.db import utcnow
-from perf.errors import RuleError
+from perf.errors import Problems, RuleError
 from perf.evaluation.models import EVALUATION_STATUS_LABELS, EvaluationRow, SelfEvaluation
-from perf.evaluation.schemas import MAX_OUTCOME, MAX_REASON, EvaluationData, RowData, load_entries
+from perf.evaluation.schemas import MAX_OUTCOME, MAX_REASON, EvaluationData, RowData, load_entries_leniently
 from perf.evaluation.scoring import ScoringError, band_range, default_weights, find_band
 from perf.evaluation.services import evaluation_of, scoring_settings
 from perf.extensions import db
@@ -71,10 +71,14 @@ def save(project: Project, user, raw, lock_version: int | None = None) -> SelfEv
     _require(status_of(evaluation) == "draft", f"绩效自评{EVALUATION_STATUS_LABELS[status_of(evaluation)]}，不能修改")
     if evaluation and lock_version is not None and lock_version != evaluation.lock_version:
         raise RuleError("绩效自评已被他人修改，请刷新页面后重新填写（您填写的内容未保存）", "stale")
-    data = load_entries(raw)
-    fields = _check(project, data)
-    if fields:
-        raise RuleError(fields)
+    data, unreadable = load_entries_leniently(raw)  # every problem at once: what could be read is checked too
+    problems = Problems()
+    if unreadable is not None:
+        problems.merge(unreadable)
+    for path, messages in (_check(project, data) if data is not None else {}).items():
+        if path not in problems.errors:  # a field the schema could not read says so once
+            problems.add(path, *messages)
+    problems.raise_if_any()
     if evaluation is None:
         evaluation = SelfEvaluation(project_id=project.id, status="draft")
         db.session.add(evaluation)
@@ -139,7 +143,7 @@ def _band_problems(row: RowData, settings) -> list[tuple[str, str]]:
     if row.weight is None:
         return []
     low, high = band_range(band, row.weight)
-    top = band.high_pct == 100
+    top = band.includes_high
     if row.band_score < low or row.band_score > high or (row.band_score == high and not top):
         upper = f"不超过 {plain(high)}" if top else f"低于 {plain(high)}"
         return [("band_score", f"“{band.label}”的得分应不低于 {plain(low)} 且{upper}")]

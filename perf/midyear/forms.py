@@ -47,8 +47,6 @@ class MidyearForm(ChineseForm):
     """Every indicator of the project in the round."""
 
     entries = FieldList(FormField(EntryForm))
-    #: Set when the service refused the rows (WTForms' ``errors`` does not see messages added after validation).
-    refused = False
 
     def fill(self, rows) -> None:
         """Pre-fill from the sheet's rows (stored entry and latest actual)."""
@@ -86,7 +84,6 @@ class MidyearForm(ChineseForm):
 
     def show_rule_error(self, error: RuleError) -> None:
         """Put the service's messages at the rows' fields (``entries.<position>.<field>``); the rest above."""
-        self.refused = True
         show_on_form(self, error)
 
 

@@ -29,7 +29,7 @@ def todo_helpers() -> dict:
 def nudge():
     """催办: the reviewer's message to the owners of the selected projects."""
     ids = [int(value) for value in request.form.getlist("project_id") if value.isascii() and value.isdigit()]
-    with refusal(flash_messages=True):
+    with refusal(keep="nudge-form", fields=("message", "project_id")):
         told = services.nudge(ids, current_user._get_current_object(), request.form.get("message", ""))
         flash(f"已催办 {len(set(ids))} 个项目，通知 {told} 位项目负责人", "success")
     return redirect(safe_next(request.form.get("next")) or url_for("projects.index"))

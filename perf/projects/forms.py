@@ -46,6 +46,12 @@ class ProjectForm(ChineseForm):
     plan = FieldList(StringField("累计支出进度（%）"))
     indicators = FieldList(FormField(IndicatorForm))
     lock_version = HiddenField()
+    #: Summaries shown in the refused form's banner, not counted as problems of their own.
+    notes: list[str]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notes = []
 
     def configure(self, scheme: str, checkpoints, units) -> None:
         """Set the choices for the year's scheme and units, and one plan box per checkpoint."""
@@ -89,7 +95,7 @@ class ProjectForm(ChineseForm):
             if f"indicators.{index}.level1" in error.errors or f"indicators.{index}.level2" in error.errors
         )
         if wrong:
-            self.form_errors.append(f"有 {wrong} 行的一级/二级指标不匹配")
+            self.notes.append(f"有 {wrong} 行的一级/二级指标不匹配")
 
     def fill_from(self, project) -> None:
         """Pre-fill from an existing project (editing it, or copying last year's)."""

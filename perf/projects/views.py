@@ -106,7 +106,6 @@ def _form_page(form, year, project, copy_from=()):
         form=form,
         year=year,
         project=project,
-        problems=form.form_errors,
         tree=taxonomy(year.scheme),
         copy_from=copy_from,
     )

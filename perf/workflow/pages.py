@@ -3,7 +3,7 @@
 Each route declares the permission its step needs (owner steps PROJECT_EDIT, reviewer steps
 PROJECT_REVIEW), loads the project and checks that this user may take the step on it, takes the
 step through the engine and goes back to the page the step was taken from, flashing what was
-done or every reason it was refused.
+done; a refused comment is kept for its form there (``{workflow}-{step}``), other refusals flashed.
 """
 
 from collections.abc import Callable
@@ -27,7 +27,7 @@ def add_step_routes(bp: Blueprint, workflow: Workflow, prefix: str, finder: Call
 
 def _step_view(workflow: Workflow, transition: Transition, back: Callable):
     def view(project):
-        with refusal(flash_messages=True):
+        with refusal(keep=f"{workflow.name}-{transition.step}"):  # the comment's problems wait at its form
             user = current_user._get_current_object()
             take(workflow, transition.step, project, user, request.form.get("comment", ""))
             flash(transition.done, "success")

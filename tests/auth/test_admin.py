@@ -103,7 +103,8 @@ def test_create_needs_a_password_and_a_good_username(admin, session, sample):
     )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "请设置初始密码" in page
+    assert "请设置初始密码" in page and "用户名长度应为 3–64 个字符" in page  # both at once
+    assert "未保存：2 处问题" in page
     response = admin.post(
         "/admin/users/new",
         data={

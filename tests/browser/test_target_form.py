@@ -32,7 +32,7 @@ def test_a_bad_total_keeps_the_input_and_shows_the_error_at_the_field(page, shoo
 
     page.locator("#save-button").click()
     expect(page).to_have_url(re.compile(r"/projects/new"))
-    expect(page.locator("#form-errors")).to_contain_text("保存未成功")
+    expect(page.locator("#form-errors")).to_contain_text("未保存：1 处问题")
     message = "财政资金 8.00 万元 + 其他资金 1.00 万元 ≠ 预算数 10.00 万元"
     total = page.locator("#total")
     expect(total).to_have_class(re.compile(r"\binvalid\b"))

@@ -98,7 +98,7 @@ def test_bad_input_shows_messages_keeps_what_was_typed_and_writes_nothing(client
     response = client.post(url(network), data=form_data(network, **rows))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "未保存：请按各栏下方的提示修改后重新保存。" in page
+    assert "未保存：3 处问题" in page  # causes and measures of the red row, the unreadable forecast
     assert "该指标为红灯，请选择偏差原因" in page and "该指标为红灯，请填写纠偏措施" in page
     assert "全年预计完成情况应为一个数" in page
     assert 'value="很高的比例"' in page and "增派人员" in page

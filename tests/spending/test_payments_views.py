@@ -103,7 +103,7 @@ def test_a_refused_form_keeps_what_was_typed_with_chinese_field_errors(client, o
     response = client.post(f"/projects/{project.id}/payments", data=typed)
     assert response.status_code == 200
     page = text(response)
-    assert "保存未成功，请按标红处修改。" in page
+    assert "未保存：3 处问题" in page
     assert "支付日期 2024-02-30 不存在" in page
     assert "金额最多 2 位小数（精确到分）" in page
     assert "请填写凭证号" in page
