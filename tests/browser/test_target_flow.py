@@ -206,7 +206,8 @@ def test_d_reviewer_returns_it_with_a_comment(page, shoot, story):
     expect(status(page)).to_have_text("已提交")
 
     page.locator("#return-button").click()  # no comment
-    expect(flash(page, "error")).to_contain_text("退回时必须填写审核意见")
+    expect(page.locator("#review-form .form-banner")).to_contain_text("未保存：1 处问题")
+    expect(page.locator("#review-form .field-errors")).to_contain_text("退回时必须填写审核意见")
     expect(status(page)).to_have_text("已提交")
     shoot(page, "05-reviewer-return-refused")
 
@@ -276,10 +277,9 @@ def test_g_an_approved_table_is_locked(page, shoot, story):
 
     adjust = page.locator("#adjust-button")
     expect(adjust).to_be_visible()
-    reason = page.locator("form", has=adjust).locator("textarea[name=comment]")
-    expect(reason).to_have_attribute("required", "")
-    adjust.click()  # no reason: the browser keeps the form
-    assert reason.evaluate("field => field.validity.valueMissing") is True
+    adjust.click()  # no reason: refused at the form, with its one banner
+    expect(page.locator("#adjust-form .form-banner")).to_contain_text("未保存：1 处问题")
+    expect(page.locator("#adjust-form .field-errors")).not_to_be_empty()
     expect(status(page)).to_have_text("已批复")
     shoot(page, "09-owner-approved-locked")
 
