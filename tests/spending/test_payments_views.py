@@ -127,11 +127,16 @@ def test_a_rule_error_lands_at_its_field_and_keeps_the_form(client, owner, sessi
 def test_an_owner_corrects_a_payment(client, owner, session, paid):
     form = text(client.get(f"/payments/{paid.id}/edit"))
     assert 'value="98000.00"' in form and 'value="PZ001"' in form and 'value="2024-06-30"' in form
-    response = client.post(f"/payments/{paid.id}/edit", data={**TYPED, "amount_yuan": "97000", "note": "网络维护费"})
+    typed = {**TYPED, "amount_yuan": "97000", "note": "网络维护费", "reason": "按凭证更正金额"}
+    response = client.post(f"/payments/{paid.id}/edit", data=typed)
     assert response.status_code == 302
     assert payments(session) == [("PZ001", D("97000.00"))]
     entry = session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "payment.correct"))
-    assert entry.changes == {"金额（元）": ["98000.00", "97000.00"], "摘要": ["维护费", "网络维护费"]}
+    assert entry.changes == {
+        "金额（元）": ["98000.00", "97000.00"],
+        "摘要": ["维护费", "网络维护费"],
+        "更正原因": [None, "按凭证更正金额"],
+    }
 
 
 def test_a_refused_correction_keeps_what_was_typed(client, owner, session, paid):
@@ -144,7 +149,7 @@ def test_a_refused_correction_keeps_what_was_typed(client, owner, session, paid)
 
 
 def test_an_owner_deletes_a_payment(client, owner, session, paid):
-    response = client.post(f"/payments/{paid.id}/delete")
+    response = client.post(f"/payments/{paid.id}/delete", data={"reason": "重复录入"})
     assert response.status_code == 302
     assert payments(session) == []
     assert "已删除凭证号 PZ001 的支付记录" in text(client.get(PAGE))
@@ -154,9 +159,11 @@ def test_an_owner_deletes_a_payment(client, owner, session, paid):
 def test_a_refunded_payment_is_not_deleted(client, owner, session, project, paid):
     add_payment(project, PaymentData(CODE, date(2024, 7, 1), D("-100"), "PZ002", refund_of="PZ001"), "t-owner")
     session.commit()
-    response = client.post(f"/payments/{paid.id}/delete")
-    assert response.headers["Location"].endswith(f"/payments/{paid.id}/edit")
-    assert "凭证号 PZ001 已有退款记录（凭证号 PZ002），请先删除退款" in text(client.get(response.headers["Location"]))
+    response = client.post(f"/payments/{paid.id}/delete", data={"reason": "重复录入"})
+    assert response.status_code == 200  # the correction page again, the reason kept
+    page = text(response)
+    assert "凭证号 PZ001 已有退款记录（凭证号 PZ002），请先删除退款" in page
+    assert "重复录入</textarea>" in page
     assert len(payments(session)) == 2
 
 
