@@ -56,7 +56,8 @@ class PaymentOutSchema(PaymentSchema):
     """
 
     class Meta(PaymentSchema.Meta):
-        dump_only = tuple(PaymentSchema._declared_fields)
+        dump_only = tuple(name for name in PaymentSchema._declared_fields if name != "confirmed")
+        exclude = ("confirmed",)
 
     project_id = Int(dump_only=True)
     year = Int(dump_only=True)
@@ -72,13 +73,13 @@ class PaymentOutSchema(PaymentSchema):
     )
 
 
-def _reason(what: str) -> Text:
-    """A correction's or deletion's reason: required (the service says so in Chinese), into the audit log."""
+def _reason(what: str, required: bool) -> Text:
+    """A correction's or deletion's reason, into the audit log; the service refuses a blank one in Chinese."""
+    given = {"required": True} if required else {"load_default": None, "allow_none": True}
     return Text(
         f"{what}原因",
         max_length=MAX_REASON,
-        load_default=None,
-        allow_none=True,
+        **given,
         metadata={"description": f"{what}原因（必填，最多 {MAX_REASON} 字），记入修改记录", "example": "金额录入错误"},
     )
 
@@ -89,7 +90,7 @@ class PaymentChangeSchema(PaymentSchema):
     class Meta(PaymentSchema.Meta):
         exclude = ("project_code",)
 
-    reason = _reason("更正")
+    reason = _reason("更正", required=True)
 
     @post_load
     def make_payment(self, data: dict, **kwargs) -> dict:
@@ -101,7 +102,7 @@ class PaymentChangeSchema(PaymentSchema):
 class DeleteArgs(PerfSchema):
     """Why a payment is deleted."""
 
-    reason = _reason("删除")
+    reason = _reason("删除", required=False)  # or in a JSON body
 
 
 class RawItems(Items):

@@ -109,20 +109,25 @@ class Source(Field):
         return value
 
 
-class Confirmation(Field):
-    """确认 (我已核实，仍要保存): true, a ticked box, or a cell saying 是/确认/√; blank or 否 means not confirmed."""
+class Confirmation(Field, fields.Boolean):
+    """确认 (我已核实，仍要保存): true, a ticked box, or a cell saying 是/确认/√; blank or 否 means not confirmed.
+
+    A boolean to the API's documentation; it reads what people write in a file cell itself.
+    """
+
+    default_error_messages = {"invalid": "确认应填“是”（我已核实，仍要保存）或留空"}  # noqa: RUF012
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool):
             return value
         if not isinstance(value, str):
-            raise ValidationError(CONFIRM_INVALID)
+            raise self.make_error("invalid")
         text = unicodedata.normalize("NFKC", value).strip().lower()
         if text in CONFIRM_YES:
             return True
         if text in CONFIRM_NO:
             return False
-        raise ValidationError(CONFIRM_INVALID)
+        raise self.make_error("invalid")
 
     def _serialize(self, value, attr, obj, **kwargs):
         return bool(value)
@@ -131,7 +136,6 @@ class Confirmation(Field):
 #: What a 确认 cell (or a form's ticked box, "y") says to confirm, and to leave unconfirmed.
 CONFIRM_YES = frozenset({"是", "确认", "已确认", "已核实", "√", "✓", "✔", "y", "yes", "true", "1"})
 CONFIRM_NO = frozenset({"", "否", "不", "n", "no", "false", "0"})
-CONFIRM_INVALID = "确认应填“是”（我已核实，仍要保存）或留空"
 
 
 class PaymentSchema(PerfSchema):
