@@ -45,7 +45,7 @@ PAYMENT = {
     "source": "财政资金",
     "note": "网络维护费",
 }
-PAYMENT_CHANGE = {k: v for k, v in PAYMENT.items() if k != "project_code"}
+PAYMENT_CHANGE = {**{k: v for k, v in PAYMENT.items() if k != "project_code"}, "reason": "金额录入错误，按凭证更正"}
 BULK = {
     "payments": [
         PAYMENT,

@@ -1,10 +1,24 @@
-"""Payments (支付记录): list, read, record one, record up to 10,000 at once, correct and delete."""
+"""Payments (支付记录): list, read, record one, record up to 10,000 at once, correct and delete.
+
+A payment past its project's budget or dated outside the budget year is saved only with
+``confirmed: true`` (else 422 naming what to confirm); stored payments carry ``flags``.
+Correcting and deleting take a ``reason`` (422 without one), written into the audit log.
+"""
 
 from flask_login import current_user
-from marshmallow import validate
+from marshmallow import post_load, validate
 
 from perf.api import examples, queries
-from perf.api.common import Blueprint, PageArgs, allow, api_abort, page_of, paginate, refuse_star_if_match
+from perf.api.common import (
+    Blueprint,
+    PageArgs,
+    allow,
+    api_abort,
+    json_body,
+    page_of,
+    paginate,
+    refuse_star_if_match,
+)
 from perf.auth.permissions import Perm, can_edit, can_view, ensure, loads
 from perf.fields import Day, Id, Int, Items, Money, Obj, PerfSchema, Text, Year
 from perf.org.models import BudgetYear
@@ -13,8 +27,8 @@ from perf.projects.queries import project_by_code
 from perf.spending import batch, services
 from perf.spending.batch import MAX_ITEMS
 from perf.spending.models import Payment
-from perf.spending.schemas import STORED, PaymentSchema, shown
-from perf.spending.services import payment_by_id
+from perf.spending.schemas import MAX_REASON, STORED, PaymentSchema, shown
+from perf.spending.services import FLAGS, flags, payment_by_id
 
 blp = Blueprint("api_payments", __name__, url_prefix="/api/v1/payments", description="支付记录（金额单位：元）")
 
@@ -42,18 +56,53 @@ class PaymentOutSchema(PaymentSchema):
     """
 
     class Meta(PaymentSchema.Meta):
-        dump_only = tuple(PaymentSchema._declared_fields)
+        dump_only = tuple(name for name in PaymentSchema._declared_fields if name != "confirmed")
+        exclude = ("confirmed",)
 
     project_id = Int(dump_only=True)
     year = Int(dump_only=True)
     source_label = Text(dump_only=True)
+    flags = Items(
+        Text(),
+        dump_only=True,
+        metadata={
+            "description": "标记："
+            + "；".join(f"{code} {label}（{why}）" for code, (label, why) in FLAGS.items())
+            + "；没有标记时为空数组"
+        },
+    )
+
+
+def _reason(what: str, required: bool) -> Text:
+    """A correction's or deletion's reason, into the audit log; the service refuses a blank one in Chinese."""
+    given = {"required": True} if required else {"load_default": None, "allow_none": True}
+    return Text(
+        f"{what}原因",
+        max_length=MAX_REASON,
+        **given,
+        metadata={"description": f"{what}原因（必填，最多 {MAX_REASON} 字），记入修改记录", "example": "金额录入错误"},
+    )
 
 
 class PaymentChangeSchema(PaymentSchema):
-    """A corrected payment: every field but the project, which does not change."""
+    """A corrected payment: every field but the project, which does not change, and why it is corrected."""
 
     class Meta(PaymentSchema.Meta):
         exclude = ("project_code",)
+
+    reason = _reason("更正", required=True)
+
+    @post_load
+    def make_payment(self, data: dict, **kwargs) -> dict:
+        """The corrected payment and its reason."""
+        reason = data.pop("reason", None)
+        return {"payment": PaymentSchema.make_payment(self, data), "reason": reason}
+
+
+class DeleteArgs(PerfSchema):
+    """Why a payment is deleted."""
+
+    reason = _reason("删除", required=False)  # or in a JSON body
 
 
 class RawItems(Items):
@@ -93,6 +142,7 @@ def payment_json(payment: Payment, code: str, year: int) -> dict:
         "project_code": code,
         "year": year,
         "source_label": shown("source", payment.source),
+        "flags": flags(payment, year),
     }
 
 
@@ -164,7 +214,10 @@ def create_payment(args, data):
     ---
     Record one payment (or refund) of one of the caller's projects
 
-    The body is the same schema the payments import reads each row with.
+    The body is the same schema the payments import reads each row with. 这笔支出使项目累计支付超过预算，
+    或支付日期不在预算年度内（前后一年以内）时，须带 `confirmed: true` 才保存，否则答 422，
+    `errors` 的 `amount_yuan` / `date` 说明情况、`confirmed` 要求确认；保存后的记录在 `flags` 中标记
+    `over_budget` / `outside_year`。超出预算年度前后一年的日期一律拒绝。
     """
     project = _project_of(data.project_code, args.get("year"))
     return _json_of(services.add_payment(project, data, current_user.username))
@@ -185,6 +238,8 @@ def create_payments(args, body):
 
     Problems are keyed ``payments.<index>.<field>`` and nothing is written while there is one.
     An item identical to a stored payment counts as unchanged, so a batch may be sent again.
+    是否超预算按各条在本批中的先后顺序累计判断；须确认的条目带 `confirmed: true`，否则整批不保存
+    （`payments.<index>.confirmed`）。
     """
     return batch.add_payments(body["payments"], args.get("year"), current_user._get_current_object())
 
@@ -195,28 +250,35 @@ def create_payments(args, body):
 @blp.arguments(PaymentChangeSchema, example=examples.PAYMENT_CHANGE)
 @blp.response(200, PaymentOutSchema)
 @loads("payment_id", payment_by_id, _may_write, "支付记录")
-def correct_payment(data, payment: Payment):
+def correct_payment(body, payment: Payment):
     """更正支付记录
 
-    更正一笔支付（须带 `If-Match`，项目不可更改）；更正前后的值记入修改记录。
+    更正一笔支付（须带 `If-Match`，项目不可更改）；更正前后的值记入修改记录。请求体须含 `reason`（更正原因，必填，
+    最多 2000 字），记入修改记录；缺少时答 422（`errors.reason`：“请填写更正原因”）。
+    更正后超预算或日期不在预算年度内的，
+    同新增一样须 `confirmed: true`。
     ---
-    Correct a payment (If-Match required); the change is audited
+    Correct a payment (If-Match required); the change is audited with its reason
     """
     refuse_star_if_match()
     blp.check_etag(_json_of(payment), PaymentOutSchema)
-    services.correct_payment(payment, data, current_user.username)
+    services.correct_payment(payment, body["payment"], current_user.username, body["reason"])
     return _json_of(payment)
 
 
 @blp.route("/<int:payment_id>", methods=["DELETE"], parameters=[examples.PAYMENT_ID])
 @allow(Perm.PROJECT_EDIT)
+@blp.arguments(DeleteArgs, location="query")
 @blp.response(204)
 @loads("payment_id", payment_by_id, _may_write, "支付记录")
-def delete_payment(payment: Payment):
+def delete_payment(args, payment: Payment):
     """删除支付记录
 
-    删除一笔支付；仍有退款指向它时返回 409。删除记入修改记录。
+    删除一笔支付；仍有退款指向它时返回 409。须给出删除原因 `reason`（必填，最多 2000 字），记入修改记录：
+    作查询参数 `?reason=…`，或（原因较长时）作 JSON 请求体 `{"reason": "…"}`，两者都给时以查询参数为准。
+    缺少时答 422（`errors.reason`：“请填写删除原因”）。
     ---
-    Delete a payment (409 while a refund names it); the deletion is audited
+    Delete a payment (409 while a refund names it); the deletion is audited with its reason
     """
-    services.delete_payment(payment, current_user.username)
+    reason = args.get("reason") or json_body().get("reason")
+    services.delete_payment(payment, current_user.username, reason if isinstance(reason, str) else None)

@@ -4,7 +4,11 @@ Each entry loads through ``PaymentSchema`` and finds its project by 项目编码
 sorted against the stored payments and against itself (a voucher twice is a problem, a payment
 identical to a stored one is "unchanged", a stored voucher with other content is a problem) and
 every new entry is checked by the form's rules with its project's ledger holding the stored
-payments and the batch's new ones. Only a clean batch is written. The payments import and the
+payments and the batch's new ones. Whether an entry takes its project past the budget is
+decided in the batch's order, as if its entries were saved one after another: the paid total
+before it is the stored payments' plus the batch's earlier new ones. An entry that needs
+confirming and is not confirmed (``confirmed``; a file's 确认 column) is a problem like any
+other. Only a clean batch is written. The payments import and the
 API's bulk request are the two callers; each names its entries its own way (第3行, payments.3).
 Flushes; the boundary commits.
 """
@@ -20,7 +24,7 @@ from perf.projects.models import Project
 from perf.projects.queries import ProjectsByCode
 from perf.spending.models import Payment
 from perf.spending.schemas import PaymentData, load_payment
-from perf.spending.services import Ledger, differences, payments_of, rule_messages, same_content, write_payment
+from perf.spending.services import Ledger, Verdict, differences, payments_of, same_content, verdict, write_payment
 
 #: The most payments one API request may carry.
 MAX_ITEMS = 10_000
@@ -33,6 +37,8 @@ class Entry:
     key: int
     data: PaymentData
     project: Project
+    #: What the rules said of it (set by ``sort_out`` for a new entry).
+    found: Verdict | None = None
 
 
 @dataclass
@@ -76,17 +82,24 @@ def _check_rules(result: Sorted, stored: Iterable[Payment]) -> None:
     ledgers: dict[int, Ledger] = {}
     for payment in stored:
         ledgers.setdefault(payment.project_id, Ledger()).add(payment.voucher_no, payment.amount, payment.refund_of)
+    paid = {project_id: ledger.total for project_id, ledger in ledgers.items()}
     for entry in result.new:
         data = entry.data
         ledgers.setdefault(entry.project.id, Ledger()).add(data.voucher_no, data.amount, data.refund_of)
     for entry in result.new:
-        broken = rule_messages(entry.project.budget_year.year, entry.data, ledgers[entry.project.id])
+        project, data = entry.project, entry.data
+        before = paid.get(project.id, Decimal(0))
+        paid[project.id] = before + data.amount
+        entry.found = verdict(
+            project.budget_year.year, project.total, data, ledgers[project.id], before, paid[project.id]
+        )
+        broken = entry.found.messages
         result.problems += [(entry.key, name, message) for name, messages in broken.items() for message in messages]
 
 
 def write(entries: list[Entry], actor: str) -> list[Payment]:
     """Write a clean batch's new payments, each audited as imported."""
-    written = [write_payment(entry.project, entry.data, actor, "payment.import") for entry in entries]
+    written = [write_payment(entry.project, entry.data, actor, "payment.import", entry.found) for entry in entries]
     db.session.flush()
     return written
 

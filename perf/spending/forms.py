@@ -2,10 +2,11 @@
 
 The schema is the one place a date or an amount is read, so the form, a file import and
 the API agree; its Chinese messages (and the services' rule messages) land at the fields
-(``perf.boundary.refusal``).
+(``perf.boundary.refusal``). A correction and a deletion also carry their reason, which the
+services check (required, at most 2,000 characters) and write into the audit log.
 """
 
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 
 from perf.forms import ChineseForm
 from perf.spending.models import SOURCE_LABELS
@@ -26,6 +27,8 @@ class PaymentForm(ChineseForm):
     voucher_no = StringField("凭证号")
     refund_of = StringField("原凭证号（退款时填写）")
     note = StringField("摘要")
+    #: Shown once a save needs it (past the budget, outside the budget year), or when ticked.
+    confirmed = BooleanField("我已核实，仍要保存")
 
     def payment(self) -> PaymentData:
         """What was typed, read through the payment schema; RuleError (at the fields) when it cannot be read."""
@@ -37,3 +40,15 @@ class PaymentForm(ChineseForm):
         for name, value in _SCHEMA.dump(payment).items():
             if name in self._fields:
                 self[name].data = value or ""
+
+
+class CorrectionForm(PaymentForm):
+    """Correct one payment: its fields and why (更正原因)."""
+
+    reason = TextAreaField("更正原因", render_kw={"rows": 2, "placeholder": "如：金额录入错误，按凭证更正"})
+
+
+class DeleteForm(ChineseForm):
+    """Delete one payment: why (删除原因)."""
+
+    reason = TextAreaField("删除原因", render_kw={"rows": 2, "placeholder": "如：凭证重复录入"})

@@ -3,7 +3,8 @@
 The file is read by the tabular reader (``perf.documents.tabular``), its headers mapped onto
 ``PaymentSchema``'s columns; every row loads through that schema, its project is found by
 项目编码, and the whole file is checked against itself and the stored payments by the same
-rules as the entry form and the API's bulk request (``perf.spending.batch``). Only a clean
+rules as the entry form and the API's bulk request (``perf.spending.batch``); a row past the
+budget or outside the budget year needs 是 in its 确认 column. Only a clean
 file is written; a row identical to a stored payment is "unchanged", so re-importing a file
 changes nothing. The service flushes; the caller commits.
 """
@@ -21,6 +22,8 @@ from perf.spending.schemas import PaymentData, PaymentSchema, load_payment
 SCHEMA = PaymentSchema()
 #: Key columns: a row with neither of them that says 合计 is the export's total line.
 KEYS = ("date", "voucher_no")
+#: A row that needs confirming (past the budget, outside the budget year) says so in its 确认 column.
+CONFIRM_COLUMN = "已核实无误的，请在该行“确认”列填写“是”后重新导入"
 
 
 @dataclass
@@ -48,8 +51,8 @@ def import_payments(data: bytes, filename: str, actor: str, year: int | None = N
     if table is None:
         return result
     sorted_out = batch.sort_out(_load(table, year, result), _repeated_row)
-    for line, _field, message in sorted_out.problems:
-        result.add(line, message)
+    for line, name, message in sorted_out.problems:
+        result.add(line, CONFIRM_COLUMN if name == "confirmed" else message)
     result.problems.sort(key=lambda p: p.line)
     result.unchanged = [entry.data for entry in sorted_out.unchanged]
     if result.problems:

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perf.db import BlankText, Moment, Yuan, utcnow
@@ -39,6 +39,8 @@ class Payment(db.Model):
     refund_of: Mapped[str | None] = mapped_column(String(64))
     #: 摘要.
     note: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
+    #: Saved, with the payer's confirmation, although it took the project's paid total past its budget (超预算).
+    over_budget: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[Moment] = mapped_column(default=utcnow)
 
     project = relationship("Project", viewonly=True)

@@ -30,6 +30,8 @@ SOURCE_NAMES = {
 }
 #: Numeric(16, 2): at most 14 digits before the point.
 MAX_YUAN = Decimal("1e14")
+#: A correction's or a deletion's reason (it goes into the audit log), as long as perf's other reasons.
+MAX_REASON = 2000
 _AMOUNT = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+")
 
 
@@ -44,6 +46,8 @@ class PaymentData:
     source: str = "fiscal"
     note: str = ""
     refund_of: str | None = None
+    #: 我已核实，仍要保存: the payer confirms a payment past the budget or dated outside the budget year.
+    confirmed: bool = False
 
 
 class Yuan(Field):
@@ -105,6 +109,35 @@ class Source(Field):
         return value
 
 
+class Confirmation(Field, fields.Boolean):
+    """确认 (我已核实，仍要保存): true, a ticked box, or a cell saying 是/确认/√; blank or 否 means not confirmed.
+
+    A boolean to the API's documentation; it reads what people write in a file cell itself.
+    """
+
+    default_error_messages = {"invalid": "确认应填“是”（我已核实，仍要保存）或留空"}  # noqa: RUF012
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            return value
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        text = unicodedata.normalize("NFKC", value).strip().lower()
+        if text in CONFIRM_YES:
+            return True
+        if text in CONFIRM_NO:
+            return False
+        raise self.make_error("invalid")
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return bool(value)
+
+
+#: What a 确认 cell (or a form's ticked box, "y") says to confirm, and to leave unconfirmed.
+CONFIRM_YES = frozenset({"是", "确认", "已确认", "已核实", "√", "✓", "✔", "y", "yes", "true", "1"})
+CONFIRM_NO = frozenset({"", "否", "不", "n", "no", "false", "0"})
+
+
 class PaymentSchema(PerfSchema):
     """One payment. Load with ``partial=("project_code",)`` when the project is known (a form, a project URL)."""
 
@@ -131,6 +164,18 @@ class PaymentSchema(PerfSchema):
         metadata={"description": "fiscal 财政资金 / other 其他资金（也可写“财政资金”“其他资金”）"},
     )
     refund_of = TypedText("原凭证号", 64, identifier=True, load_default=None, allow_none=True, column="optional")
+    confirmed = Confirmation(
+        "确认",
+        load_default=False,
+        allow_none=True,
+        load_only=True,
+        column="optional",
+        metadata={
+            "description": "我已核实，仍要保存：这笔支出使累计支付超过预算，或支付日期不在预算年度内时须为 true，"
+            "否则拒绝保存（422，errors 中 confirmed 及 amount_yuan / date 说明原因）；导入文件可用“确认”列填“是”",
+            "example": False,
+        },
+    )
 
     @validates_schema
     def refund_names_voucher(self, data: dict, **kwargs) -> None:

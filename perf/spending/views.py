@@ -2,7 +2,9 @@
 
 Owners of the project's unit write; anyone who may view the project sees its payments
 (on the project page, through ``payments_panel``). A refused form is shown again with
-what was typed and a Chinese message at each field.
+what was typed and a Chinese message at each field; a save that needs confirming (past the
+budget, outside the budget year) shows the 我已核实，仍要保存 box. Correcting and deleting ask
+for a reason.
 """
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -14,7 +16,7 @@ from perf.numbers import grouped
 from perf.projects import queries
 from perf.projects.pages import panel
 from perf.spending import services
-from perf.spending.forms import PaymentForm
+from perf.spending.forms import CorrectionForm, DeleteForm, PaymentForm
 
 bp = Blueprint("spending", __name__)
 
@@ -54,29 +56,37 @@ def add_payment(project):
 def edit_payment(payment):
     """Correct a payment (audited: before and after)."""
     project = queries.project_by_id(payment.project_id)
-    form = PaymentForm()
+    form = CorrectionForm()
     if not form.is_submitted():
         form.fill_from(payment)
     elif form.validate():
         with refusal(form):
-            changes = services.correct_payment(payment, form.payment(), current_user.username)
+            changes = services.correct_payment(payment, form.payment(), current_user.username, form.reason.data)
             flash("支付记录已更正" if changes else "内容没有变化", "success")
             return redirect(_page(project))
-    return render_template("spending/form.html", form=form, project=project, payment=payment)
+    return _edit_page(project, payment, form, DeleteForm(formdata=None))
 
 
 @bp.post("/payments/<int:payment_id>/delete")
 @require(Perm.PROJECT_EDIT)
 @loads("payment_id", services.payment_by_id, _may_write, "支付记录")
 def delete_payment(payment):
-    """Delete a payment (audited); refused while a refund names it."""
+    """Delete a payment for a reason (audited); refused while a refund names it."""
     project, voucher_no = queries.project_by_id(payment.project_id), payment.voucher_no
-    with refusal(flash_messages=True):
-        services.delete_payment(payment, current_user.username)
-    if refused():
-        return redirect(url_for("spending.edit_payment", payment_id=payment.id))
-    flash(f"已删除凭证号 {voucher_no} 的支付记录", "success")
-    return redirect(_page(project))
+    form = DeleteForm()
+    if form.validate_on_submit():
+        with refusal(form):
+            services.delete_payment(payment, current_user.username, form.reason.data)
+        if not refused():
+            flash(f"已删除凭证号 {voucher_no} 的支付记录", "success")
+            return redirect(_page(project))
+    correction = CorrectionForm(formdata=None)
+    correction.fill_from(payment)
+    return _edit_page(project, payment, correction, form)
+
+
+def _edit_page(project, payment, form: CorrectionForm, delete_form: DeleteForm):
+    return render_template("spending/form.html", form=form, project=project, payment=payment, delete_form=delete_form)
 
 
 def _page(project) -> str:

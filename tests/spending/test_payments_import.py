@@ -363,3 +363,57 @@ def test_cli_lists_skipped_lines_and_unread_columns(runner, session, demo, tmp_p
 def test_cli_refuses_a_missing_file(runner, session, tmp_path):
     result = invoke(runner, tmp_path / "none.csv")
     assert result.exit_code == 2
+
+
+# --- rows past the budget (28.00 万元) or outside the budget year need 是 in their 确认 column ---------------
+
+ASK_COLUMN = "已核实无误的，请在该行“确认”列填写“是”后重新导入"
+
+
+def test_a_row_past_the_budget_is_named_and_nothing_is_written(session, demo):
+    rows = [[CODE, "2024-06-30", "200,000.00", "PZ001", "上半年"], [CODE, "2024-07-15", "90000", "PZ002", "下半年"]]
+    assert problems(run(csv_bytes(rows))) == [
+        "第3行：这笔支出后累计支付 290,000.00 元，超过预算 280,000.00 元（103.57%），请确认后再保存",
+        f"第3行：{ASK_COLUMN}",
+    ]
+    assert counts(session) == (0, 0)
+
+
+def test_a_confirmed_row_is_imported_marked_and_audited_and_a_second_import_asks_nothing(session, demo):
+    header = [*CHINESE, "确认"]
+    rows = [
+        [CODE, "2024-06-30", "200,000.00", "PZ001", "上半年", ""],
+        [CODE, "2024-07-15", "90000", "PZ002", "下半年", "是"],
+        [CODE, "2025-01-05", "100", "PZ003", "结转", "√"],
+    ]
+    file = csv_bytes(rows, header=header)
+    assert problems(run(file)) == []
+    marked = session.execute(sa.select(Payment.voucher_no, Payment.over_budget).order_by(Payment.id)).all()
+    assert [tuple(row) for row in marked] == [("PZ001", False), ("PZ002", True), ("PZ003", True)]
+    summaries = session.scalars(
+        sa.select(AuditEntry.summary).where(AuditEntry.action == "payment.import").order_by(AuditEntry.id)
+    ).all()
+    assert summaries == [
+        "导入支付 凭证号 PZ001，200000.00 元",
+        "导入支付 凭证号 PZ002，90000.00 元（已确认超预算）",
+        "导入支付 凭证号 PZ003，100.00 元（已确认超预算、跨年度）",
+    ]
+    again = run(csv_bytes([[*row[:5], ""] for row in rows], header=header))  # unchanged rows are not asked again
+    assert problems(again) == [] and len(again.unchanged) == 3
+
+
+def test_a_row_one_day_outside_the_year_is_named(session, demo):
+    rows = [[CODE, "2023-12-31", "100", "PZ001", "提前"], [CODE, "2025-01-01", "100", "PZ002", "结转"]]
+    assert problems(run(csv_bytes(rows))) == [
+        "第2行：支付日期 2023-12-31 不在 2024 预算年度内，请确认后再保存",
+        f"第2行：{ASK_COLUMN}",
+        "第3行：支付日期 2025-01-01 不在 2024 预算年度内，请确认后再保存",
+        f"第3行：{ASK_COLUMN}",
+    ]
+
+
+def test_a_confirmation_cell_must_say_yes_or_nothing(session, demo):
+    rows = [[CODE, "2024-06-30", "100", "PZ001", "", "也许"]]
+    assert problems(run(csv_bytes(rows, header=[*CHINESE, "确认"]))) == [
+        "第2行：确认应填“是”（我已核实，仍要保存）或留空"
+    ]

@@ -110,11 +110,12 @@ def test_refunds_of_a_voucher_never_exceed_it(session, project):
 
 
 def test_dates_outside_the_budget_year_plus_minus_one_are_refused(session, project):
-    assert rule_error(add_payment, project, data(paid_on=date(2204, 6, 30)), "t-owner") == {
-        "date": ["支付日期 2204-06-30 不在预算年度 2024 年前后一年内（2023-01-01 至 2025-12-31）"]
-    }
-    add_payment(project, data(paid_on=date(2025, 3, 1)), "t-owner")  # 结转 into the next year
-    add_payment(project, data("PZ002", paid_on=date(2023, 12, 20)), "t-owner")  # paid ahead
+    wrong = {"date": ["支付日期 2204-06-30 不在预算年度 2024 年前后一年内（2023-01-01 至 2025-12-31）"]}
+    assert rule_error(add_payment, project, data(paid_on=date(2204, 6, 30)), "t-owner") == wrong
+    # an absurd date is no question to confirm: it stays refused
+    assert rule_error(add_payment, project, data(paid_on=date(2204, 6, 30), confirmed=True), "t-owner") == wrong
+    add_payment(project, data(paid_on=date(2025, 3, 1), confirmed=True), "t-owner")  # 结转 into the next year
+    add_payment(project, data("PZ002", paid_on=date(2023, 12, 20), confirmed=True), "t-owner")  # paid ahead
 
 
 def test_nothing_is_written_when_a_rule_is_broken(session, project):
@@ -126,25 +127,25 @@ def test_nothing_is_written_when_a_rule_is_broken(session, project):
 
 def test_correct_payment_audits_before_and_after(session, project):
     payment = add_payment(project, data(note="维护费"), "t-owner")
-    changes = correct_payment(payment, data(amount="97000", note="网络维护费"), "t-owner")
+    changes = correct_payment(payment, data(amount="97000", note="网络维护费"), "t-owner", " 金额录错 ")
     assert changes == {"金额（元）": ["98000.00", "97000.00"], "摘要": ["维护费", "网络维护费"]}
     entry = audit(session, "payment.correct")[0]
     assert (entry.actor, entry.object_type, entry.object_id) == ("t-owner", "project", str(project.id))
-    assert entry.summary == "更正支付 凭证号 PZ001"
-    assert entry.changes == changes
+    assert entry.summary == "更正支付 凭证号 PZ001。原因：金额录错"
+    assert entry.changes == {**changes, "更正原因": [None, "金额录错"]}
     assert session.get(Payment, payment.id).amount == D("97000.00")
 
 
 def test_correcting_without_change_writes_no_audit_entry(session, project):
     payment = add_payment(project, data(), "t-owner")
-    assert correct_payment(payment, data(), "t-owner") == {}
+    assert correct_payment(payment, data(), "t-owner", "核对") == {}
     assert audit(session, "payment.correct") == []
 
 
 def test_a_correction_may_not_take_another_payments_voucher(session, project):
     add_payment(project, data(), "t-owner")
     second = add_payment(project, data("PZ002", "5"), "t-owner")
-    assert rule_error(correct_payment, second, data("PZ001", "5"), "t-owner") == {
+    assert rule_error(correct_payment, second, data("PZ001", "5"), "t-owner", "核对") == {
         "voucher_no": ["本项目已有凭证号为 PZ001 的支付记录"]
     }
 
@@ -152,49 +153,50 @@ def test_a_correction_may_not_take_another_payments_voucher(session, project):
 def test_a_refunded_payment_keeps_its_voucher_and_covers_its_refunds(session, project):
     original = add_payment(project, data(amount="1000"), "t-owner")
     add_payment(project, data("PZ002", "-400", "PZ001"), "t-owner")
-    assert rule_error(correct_payment, original, data("PZ001X", "1000"), "t-owner") == {
+    assert rule_error(correct_payment, original, data("PZ001X", "1000"), "t-owner", "核对") == {
         "voucher_no": ["凭证号 PZ001 已有退款记录，不能修改凭证号"]
     }
-    assert rule_error(correct_payment, original, data("PZ001", "300"), "t-owner") == {
+    assert rule_error(correct_payment, original, data("PZ001", "300"), "t-owner", "核对") == {
         "amount_yuan": ["凭证号 PZ001 已退款 400.00 元，金额不能少于此数"]
     }
-    assert correct_payment(original, data("PZ001", "400"), "t-owner") == {"金额（元）": ["1000.00", "400.00"]}
+    assert correct_payment(original, data("PZ001", "400"), "t-owner", "核对") == {"金额（元）": ["1000.00", "400.00"]}
 
 
 def test_a_refund_can_be_corrected_within_its_original(session, project):
     add_payment(project, data(amount="1000"), "t-owner")
     refund = add_payment(project, data("PZ002", "-400", "PZ001"), "t-owner")
-    assert correct_payment(refund, data("PZ002", "-1000", "PZ001"), "t-owner") == {
+    assert correct_payment(refund, data("PZ002", "-1000", "PZ001"), "t-owner", "核对") == {
         "金额（元）": ["-400.00", "-1000.00"]
     }
-    assert rule_error(correct_payment, refund, data("PZ002", "-1000.01", "PZ001"), "t-owner") == {
+    assert rule_error(correct_payment, refund, data("PZ002", "-1000.01", "PZ001"), "t-owner", "核对") == {
         "refund_of": ["凭证号 PZ001 原支付 1,000.00 元，退款合计 1,000.01 元，超过原支付金额"]
     }
 
 
 def test_delete_payment_audits_what_was_there(session, project):
     payment = add_payment(project, data(note="维护费"), "t-owner")
-    delete_payment(payment, "t-owner")
+    delete_payment(payment, "t-owner", "凭证重复录入")
     assert session.scalar(sa.select(sa.func.count(Payment.id))) == 0
     entry = audit(session, "payment.delete")[0]
-    assert entry.summary == "删除支付 凭证号 PZ001，98000.00 元"
+    assert entry.summary == "删除支付 凭证号 PZ001，98000.00 元。原因：凭证重复录入"
     assert entry.changes == {
         "支付日期": ["2024-06-30", None],
         "金额（元）": ["98000.00", None],
         "资金来源": ["财政资金", None],
         "凭证号": ["PZ001", None],
         "摘要": ["维护费", None],
+        "删除原因": [None, "凭证重复录入"],
     }
 
 
 def test_a_refunded_payment_cannot_be_deleted_before_its_refunds(session, project):
     original = add_payment(project, data(amount="1000"), "t-owner")
     refund = add_payment(project, data("PZ002", "-400", "PZ001"), "t-owner")
-    assert rule_error(delete_payment, original, "t-owner") == {
+    assert rule_error(delete_payment, original, "t-owner", "重复") == {
         "": ["凭证号 PZ001 已有退款记录（凭证号 PZ002），请先删除退款"]  # the payment as a whole
     }
-    delete_payment(refund, "t-owner")
-    delete_payment(original, "t-owner")
+    delete_payment(refund, "t-owner", "重复")
+    delete_payment(original, "t-owner", "重复")
     assert session.scalar(sa.select(sa.func.count(Payment.id))) == 0
 
 

@@ -127,11 +127,16 @@ def test_a_rule_error_lands_at_its_field_and_keeps_the_form(client, owner, sessi
 def test_an_owner_corrects_a_payment(client, owner, session, paid):
     form = text(client.get(f"/payments/{paid.id}/edit"))
     assert 'value="98000.00"' in form and 'value="PZ001"' in form and 'value="2024-06-30"' in form
-    response = client.post(f"/payments/{paid.id}/edit", data={**TYPED, "amount_yuan": "97000", "note": "网络维护费"})
+    typed = {**TYPED, "amount_yuan": "97000", "note": "网络维护费", "reason": "按凭证更正金额"}
+    response = client.post(f"/payments/{paid.id}/edit", data=typed)
     assert response.status_code == 302
     assert payments(session) == [("PZ001", D("97000.00"))]
     entry = session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "payment.correct"))
-    assert entry.changes == {"金额（元）": ["98000.00", "97000.00"], "摘要": ["维护费", "网络维护费"]}
+    assert entry.changes == {
+        "金额（元）": ["98000.00", "97000.00"],
+        "摘要": ["维护费", "网络维护费"],
+        "更正原因": [None, "按凭证更正金额"],
+    }
 
 
 def test_a_refused_correction_keeps_what_was_typed(client, owner, session, paid):
@@ -144,7 +149,7 @@ def test_a_refused_correction_keeps_what_was_typed(client, owner, session, paid)
 
 
 def test_an_owner_deletes_a_payment(client, owner, session, paid):
-    response = client.post(f"/payments/{paid.id}/delete")
+    response = client.post(f"/payments/{paid.id}/delete", data={"reason": "重复录入"})
     assert response.status_code == 302
     assert payments(session) == []
     assert "已删除凭证号 PZ001 的支付记录" in text(client.get(PAGE))
@@ -154,9 +159,11 @@ def test_an_owner_deletes_a_payment(client, owner, session, paid):
 def test_a_refunded_payment_is_not_deleted(client, owner, session, project, paid):
     add_payment(project, PaymentData(CODE, date(2024, 7, 1), D("-100"), "PZ002", refund_of="PZ001"), "t-owner")
     session.commit()
-    response = client.post(f"/payments/{paid.id}/delete")
-    assert response.headers["Location"].endswith(f"/payments/{paid.id}/edit")
-    assert "凭证号 PZ001 已有退款记录（凭证号 PZ002），请先删除退款" in text(client.get(response.headers["Location"]))
+    response = client.post(f"/payments/{paid.id}/delete", data={"reason": "重复录入"})
+    assert response.status_code == 200  # the correction page again, the reason kept
+    page = text(response)
+    assert "凭证号 PZ001 已有退款记录（凭证号 PZ002），请先删除退款" in page
+    assert "重复录入</textarea>" in page
     assert len(payments(session)) == 2
 
 
@@ -180,3 +187,64 @@ def test_unknown_project_or_payment_is_404(client, owner):
     assert client.post("/projects/999999/payments", data=TYPED).status_code == 404
     assert client.get("/payments/999999/edit").status_code == 404
     assert client.post("/payments/999999/delete").status_code == 404
+
+
+# --- confirmation past the budget / outside the year, marks in the list, reasons -----------------------
+
+
+def test_a_save_past_the_budget_is_refused_keeping_what_was_typed_and_asks_to_confirm(client, owner, session, project):
+    typed = {**TYPED, "amount_yuan": "280,000.01", "note": "全年运维费"}
+    response = client.post(f"/projects/{project.id}/payments", data=typed)
+    assert response.status_code == 200
+    page = text(response)
+    assert "这笔支出后累计支付 280,000.01 元，超过预算 280,000.00 元（100.00%），请确认后再保存" in page
+    assert 'id="payment-confirm"' in page and "我已核实，仍要保存" in page
+    for value in ("2024-06-30", "280,000.01", "PZ001", "全年运维费"):
+        assert f'value="{value}"' in page
+    assert payments(session) == []
+    response = client.post(f"/projects/{project.id}/payments", data={**typed, "confirmed": "y"})
+    assert response.status_code == 302
+    assert payments(session) == [("PZ001", D("280000.01"))]
+    listed = text(client.get(PAGE))
+    assert (
+        'class="mark mark-over-budget" title="保存这笔支出后累计支付超过项目预算，录入人已核实确认">超预算</span>'
+        in listed
+    )
+
+
+def test_the_confirmation_box_shows_only_when_needed(client, owner, project):
+    assert 'id="payment-confirm"' not in text(client.get(PAGE))
+    page = text(client.post(f"/projects/{project.id}/payments", data={**TYPED, "date": "2024-13-01"}))
+    assert 'id="payment-confirm"' not in page  # a date that cannot be read is no question to confirm
+
+
+def test_a_payment_outside_the_year_is_confirmed_and_marked(client, owner, session, project):
+    typed = {**TYPED, "date": "2025-01-01"}
+    page = text(client.post(f"/projects/{project.id}/payments", data=typed))
+    assert "支付日期 2025-01-01 不在 2024 预算年度内，请确认后再保存" in page
+    assert client.post(f"/projects/{project.id}/payments", data={**typed, "confirmed": "y"}).status_code == 302
+    assert ">跨年度</span>" in text(client.get(PAGE))
+
+
+def test_a_correction_needs_a_reason_and_keeps_what_was_typed(client, owner, session, paid):
+    form = text(client.get(f"/payments/{paid.id}/edit"))
+    assert 'id="save-payment" data-confirm="' in form and 'id="delete-payment" data-confirm="' in form
+    response = client.post(f"/payments/{paid.id}/edit", data={**TYPED, "amount_yuan": "97000", "reason": " "})
+    assert response.status_code == 200
+    page = text(response)
+    assert "请填写更正原因" in page and 'value="97000"' in page
+    assert payments(session) == [("PZ001", D("98000.00"))]
+
+
+def test_the_reason_of_a_correction_and_a_deletion_is_on_the_audit_page(client, users, login, session, paid):
+    login(users["owner"])
+    typed = {**TYPED, "amount_yuan": "97000", "reason": "金额按凭证更正"}
+    assert client.post(f"/payments/{paid.id}/edit", data=typed).status_code == 302
+    refused = client.post(f"/payments/{paid.id}/delete", data={"reason": ""})
+    assert refused.status_code == 200 and "请填写删除原因" in text(refused)
+    assert payments(session) == [("PZ001", D("97000.00"))]
+    assert client.post(f"/payments/{paid.id}/delete", data={"reason": "凭证重复录入"}).status_code == 302
+    login(users["reviewer"])
+    audit = text(client.get(f"/projects/{paid.project_id}/audit"))
+    assert "更正支付 凭证号 PZ001。原因：金额按凭证更正" in audit
+    assert "删除支付 凭证号 PZ001，97,000.00 元。原因：凭证重复录入" in audit
