@@ -230,3 +230,24 @@ def test_the_audit_log_filters_by_kind_person_and_dates(client, login, users, se
     assert "结束日期不能早于开始日期" in backwards
     paged = text(client.get(f"{url}?per_page=2&page=2"))
     assert "第 2 页，共 3 条" in paged and paged.count("<tr>") - 1 == 1
+
+
+def test_submitted_self_evaluations_wait_in_the_reviewers_queue(client, login, users, session):
+    project = session.scalar(sa.select(Project).where(Project.code == "13020724P00X4BL10005W"))
+    login(users["reviewer"])
+    assert "没有待审核的绩效自评" in text(client.get("/queue"))
+    session.add(SelfEvaluation(project_id=project.id, status="submitted"))
+    session.commit()
+    page = text(client.get("/queue"))
+    assert "待审核的绩效自评（1）" in page
+    table = page.split('id="evaluation-queue"', 1)[1].split("</table>", 1)[0]
+    assert codes(table) == [project.code]
+    assert f'href="/projects/{project.id}/self-evaluation"' in table
+    # the owner's 我的项目 has no such section
+    login(users["owner"])
+    assert "待审核的绩效自评" not in text(client.get("/queue"))
+    # once returned it waits no more
+    take(SELF_EVALUATION, "return", project, users["reviewer"], "请补充实际完成值")
+    session.commit()
+    login(users["reviewer"])
+    assert "没有待审核的绩效自评" in text(client.get("/queue"))
