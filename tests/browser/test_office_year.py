@@ -264,9 +264,19 @@ def test_a_year_of_the_office_with_mail(desk, office_app, mailbox, shoot):
     expect(leader.locator("#todo-list tr[data-kind='alert_answer']")).to_have_count(7)
     shoot(leader, "office-06-leader-home-escalations")
 
-    # The owner answers the alert; the reviewer hears of it by mail.
+    # The owner answers the alert: a first try with no measures and a catch-up date before the
+    # checkpoint is refused with both problems at once, keeping what was typed; then the answer.
     open_todo(owner, "alert_answer")
     expect(owner.locator("#planned-amount")).to_contain_text("元")
+    form = owner.locator("#answer-form")
+    form.locator("textarea[name='reason']").fill("网络维护合同续签推迟")
+    form.locator("input[name='catch_up_on']").fill("2024-06-15")
+    form.get_by_role("button", name="提交说明").click()
+    expect(owner.locator("#form-errors .banner-title")).to_have_text("未保存：2 处问题")
+    expect(form.locator(".field-errors li")).to_have_count(2)
+    expect(form.locator("textarea[name='reason']")).to_have_value("网络维护合同续签推迟")
+    expect(form.locator("input[name='catch_up_on']")).to_have_value("2024-06-15")
+    shoot(owner, "office-06b-alert-answer-refused")
     answer_alert(owner, "网络维护合同续签推迟", "7月完成合同签订并支付首期款", "2024-09-30")
     answered = wait_for_mail(mailbox, "reviewer", f"【预警已说明】{CODE}")
     assert len(answered) == 1 and "网络维护合同续签推迟" in answered[0][1]

@@ -2,8 +2,6 @@
 once, and every typed value still in its input; the self-evaluation's totals and band ranges
 follow the typing before anything is sent."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -15,6 +13,7 @@ pytestmark = pytest.mark.browser
 EVALUATION = "/projects/2024/13020724P00000410001A"
 ACTUALS = "/projects/2024/13020724P00F484100083"
 PAYMENTS = "/projects/2024/13020724P00EL6T100050"
+MIDYEAR = "/projects/2024/13020724P00J22H100076"
 
 
 def banner_says(page, problems: int, banner="#form-errors") -> None:
@@ -159,15 +158,26 @@ def test_a_refused_nudge_keeps_the_selection_and_says_why(page, shoot):
     shoot(page, "forms-07-nudge-refused")
 
 
-def test_returning_a_table_without_a_comment_is_refused_at_the_comment(page, shoot):
-    sign_in(page, "reviewer")
-    page.goto("/queue")
-    waiting = page.locator("#queue tbody tr", has_text="待审核").first
-    if not waiting.count():
-        pytest.skip("no table waits for review in the sample")
-    waiting.locator("a").first.click()
-    page.locator("#return-button").click()
-    banner_says(page, 1, "#review-form-errors")
-    expect(page.locator("#review-form ul.field-errors")).to_have_text("退回时必须填写审核意见")
-    expect(page).to_have_url(re.compile(r"/projects/2024/"))
-    shoot(page, "forms-08-return-refused")
+def test_a_refused_mid_year_round_shows_every_problem_and_keeps_every_row(page, shoot):
+    """(Returning a table without a comment is refused at its form in tests/browser/test_target_flow.py.)"""
+    sign_in(page, "owner")
+    page.goto(MIDYEAR)
+    page.locator("#midyear-link").click()
+    rows = page.locator("#midyear-table tbody tr[data-indicator]")
+    first, second = rows.nth(0), rows.nth(1)
+    first.locator("input[name$='-forecast']").fill("很高的比例")  # not a number or a text the row takes
+    first.locator("select[name$='-likelihood']").select_option(index=1)
+    second.locator("input[name$='-actual']").fill("12")  # filled, but no 全年预计 nor 可能性
+    second.locator("textarea[name$='-measures']").fill("加快进度，按月调度")
+    page.locator("#midyear-save").click()
+    banner = page.locator("#form-errors")
+    expect(banner).to_be_visible()
+    problems = int(banner.get_attribute("data-problems"))
+    assert problems >= 2
+    expect(banner.locator(".banner-title")).to_have_text(f"未保存：{problems} 处问题")
+    # every problem is shown at once, beside its cell
+    expect(page.locator("#midyear-table .field-errors li")).to_have_count(problems)
+    expect(first.locator("input[name$='-forecast']")).to_have_value("很高的比例")
+    expect(second.locator("input[name$='-actual']")).to_have_value("12")
+    expect(second.locator("textarea[name$='-measures']")).to_have_value("加快进度，按月调度")
+    shoot(page, "forms-08-midyear-refused")
