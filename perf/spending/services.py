@@ -208,15 +208,28 @@ def voucher_message(voucher_no: str) -> str:
     return f"本项目已有凭证号为 {voucher_no} 的支付记录"
 
 
+#: The ledger's key for a write whose 凭证号 another payment of the project already has.
+UNSAVED = "\0unsaved"
+
+
+def voucher_problems(project_id: int, voucher_no: str | None, previous: str | None = None) -> dict[str, list[str]]:
+    """``{"voucher_no": [...]}`` when another payment of the project has ``voucher_no`` (``previous``: the
+    corrected payment's own), else ``{}``; pages ask it too when other fields could not be read, so a taken
+    voucher is told in the same round."""
+    if not voucher_no or voucher_no == previous or not _voucher_taken(project_id, voucher_no):
+        return {}
+    return {"voucher_no": [voucher_message(voucher_no)]}
+
+
 def add_payment(project: Project, data: PaymentData, actor: str) -> Payment:
     """Record a payment (or refund) for ``project``; RuleError when a rule is broken or a confirmation is missing."""
-    if _voucher_taken(project.id, data.voucher_no):
-        raise RuleError({"voucher_no": [voucher_message(data.voucher_no)]})
+    taken = voucher_problems(project.id, data.voucher_no)
     ledger = _ledger(project.id)
     before = ledger.total
-    ledger.add(data.voucher_no, data.amount, data.refund_of)
+    # a taken voucher is counted apart, so that the other rules are still checked in the same round
+    ledger.add(UNSAVED if taken else data.voucher_no, data.amount, data.refund_of)
     found = verdict(project.budget_year.year, project.total, data, ledger, before, ledger.total)
-    _raise_if(found.messages)
+    _raise_if({**taken, **found.messages})
     try:
         with db.session.begin_nested():  # another save of the same voucher may have won the race
             payment = write_payment(project, data, actor, found=found)
@@ -252,12 +265,12 @@ def write_payment(
 def correct_payment(payment: Payment, data: PaymentData, actor: str, reason: str) -> dict:
     """Correct a payment for ``reason``; audit the fields that changed (before and after) and return them."""
     problems = reason_problems(reason, "更正原因")
-    if data.voucher_no != payment.voucher_no and _voucher_taken(payment.project_id, data.voucher_no):
-        _raise_if({**problems, "voucher_no": [voucher_message(data.voucher_no)]})  # the ledger would mix the two up
+    taken = voucher_problems(payment.project_id, data.voucher_no, payment.voucher_no)
+    problems.update(taken)
     project = db.session.get(Project, payment.project_id)
     ledger = _ledger(payment.project_id, excluding=payment.id)
     before = ledger.total + payment.amount
-    ledger.add(data.voucher_no, data.amount, data.refund_of)
+    ledger.add(UNSAVED if taken else data.voucher_no, data.amount, data.refund_of)  # never mixed with the taken one
     found = verdict(project.budget_year.year, project.total, data, ledger, before, ledger.total, previous=payment)
     for name, messages in found.messages.items():
         problems.setdefault(name, []).extend(messages)

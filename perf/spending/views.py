@@ -47,7 +47,16 @@ def add_payment(project):
             payment = services.add_payment(project, form.payment(), current_user.username)
             flash(f"已记录：凭证号 {payment.voucher_no}，{grouped(payment.amount)} 元", "success")
             return redirect(_page(project))
+        _also_voucher(form, project.id)
     return render_template("spending/form.html", form=form, project=project, payment=None)
+
+
+def _also_voucher(form, project_id: int, previous: str | None = None) -> None:
+    """A save refused by the schema (before the service ran) still says, in the same round, that its 凭证号 is taken."""
+    voucher_no = (form.voucher_no.data or "").strip()
+    for message in services.voucher_problems(project_id, voucher_no, previous).get("voucher_no", []):
+        if message not in form.voucher_no.errors:
+            form.voucher_no.errors = [*form.voucher_no.errors, message]
 
 
 @bp.route("/payments/<int:payment_id>/edit", methods=["GET", "POST"])
@@ -64,6 +73,7 @@ def edit_payment(payment):
             changes = services.correct_payment(payment, form.payment(), current_user.username, form.reason.data)
             flash("支付记录已更正" if changes else "内容没有变化", "success")
             return redirect(_page(project))
+        _also_voucher(form, project.id, payment.voucher_no)
     return _edit_page(project, payment, form, DeleteForm(formdata=None))
 
 
