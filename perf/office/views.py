@@ -1,6 +1,6 @@
 """The 待办 on the home page and its count in the top bar (each page asks once per request); 催办."""
 
-from flask import Blueprint, flash, g, redirect, request, url_for
+from flask import Blueprint, flash, has_request_context, redirect, request, url_for
 from flask_login import current_user
 
 from perf.auth.permissions import Perm, require
@@ -13,9 +13,13 @@ bp = Blueprint("office", __name__)
 
 
 def _items() -> list:
-    if "perf_todo" not in g:
-        g.perf_todo = todo(current_user) if current_user.is_authenticated else []
-    return g.perf_todo
+    """The signed-in user's 待办, computed once per request (kept on the request: an app context, and so
+    ``g``, may outlive one request, as in a test or a command that renders pages)."""
+    if has_request_context():
+        if not hasattr(request, "perf_todo"):
+            request.perf_todo = todo(current_user) if current_user.is_authenticated else []
+        return request.perf_todo
+    return todo(current_user) if current_user.is_authenticated else []
 
 
 @bp.app_context_processor

@@ -19,7 +19,6 @@ from perf.auth.models import DEPARTMENT_ROLES, User
 from perf.auth.permissions import visible
 from perf.db import MAX_ID, page_of
 from perf.errors import RuleError
-from perf.evaluation.models import SelfEvaluation
 from perf.extensions import db
 from perf.org.models import BudgetYear, Unit
 from perf.paging import ListArgs, Page, Window, parse_choice, parse_int, parse_range, parse_text
@@ -90,24 +89,6 @@ def queue(user, filters: QueueFilters) -> Page:
     elif filters.status == "draft":
         query = query.where(Project.status == "draft", func.coalesce(_last_target_step(), "") != "return")
     return page_of(db.session, visible(query, user, Project), args.window)
-
-
-def evaluations_to_review(user, year: int | None) -> list[SelfEvaluation]:
-    """The submitted self-evaluations the user may see (of the chosen year), oldest submission first."""
-    query = (
-        select(SelfEvaluation)
-        .join(Project, Project.id == SelfEvaluation.project_id)
-        .join(BudgetYear, BudgetYear.id == Project.year_id)
-        .options(
-            joinedload(SelfEvaluation.project).joinedload(Project.unit),
-            joinedload(SelfEvaluation.project).joinedload(Project.budget_year),
-        )
-        .where(SelfEvaluation.status == "submitted")
-        .order_by(SelfEvaluation.updated_at, SelfEvaluation.id)
-    )
-    if year is not None:
-        query = query.where(BudgetYear.year == year)
-    return list(db.session.scalars(visible(query, user, Project)))
 
 
 def unit_choices(user) -> list[tuple[int, str]]:

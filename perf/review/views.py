@@ -57,7 +57,6 @@ def _queue_page(selected=(), comment: str = ""):
         units=lists.unit_choices(user),
         statuses=list(lists.STATUS_FILTERS.items()),
         notes=notes_of(page.items),
-        evaluations=lists.evaluations_to_review(user, filters.args.year) if user.role == "reviewer" else [],
         may_approve=has(user, Perm.PROJECT_REVIEW),
         selected=set(selected),
         comment=comment,
