@@ -283,6 +283,9 @@ def test_a_year_of_the_office_with_mail(desk, office_app, mailbox, shoot):
 
     # The reviewer sends the answer back with a comment; the owner hears of it.
     open_todo(reviewer, "alert_review")
+    reviewer.locator("#send-back").click()  # no comment: refused at its form
+    expect(reviewer.locator("#send-back-form-errors .banner-title")).to_have_text("未保存：1 处问题")
+    expect(reviewer.locator("#alert-status")).to_have_text("已说明")
     reviewer.locator("#send-back-comment").fill(SEND_BACK)
     reviewer.locator("#send-back").click()
     expect(reviewer.locator("p.flash").first).to_be_visible()

@@ -181,3 +181,17 @@ def test_a_refused_mid_year_round_shows_every_problem_and_keeps_every_row(page, 
     expect(second.locator("input[name$='-actual']")).to_have_value("12")
     expect(second.locator("textarea[name$='-measures']")).to_have_value("加快进度，按月调度")
     shoot(page, "forms-08-midyear-refused")
+
+
+def test_a_refused_notice_setting_keeps_the_address_and_the_choices(page, shoot):
+    sign_in(page, "owner2")
+    page.goto("/account")
+    form = page.locator("#notice-form")
+    form.locator("#email").fill("zhang.county-finance")
+    form.locator("#digest").check()
+    form.get_by_role("button", name="保存设置").click()
+    banner_says(page, 1, "#notice-form-errors")
+    expect(form.locator(".field-error")).to_have_text("请输入有效的电子邮箱，例如 zhang@example.gov.cn")
+    expect(form.locator("#email")).to_have_value("zhang.county-finance")
+    expect(form.locator("#digest")).to_be_checked()
+    shoot(page, "forms-09-notices-refused")
