@@ -26,6 +26,7 @@ import flask
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from hypothesis import settings as hypothesis_settings
 
 from perf import create_app
 from perf.extensions import db
@@ -33,6 +34,11 @@ from perf.extensions import db
 #: pytest-xdist's side of the suite (tests/parallel.py: which tests share a worker, unique ids) and the
 #: suite's one query counter (tests/queries.py).
 pytest_plugins = ["tests.parallel", "tests.queries"]
+
+#: Hypothesis checks properties, not speed: no per-example deadline (a busy machine or CI runner made
+#: a 0.1 ms example take 346 ms once and fail as "flaky"); speed is measured in bench/, never in tests.
+hypothesis_settings.register_profile("perf", deadline=None)
+hypothesis_settings.load_profile("perf")
 
 ENGINE = os.environ.get("PERF_TEST_DATABASE", "sqlite")
 PG_URL = os.environ.get("PERF_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
