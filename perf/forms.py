@@ -13,11 +13,12 @@ static/js/keep-typed.js, so a long comment never has to fit in a cookie.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from flask import session
+from flask import request, session
 from flask_wtf import FlaskForm
 from wtforms.fields import FieldList, FormField
 from wtforms.i18n import get_translations
 
+from perf.db import MAX_ID
 from perf.errors import RuleError
 
 #: The session key of the refused post-and-redirect forms' messages, by form id.
@@ -42,6 +43,12 @@ class Kept:
     def of(self, name: str) -> list[str]:
         """The messages of field ``name``."""
         return self.errors.get(name, [])
+
+
+def ticked_ids(name: str) -> list[int]:
+    """The ids of the ticked boxes called ``name`` in the posted form (a batch's rows); non-ids are left out."""
+    values = request.form.getlist(name)
+    return [int(value) for value in values if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID]
 
 
 def problem_count(source) -> int:

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from wtforms import FieldList, Form, FormField, StringField
 
 from perf.errors import RuleError, show_on_form
-from perf.forms import Kept, problem_count
+from perf.forms import Kept, problem_count, ticked_ids
 
 
 class Row(Form):
@@ -52,3 +52,17 @@ def test_the_form_count_is_the_number_of_messages_of_the_error(sizes):
 def test_a_kept_refusal_and_nothing_count_too():
     assert problem_count(None) == 0
     assert problem_count(Kept({"comment": ["必填"]}, ["状态已变"])) == 2
+
+
+@pytest.mark.parametrize(
+    ("posted", "ids"),
+    [
+        ([], []),
+        (["3", "12"], [3, 12]),
+        (["abc", "", "-1", "0", "٣", "1.5", "7"], [7]),  # not ids: left out
+        (["99999999999999999999", str(2**31 - 1)], [2**31 - 1]),  # past the largest id names nothing
+    ],
+)
+def test_ticked_ids_keeps_only_ids(app, posted, ids):
+    with app.test_request_context("/", method="POST", data={"project_id": posted}):
+        assert ticked_ids("project_id") == ids

@@ -10,6 +10,7 @@ from perf.alerts.forms import AnswerForm
 from perf.alerts.models import Alert
 from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, has, loads, require
 from perf.boundary import refusal
+from perf.forms import ticked_ids
 from perf.projects.queries import budget_years, project_by_id
 from perf.spending.forecast import forecast_text, shortfall_text
 from perf.spending.lag import LEVEL_LABELS, LIGHT_LABELS
@@ -51,7 +52,7 @@ def alerts():
 @require(Perm.PROJECT_REVIEW)
 def close_many():
     """Batch close: every ticked alert with one comment, or none (each refused one named, the ticks kept)."""
-    ids = [int(value) for value in request.form.getlist("alert_id") if value.isdigit() and len(value) <= 12]
+    ids = ticked_ids("alert_id")
     comment = request.form.get("comment", "")
     with refusal(flash_messages=True):
         closed = services.close_many(ids, current_user._get_current_object(), comment)

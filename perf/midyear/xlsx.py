@@ -18,6 +18,7 @@ from perf.midyear import lights
 from perf.midyear.models import CAUSE_LABELS, CAUSES, LIKELIHOOD_LABELS, LIKELIHOODS
 from perf.midyear.queries import Row, Sheet
 from perf.numbers import HUNDRED, MONEY_FORMAT, fmt2, round2
+from perf.sheets import fit_to_a4
 from perf.spending.lag import LEVEL_LABELS
 from perf.units import YUAN_PER_WAN
 
@@ -217,14 +218,4 @@ def _lines(text: str, width: int) -> int:
 
 
 def _page_setup(ws, last_row: int) -> None:
-    ws.print_area = f"A1:{get_column_letter(COLUMNS)}{last_row}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW + 1}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as the indicators need
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    fit_to_a4(ws, COLUMNS, last_row, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW + 1}", side_margin=0.4)

@@ -6,6 +6,7 @@ from flask_login import current_user
 from perf.auth.permissions import Perm, require
 from perf.auth.views import safe_next
 from perf.boundary import refusal
+from perf.forms import ticked_ids
 from perf.office import messages, reminders, services  # noqa: F401  (messages and reminders register themselves)
 from perf.office.todo import todo
 
@@ -32,7 +33,7 @@ def todo_helpers() -> dict:
 @require(Perm.PROJECT_REVIEW)
 def nudge():
     """催办: the reviewer's message to the owners of the selected projects."""
-    ids = [int(value) for value in request.form.getlist("project_id") if value.isascii() and value.isdigit()]
+    ids = ticked_ids("project_id")
     with refusal(keep="nudge-form", fields=("message", "project_id")):
         told = services.nudge(ids, current_user._get_current_object(), request.form.get("message", ""))
         flash(f"已催办 {len(set(ids))} 个项目，通知 {told} 位项目负责人", "success")

@@ -37,6 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from perf.numbers import HUNDRED
 from perf.projects.models import Project
+from perf.sheets import fit_to_a4
 
 COLUMNS = 6
 #: Column widths in spreadsheet characters (A–F); about 120 fit A4 landscape at 100%.
@@ -227,13 +228,4 @@ def _lines(text: str, width: int) -> int:
 
 
 def _page_setup(sheet: Worksheet, last_row: int) -> None:
-    sheet.print_area = f"A1:{get_column_letter(COLUMNS)}{last_row}"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages down as the indicators need
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    fit_to_a4(sheet, COLUMNS, last_row, landscape=True)

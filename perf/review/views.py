@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from perf.auth.permissions import Perm, can_edit, can_view, has, loads, require
 from perf.boundary import refusal
+from perf.forms import ticked_ids
 from perf.projects import queries
 from perf.projects.history import compare
 from perf.projects.pages import notes_of
@@ -35,7 +36,7 @@ def queue():
 @require(Perm.PROJECT_REVIEW)
 def approve_many():
     """Batch 批复: every ticked table, or none (each refused one named with its reason, the ticks kept)."""
-    ids = [int(value) for value in request.form.getlist("project_id") if value.isdigit() and len(value) <= 12]
+    ids = ticked_ids("project_id")
     comment = request.form.get("comment", "")
     with refusal(flash_messages=True):
         approved = lists.approve_many(ids, current_user._get_current_object(), comment)

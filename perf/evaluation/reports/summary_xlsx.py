@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from perf.evaluation.reports.charts import ACTUAL_COLOR, PLANNED_COLOR, grade_colors
 from perf.evaluation.reports.summary import Summary
 from perf.numbers import MONEY_FORMAT
+from perf.sheets import fit_to_a4
 
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -171,18 +172,8 @@ def _write_totals(sheet: Worksheet, row: int, summary: Summary) -> int:
 
 
 def _page_setup(sheet: Worksheet, last: int) -> None:
-    sheet.print_area = f"A1:{get_column_letter(len(COLUMNS))}{last}"
-    sheet.print_title_rows = "3:3"
+    fit_to_a4(sheet, len(COLUMNS), last, landscape=True, title_rows="3:3")
     sheet.freeze_panes = f"A{FIRST_ROW}"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
     sheet.row_dimensions[1].height = 30
     sheet.row_dimensions[3].height = 30
 

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from perf.evaluation.reports.layout import CENTER, COLUMNS, HEAD, LABEL, NOTE, NUM, TITLE, Cell, Layout
+from perf.sheets import fit_to_a4
 
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -123,14 +124,4 @@ def _row_heights(sheet: Worksheet, layout: Layout) -> None:
 
 
 def _page_setup(sheet: Worksheet, layout: Layout) -> None:
-    last = get_column_letter(COLUMNS)
-    sheet.print_area = f"A1:{last}{layout.n_rows}"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = sheet.ORIENTATION_PORTRAIT
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages down as the indicators need
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    fit_to_a4(sheet, COLUMNS, layout.n_rows, landscape=False)
