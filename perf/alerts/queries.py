@@ -17,6 +17,7 @@ from perf.numbers import fmt2
 from perf.org.models import BudgetYear, Department, Unit
 from perf.paging import ListArgs, Page, parse_choice
 from perf.projects.models import Project
+from perf.projects.queries import projects_matching
 from perf.spending.forecast import shortfall_margin, year_end_forecast
 from perf.spending.lag import LEVEL_LABELS
 from perf.spending.models import Payment
@@ -58,12 +59,7 @@ def alerts_for(user, filters: AlertFilters | None = None) -> Page:
         .order_by(Alert.opened_at.desc(), Alert.id.desc())
     )
     args = filters.args
-    if args.year is not None:
-        query = query.where(BudgetYear.year == args.year)
-    if args.text:
-        query = query.where(
-            or_(Project.code.icontains(args.text, autoescape=True), Project.name.icontains(args.text, autoescape=True))
-        )
+    query = projects_matching(query, args)
     if filters.status:
         query = query.where(Alert.status == filters.status)
     if filters.level:

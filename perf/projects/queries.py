@@ -10,7 +10,7 @@ from perf.auth.permissions import visible
 from perf.db import page_of
 from perf.extensions import db
 from perf.org.models import BudgetYear, Department, DepartmentBudget, Unit
-from perf.paging import Page, Window
+from perf.paging import ListArgs, Page, Window
 from perf.projects.models import Indicator, Project
 
 
@@ -165,3 +165,15 @@ class ProjectsByCode:
         """Why a code names no project."""
         where = f"{self.year} 年度" if self.year else "系统中"
         return f"{where}没有项目编码为 {code} 的项目"
+
+
+def projects_matching(query, args: ListArgs):
+    """``query`` (joined to Project and BudgetYear) narrowed to a list's year and its search text (编码 or 名称)."""
+    if args.year is not None:
+        query = query.where(BudgetYear.year == args.year)
+    if args.text:
+        text = args.text
+        query = query.where(
+            or_(Project.code.icontains(text, autoescape=True), Project.name.icontains(text, autoescape=True))
+        )
+    return query

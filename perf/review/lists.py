@@ -10,7 +10,7 @@ cannot be approved refuses the whole batch, naming each refused project with its
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from perf.audit.labels import actor_label
@@ -24,6 +24,7 @@ from perf.org.models import BudgetYear, Unit
 from perf.paging import ListArgs, Page, Window, parse_choice, parse_int, parse_range, parse_text
 from perf.projects.models import Project
 from perf.projects.pages import row_notes
+from perf.projects.queries import projects_matching
 from perf.review.pages import shown_entries
 from perf.review.workflow import TARGET
 from perf.templating import BEIJING
@@ -74,12 +75,7 @@ def queue(user, filters: QueueFilters) -> Page:
         .order_by(Project.updated_at.desc(), Project.id.desc())
     )
     args = filters.args
-    if args.year is not None:
-        query = query.where(BudgetYear.year == args.year)
-    if args.text:
-        query = query.where(
-            or_(Project.code.icontains(args.text, autoescape=True), Project.name.icontains(args.text, autoescape=True))
-        )
+    query = projects_matching(query, args)
     if filters.unit_id is not None:
         query = query.where(Project.unit_id == filters.unit_id)
     if filters.status in ("submitted", "approved"):
