@@ -124,6 +124,8 @@ def _row_problems(indicator, row: RowData, settings) -> list[tuple[str, str]]:
     if len(row.reason.strip()) > MAX_REASON:
         problems.append(("reason", f"最多 {MAX_REASON} 个字"))
     if row.band_score is not None and row.band_score > most:
+        if row.weight is not None and row.weight <= most:  # the row's own 分值 is the useful bound
+            return [*problems, ("band_score", f"得分不能超过本行分值 {fmt2(row.weight)}")]
         return [*problems, ("band_score", f"得分不能超过 {fmt2(most)}")]
     if indicator.kind == Kind.QUALITATIVE:
         problems += _band_problems(row, settings)

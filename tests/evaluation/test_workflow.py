@@ -197,3 +197,11 @@ def test_numbers_the_database_cannot_hold_are_refused_at_their_fields(users, pro
         "rows.0.weight": ["分值不能超过 90.00"],
         f"rows.{position}.band_score": ["得分不能超过 90.00"],
     }
+
+
+def test_a_score_past_every_bound_names_the_rows_own_points(users, project):
+    position = next(i for i, ind in enumerate(project.indicators) if ind.name == "长期使用性")
+    data = with_row(form_data(project), position, weight=D("10"), band="missed", band_score=D("99"))
+    with pytest.raises(RuleError) as refused:
+        workflow.save(project, users["owner"], data)
+    assert refused.value.errors == {f"rows.{position}.band_score": ["得分不能超过本行分值 10.00"]}
