@@ -13,6 +13,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder="../templates",
     )
     load_config(app, test_config)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_api(app)
@@ -20,6 +21,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_template_filters(app)
     register_commands(app)
     return app
+
+
+def register_converters(app: Flask) -> None:
+    """``<int:…>`` routes match only ids the database can hold (perf.db.IdConverter)."""
+    from perf.db import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_extensions(app: Flask) -> None:

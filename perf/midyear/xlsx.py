@@ -7,7 +7,6 @@ page wide with the header repeated on every page.
 """
 
 import math
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -18,7 +17,7 @@ from perf.midyear import lights
 from perf.midyear.models import CAUSE_LABELS, CAUSES, LIKELIHOOD_LABELS, LIKELIHOODS
 from perf.midyear.queries import Row, Sheet
 from perf.numbers import HUNDRED, MONEY_FORMAT, fmt2, round2
-from perf.sheets import fit_to_a4
+from perf.sheets import fit_to_a4, workbook_bytes
 from perf.spending.lag import LEVEL_LABELS
 from perf.units import YUAN_PER_WAN
 
@@ -52,9 +51,7 @@ def to_bytes(sheet: Sheet) -> bytes:
     """The workbook of one project's 监控表."""
     book = Workbook()
     write_sheet(book.active, sheet)
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def write_sheet(ws: Worksheet, sheet: Sheet) -> None:

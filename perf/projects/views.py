@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from perf.auth.permissions import Perm, can_create_in, can_edit, can_view, ensure, loads, require
 from perf.boundary import refusal
+from perf.db import bounded_id
 from perf.numbers import plain
 from perf.paging import ListArgs
 from perf.projects import library, queries, services, xlsx
@@ -64,10 +65,10 @@ def table_xlsx(project):
 @require(Perm.PROJECT_EDIT)
 def new_project():
     """Start a 绩效目标表 in one of the owner's units (optionally from last year's)."""
-    year = queries.year_or_latest(request.args.get("year", type=int)) or abort(404)
+    year = queries.year_or_latest(bounded_id(request.args.get("year"))) or abort(404)
     form = ProjectForm()
     form.configure(year.scheme, year.checkpoints, current_user.units)
-    source = library.copy_source(current_user, request.args.get("copy", type=int))
+    source = library.copy_source(current_user, bounded_id(request.args.get("copy")))
     if request.method == "GET" and source is not None:
         form.fill_from(source)
     if form.validate_on_submit():  # the unit is one of the owner's (its choices)

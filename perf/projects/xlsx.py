@@ -28,7 +28,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -37,7 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from perf.numbers import HUNDRED
 from perf.projects.models import Project
-from perf.sheets import fit_to_a4
+from perf.sheets import fit_to_a4, workbook_bytes
 
 COLUMNS = 6
 #: Column widths in spreadsheet characters (A–F); about 120 fit A4 landscape at 100%.
@@ -131,9 +130,7 @@ def workbook(project: Project, rows: Sequence) -> Workbook:
 
 
 def to_bytes(project: Project, rows: Sequence) -> bytes:
-    buffer = BytesIO()
-    workbook(project, rows).save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook(project, rows))
 
 
 def _sheet_title(code: str) -> str:

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from perf.auth.permissions import Perm, can_edit, can_view, has, loads, require
 from perf.boundary import refusal
+from perf.db import bounded_id
 from perf.forms import ticked_ids
 from perf.projects import queries
 from perf.projects.history import compare
@@ -70,8 +71,8 @@ def _queue_page(selected=(), comment: str = ""):
 def versions(project):
     """Kept versions; pick two to compare side by side."""
     kept = engine.versions(TARGET, project)
-    left = engine.version(TARGET, project, request.args.get("a", type=int) or 0)
-    right = engine.version(TARGET, project, request.args.get("b", type=int) or 0)
+    left = engine.version(TARGET, project, bounded_id(request.args.get("a")) or 0)
+    right = engine.version(TARGET, project, bounded_id(request.args.get("b")) or 0)
     rows = compare(left.snapshot, right.snapshot) if left and right else []
     return render_template("review/versions.html", project=project, versions=kept, left=left, right=right, rows=rows)
 

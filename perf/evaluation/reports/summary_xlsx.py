@@ -8,8 +8,6 @@ table, A4 landscape, one page wide. The charts are openpyxl ``BarChart``s refere
 so they follow any correction a user types into it.
 """
 
-from io import BytesIO
-
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
@@ -22,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from perf.evaluation.reports.charts import ACTUAL_COLOR, PLANNED_COLOR, grade_colors
 from perf.evaluation.reports.summary import Summary
 from perf.numbers import MONEY_FORMAT
-from perf.sheets import fit_to_a4
+from perf.sheets import fit_to_a4, workbook_bytes
 
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -53,9 +51,7 @@ CENTERED = {"序号", "等级", "自评预警", "自评状态"}
 
 
 def to_bytes(summary: Summary) -> bytes:
-    buffer = BytesIO()
-    workbook(summary).save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook(summary))
 
 
 def workbook(summary: Summary) -> Workbook:

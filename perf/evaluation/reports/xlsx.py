@@ -8,7 +8,6 @@ grows a row for a merged, wrapped cell by itself.
 
 import math
 from collections.abc import Iterable
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -16,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from perf.evaluation.reports.layout import CENTER, COLUMNS, HEAD, LABEL, NOTE, NUM, TITLE, Cell, Layout
-from perf.sheets import fit_to_a4
+from perf.sheets import fit_to_a4, workbook_bytes
 
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -51,9 +50,7 @@ def workbook(layouts: Iterable[Layout]) -> Workbook:
 
 
 def to_bytes(layouts: Iterable[Layout]) -> bytes:
-    buffer = BytesIO()
-    workbook(layouts).save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook(layouts))
 
 
 def _sheet_title(book: Workbook, code: str) -> str:
