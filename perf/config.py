@@ -7,7 +7,19 @@ from typing import ClassVar
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+
+
+def bundled(name: str) -> Path:
+    """A folder that ships inside the installed package (``pip install .`` copies ``migrations/`` and
+    ``templates/`` into ``perf/``) or, in a checkout and an editable install, sits at the top of the repo."""
+    inside = PACKAGE / name
+    return inside if inside.is_dir() else ROOT / name
+
+
+class ConfigProblem(RuntimeError):
+    """A setting perf cannot start without; its message is Chinese and shown as is (the CLI: one line, exit 1)."""
 
 
 class Defaults:
@@ -16,7 +28,7 @@ class Defaults:
     SECRET_KEY = None
     SQLALCHEMY_DATABASE_URI = None  # None -> SQLite file in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
-    MIGRATIONS_DIR = str(ROOT / "migrations")
+    MIGRATIONS_DIR = str(bundled("migrations"))
     WTF_CSRF_TIME_LIMIT = None
     #: Sessions end after this much idle time (refreshed on each request).
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
@@ -104,4 +116,7 @@ def _require_secret(app: Flask) -> None:
     if app.config["ENV_NAME"] in ("development", "testing"):
         app.config["SECRET_KEY"] = "dev-only-not-secret"
         return
-    raise RuntimeError("PERF_SECRET_KEY must be set outside development and tests")
+    raise ConfigProblem(
+        f"未设置 PERF_SECRET_KEY（会话签名密钥）：{app.config['ENV_NAME']} 环境必须配置，"
+        "例如 export PERF_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+    )

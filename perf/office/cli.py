@@ -16,7 +16,7 @@ from perf.office.todo import todo
 AS_OF = click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="日期（默认：今天）")
 
 
-@click.command("todo")
+@click.command("todo", help="一个用户的待办事项，与其首页所列相同。")
 @click.argument("username")
 @AS_OF
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
@@ -39,7 +39,7 @@ def todo_command(username: str, as_of, as_json: bool) -> None:
         click.echo(f"{item.kind_label}  {item.project_code} {item.project_name}：{item.title}{due}{late}")
 
 
-@click.command("remind")
+@click.command("remind", help="提醒和升级逾期事项（每日检查后运行）；同一天再次运行不会重复发送。")
 @AS_OF
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出发出的提醒")
 @click.option("--no-deliver", is_flag=True, help="只排队，不发送邮件")
