@@ -1,12 +1,12 @@
 """Alert commands: the scan, delivering queued messages, and the scheduler process."""
 
 import json
-from datetime import date
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from perf import clock
 from perf.alerts.bookkeeping import run_scan
 from perf.alerts.delivery import deliver_pending
 from perf.alerts.scheduler import run_blocking
@@ -23,7 +23,7 @@ from perf.boundary import after_commit, committed
 @committed
 def scan(as_of, year: int | None, as_json: bool, no_deliver: bool) -> None:
     """Compare every project's payments with its 资金支出计划 and raise alerts."""
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else clock.today()
     result = run_scan(day, source="cli", year=year)
     if as_json:
         click.echo(json.dumps(StatusSchema(many=True).dump(result.statuses), ensure_ascii=False, indent=2))

@@ -1,11 +1,11 @@
 """Office commands: ``perf todo`` (one person's 待办) and ``perf remind`` (the reminder job)."""
 
 import json
-from datetime import date
 
 import click
 from flask.cli import with_appcontext
 
+from perf import clock
 from perf.alerts.delivery import deliver_pending
 from perf.auth.services import find_user
 from perf.boundary import after_commit, committed
@@ -47,7 +47,7 @@ def todo_command(username: str, as_of, as_json: bool) -> None:
 @committed
 def remind_command(as_of, as_json: bool, no_deliver: bool) -> None:
     """Remind and escalate late work (run daily after the scan); a second run the same day sends nothing new."""
-    sent = remind(as_of.date() if as_of else date.today())
+    sent = remind(as_of.date() if as_of else clock.today())
     if as_json:
         click.echo(json.dumps([s.as_json() for s in sent], ensure_ascii=False, indent=2))
     else:
