@@ -51,6 +51,7 @@ DB_PARAM_HELP = {
     "multidb": "多数据库模板",
     "template": "迁移模板",
     "package": "为迁移文件夹生成 __init__.py",
+    "resolve_dependencies": "把依赖的版本当作上一版本",
 }
 
 
@@ -118,11 +119,16 @@ def _with_help(param: click.Parameter) -> click.Parameter:
     return own
 
 
-def main() -> None:
-    """Console script: the ``perf`` commands plus ``db`` (migrations), on the configured app."""
-    from perf import create_app
-
+def console_group() -> click.Group:
+    """The console script's group: the ``perf`` commands plus ``db`` (migrations)."""
     speak_chinese()
     cli = ChineseGroup("perf", help=perf_group.help, commands={**perf_group.commands, "db": db_commands()})
     localize(cli)
-    cli.main(obj=ScriptInfo(create_app=lambda: create_app()))
+    return cli
+
+
+def main() -> None:
+    """Console script: ``perf …`` on the configured app."""
+    from perf import create_app
+
+    console_group().main(obj=ScriptInfo(create_app=lambda: create_app()))
