@@ -18,6 +18,12 @@ def bundled(name: str) -> Path:
     return inside if inside.is_dir() else ROOT / name
 
 
+def config_folder() -> Path:
+    """Where ``<PERF_ENV>.py`` is read from: the checkout's config/, or config/ in the working directory
+    when perf is installed as a package (site-packages holds no config/ of perf's)."""
+    return ROOT / "config" if (ROOT / "pyproject.toml").is_file() else Path.cwd() / "config"
+
+
 class ConfigProblem(RuntimeError):
     """A setting perf cannot start without; its message is Chinese and shown as is (the CLI: one line, exit 1)."""
 
@@ -88,7 +94,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     """Fill ``app.config`` layer by layer and fail fast on a missing secret in production."""
     env = os.environ.get("PERF_ENV", "development")
     app.config.from_object(Defaults)
-    env_file = ROOT / "config" / f"{env}.py"
+    env_file = config_folder() / f"{env}.py"
     if env_file.exists():
         app.config.from_pyfile(str(env_file))
     app.config.from_prefixed_env("PERF")

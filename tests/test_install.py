@@ -60,7 +60,10 @@ def test_a_non_editable_install_upgrades_the_database_and_loads_the_sample(tmp_p
     assert "项目：7 个" in demo.stdout and "演示账户：owner / perf-owner-2024" in demo.stdout
     with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT count(*) FROM project").fetchone() == (7,)
-    pages = run(str(python), "-c", "from perf import create_app; app = create_app(); "
-                "print(app.jinja_env.get_template('base.html').filename); print(app.static_folder)",
-                cwd=tmp_path, env=env).stdout.split()  # fmt: skip
+    (tmp_path / "config").mkdir()  # an installed perf reads config/<PERF_ENV>.py from the working directory
+    (tmp_path / "config" / "development.py").write_text('PUBLIC_URL = "http://perf.example"\n')
+    code = ("from perf import create_app; app = create_app(); print(app.config['PUBLIC_URL']); "
+            "print(app.jinja_env.get_template('base.html').filename); print(app.static_folder)")  # fmt: skip
+    url, *pages = run(str(python), "-c", code, cwd=tmp_path, env=env).stdout.split()
+    assert url == "http://perf.example"
     assert all(Path(p).is_relative_to(venv) and Path(p).exists() for p in pages), pages
