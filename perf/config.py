@@ -103,8 +103,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if test_config:
         app.config.update(test_config)
     app.config["ENV_NAME"] = "testing" if app.config.get("TESTING") else env
+    _require_secret(app)  # before anything is created on disk
     _default_database(app)
-    _require_secret(app)
 
 
 def _default_database(app: Flask) -> None:
