@@ -232,6 +232,11 @@ def output_folder_exists(ctx: click.Context, param: click.Parameter, value):
 class ChineseGroup(AppGroup):
     """perf's command group: Chinese help and messages, one-line errors and consistent exit codes."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         localize(cmd)
         super().add_command(cmd, name)

@@ -58,6 +58,9 @@ def test_the_help_through_flask_is_chinese_too(runner):
     result = runner.invoke(args=["perf", "scan", "--help"])
     assert result.exit_code == 0 and result.output.startswith("用法: ")
     assert "--as-of YYYY-MM-DD  检查日期（默认：今天）" in result.output
+    group = runner.invoke(args=["perf", "--help"])
+    assert group.exit_code == 0 and "perf [选项] 命令 [参数]..." in group.output
+    assert not [word for word in ENGLISH if word in group.output + result.output]
 
 
 MISUSE = [
