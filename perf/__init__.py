@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from perf.config import load_config
+from perf.config import bundled, load_config
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -10,7 +10,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder="../templates",
+        template_folder=str(bundled("templates")),
     )
     load_config(app, test_config)
     register_converters(app)

@@ -7,7 +7,25 @@ from typing import ClassVar
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+
+
+def bundled(name: str) -> Path:
+    """A folder that ships inside the installed package (``pip install .`` copies ``migrations/`` and
+    ``templates/`` into ``perf/``) or, in a checkout and an editable install, sits at the top of the repo."""
+    inside = PACKAGE / name
+    return inside if inside.is_dir() else ROOT / name
+
+
+def config_folder() -> Path:
+    """Where ``<PERF_ENV>.py`` is read from: the checkout's config/, or config/ in the working directory
+    when perf is installed as a package (site-packages holds no config/ of perf's)."""
+    return ROOT / "config" if (ROOT / "pyproject.toml").is_file() else Path.cwd() / "config"
+
+
+class ConfigProblem(RuntimeError):
+    """A setting perf cannot start without; its message is Chinese and shown as is (the CLI: one line, exit 1)."""
 
 
 class Defaults:
@@ -16,7 +34,7 @@ class Defaults:
     SECRET_KEY = None
     SQLALCHEMY_DATABASE_URI = None  # None -> SQLite file in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
-    MIGRATIONS_DIR = str(ROOT / "migrations")
+    MIGRATIONS_DIR = str(bundled("migrations"))
     WTF_CSRF_TIME_LIMIT = None
     #: Sessions end after this much idle time (refreshed on each request).
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
@@ -76,7 +94,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     """Fill ``app.config`` layer by layer and fail fast on a missing secret in production."""
     env = os.environ.get("PERF_ENV", "development")
     app.config.from_object(Defaults)
-    env_file = ROOT / "config" / f"{env}.py"
+    env_file = config_folder() / f"{env}.py"
     if env_file.exists():
         app.config.from_pyfile(str(env_file))
     app.config.from_prefixed_env("PERF")
@@ -85,8 +103,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if test_config:
         app.config.update(test_config)
     app.config["ENV_NAME"] = "testing" if app.config.get("TESTING") else env
+    _require_secret(app)  # before anything is created on disk
     _default_database(app)
-    _require_secret(app)
 
 
 def _default_database(app: Flask) -> None:
@@ -104,4 +122,7 @@ def _require_secret(app: Flask) -> None:
     if app.config["ENV_NAME"] in ("development", "testing"):
         app.config["SECRET_KEY"] = "dev-only-not-secret"
         return
-    raise RuntimeError("PERF_SECRET_KEY must be set outside development and tests")
+    raise ConfigProblem(
+        f"未设置 PERF_SECRET_KEY（会话签名密钥）：{app.config['ENV_NAME']} 环境必须配置，"
+        "例如 export PERF_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+    )

@@ -16,11 +16,20 @@ if command -v dpkg-query >/dev/null 2>&1; then
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
   done
   if [ -n "$missing" ]; then
+    # PDF is optional: a failed install (no root, apt locked, no network) is reported and setup goes on.
+    installed=no
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       echo "Installing the system packages PDF reports need:$missing"
-      apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
-    else
+      apt_options=(-qq -o DPkg::Lock::Timeout=0 -o Acquire::Retries=0 -o Acquire::http::Timeout=20)
+      if apt-get "${apt_options[@]}" update >/dev/null 2>&1 \
+        && DEBIAN_FRONTEND=noninteractive apt-get "${apt_options[@]}" install -y --no-install-recommends $missing; then
+        installed=yes
+      else
+        echo "NOTE: could not install the system packages for PDF (apt-get failed: locked, unreachable or" >&2
+        echo "      the packages are unknown); setup goes on without them." >&2
+      fi
+    fi
+    if [ "$installed" = no ]; then
       echo "NOTE: PDF reports need the system packages:$missing" >&2
       echo "      install them as root: apt-get install -y$missing" >&2
       echo "      (perf runs without them; PDF downloads answer 503 with a message until then)" >&2

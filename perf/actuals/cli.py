@@ -10,7 +10,7 @@ from perf.boundary import committed
 from perf.errors import fail_file
 
 
-@click.command("import-actuals")
+@click.command("import-actuals", help="从 CSV 或 XLSX 文件导入实际完成值（全部成功才写入；重复导入不产生变化）。")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", type=int, help="项目编码所属的预算年度（默认：含该编码的最近年度）")
 @with_appcontext

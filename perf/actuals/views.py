@@ -9,6 +9,7 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from perf import clock
 from perf.actuals.forms import ActualsForm
 from perf.actuals.services import latest_actuals, set_actuals
 from perf.auth.permissions import Perm, can_edit, can_view, ensure, loads, require
@@ -62,4 +63,4 @@ def _as_of(project: Project) -> date:
         chosen = None
     if chosen is not None and start <= chosen <= end:
         return chosen
-    return min(max(date.today(), start), end)
+    return min(max(clock.today(), start), end)

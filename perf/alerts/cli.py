@@ -1,12 +1,12 @@
 """Alert commands: the scan, delivering queued messages, and the scheduler process."""
 
 import json
-from datetime import date
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from perf import clock
 from perf.alerts.bookkeeping import run_scan
 from perf.alerts.delivery import deliver_pending
 from perf.alerts.scheduler import run_blocking
@@ -14,7 +14,7 @@ from perf.alerts.schemas import StatusSchema
 from perf.boundary import after_commit, committed
 
 
-@click.command("scan")
+@click.command("scan", help="对照资金支出计划检查每个项目的支付进度，发出、升级或解除预警。")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="检查日期（默认：今天）")
 @click.option("--year", type=int, help="预算年度（默认：检查日期所在年度）")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出每个项目的状态")
@@ -23,7 +23,7 @@ from perf.boundary import after_commit, committed
 @committed
 def scan(as_of, year: int | None, as_json: bool, no_deliver: bool) -> None:
     """Compare every project's payments with its 资金支出计划 and raise alerts."""
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else clock.today()
     result = run_scan(day, source="cli", year=year)
     if as_json:
         click.echo(json.dumps(StatusSchema(many=True).dump(result.statuses), ensure_ascii=False, indent=2))
@@ -46,14 +46,14 @@ def _report(report) -> None:
     click.echo(f"通知：发送 {len(report.sent)}，待重试 {len(report.retried)}，失败 {len(report.failed)}")
 
 
-@click.command("deliver")
+@click.command("deliver", help="发送到期的待发通知（含失败后的重试）。")
 @with_appcontext
 def deliver() -> None:
     """Send queued notifications that are due (retries included)."""
     _report(deliver_pending())
 
 
-@click.command("scheduler")
+@click.command("scheduler", help="在本进程运行调度器（每个部署只运行一个）：每日检查和通知重试。")
 @with_appcontext
 def scheduler() -> None:
     """Run the scheduler in this process (exactly one per deployment): the daily scan and retries."""

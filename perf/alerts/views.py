@@ -5,6 +5,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from perf import clock
 from perf.alerts import queries, services
 from perf.alerts.forms import AnswerForm
 from perf.alerts.models import Alert
@@ -38,7 +39,7 @@ def _as_of() -> date:
     try:
         return date.fromisoformat(request.args.get("as_of", ""))
     except ValueError:
-        return date.today()
+        return clock.today()
 
 
 @bp.get("/alerts")

@@ -20,7 +20,7 @@ FIELD_LABELS = {
 }
 
 
-@click.command("create-user")
+@click.command("create-user", help="创建用户账户；省略 --password 时提示输入密码。")
 @click.argument("username")
 @click.option(
     "--role", required=True, help="owner（项目负责人）、reviewer（财务审核）、leader（部门领导）或 admin（管理员）"
@@ -45,12 +45,12 @@ def create_user(username, role, display_name, units, department, email, password
     click.echo(f"已创建用户 {user.username}（{user.role_label}）")
 
 
-@click.group("token")
+@click.group("token", help="API 令牌：perf token create 用户名。")
 def token() -> None:
     """API tokens: ``perf token create USERNAME``."""
 
 
-@token.command("create")
+@token.command("create", help="为用户创建 API 令牌；密钥只显示这一次，不保存。")
 @click.argument("username")
 @click.option("--name", default="命令行创建", help="令牌名称（用途），如“国库支付系统对接”")
 @with_appcontext

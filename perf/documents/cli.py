@@ -19,7 +19,7 @@ from perf.org.models import Department
 SAMPLE = "sample/fengnan_approval_bureau_2024.txt"
 
 
-@click.command("import-disclosure")
+@click.command("import-disclosure", help="导入部门预算公开文件（.docx 或其文本导出）。")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--replace", is_flag=True, help="以文件内容覆盖已存在且内容不同的项目")
 @with_appcontext
@@ -29,7 +29,7 @@ def import_disclosure_command(path: Path, replace: bool) -> None:
     _run_import(path.read_bytes(), path.name, replace)
 
 
-@click.command("demo")
+@click.command("demo", help="把自带的示例部门（2024 年丰南区行政审批局）载入数据库。")
 @with_appcontext
 @committed
 def demo() -> None:

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from perf.cli_chinese import output_folder_exists
 from perf.evaluation.reports import layouts_of, pdf, xlsx
 from perf.extensions import db
 from perf.org.models import BudgetYear, Unit
@@ -50,12 +51,19 @@ def _projects(code: str | None, all_projects: bool, year: int | None) -> list[Pr
     return projects
 
 
-@click.command("export-self-eval")
+@click.command("export-self-eval", help="把项目支出绩效自评表导出为 XLSX 或 PDF（一个项目，或用 --all 导出全年度）。")
 @click.argument("code", required=False)
 @click.option("--all", "all_projects", is_flag=True, help="导出该年度全部项目（每个项目一个工作表 / 一页）")
 @click.option("--year", type=int, help="预算年度（默认：最近的年度）")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf"]), required=True, help="文件格式")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出文件")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    callback=output_folder_exists,
+    help="输出文件",
+)
 @with_appcontext
 def export_self_eval(code: str | None, all_projects: bool, year: int | None, fmt: str, out: Path) -> None:
     """Export the 项目支出绩效自评表 as XLSX or PDF."""

@@ -9,7 +9,7 @@ from perf.evaluation.services import evaluation_of
 from perf.projects.queries import project_by_code
 
 
-@click.command("self-eval")
+@click.command("self-eval", help="计算项目的绩效自评得分（预算执行率、各指标、总分、等级、自评预警）。")
 @click.argument("code")
 @click.option("--year", type=int, help="预算年度（默认：包含该项目的最近年度）")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出评分")

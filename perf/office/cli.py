@@ -1,11 +1,11 @@
 """Office commands: ``perf todo`` (one person's 待办) and ``perf remind`` (the reminder job)."""
 
 import json
-from datetime import date
 
 import click
 from flask.cli import with_appcontext
 
+from perf import clock
 from perf.alerts.delivery import deliver_pending
 from perf.auth.services import find_user
 from perf.boundary import after_commit, committed
@@ -16,7 +16,7 @@ from perf.office.todo import todo
 AS_OF = click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="日期（默认：今天）")
 
 
-@click.command("todo")
+@click.command("todo", help="一个用户的待办事项，与其首页所列相同。")
 @click.argument("username")
 @AS_OF
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
@@ -39,7 +39,7 @@ def todo_command(username: str, as_of, as_json: bool) -> None:
         click.echo(f"{item.kind_label}  {item.project_code} {item.project_name}：{item.title}{due}{late}")
 
 
-@click.command("remind")
+@click.command("remind", help="提醒和升级逾期事项（每日检查后运行）；同一天再次运行不会重复发送。")
 @AS_OF
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出发出的提醒")
 @click.option("--no-deliver", is_flag=True, help="只排队，不发送邮件")
@@ -47,7 +47,7 @@ def todo_command(username: str, as_of, as_json: bool) -> None:
 @committed
 def remind_command(as_of, as_json: bool, no_deliver: bool) -> None:
     """Remind and escalate late work (run daily after the scan); a second run the same day sends nothing new."""
-    sent = remind(as_of.date() if as_of else date.today())
+    sent = remind(as_of.date() if as_of else clock.today())
     if as_json:
         click.echo(json.dumps([s.as_json() for s in sent], ensure_ascii=False, indent=2))
     else:

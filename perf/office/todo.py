@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from perf import clock
 from perf.alerts.models import Alert
 from perf.auth.permissions import visible
 from perf.evaluation.models import SelfEvaluation
@@ -105,7 +106,7 @@ def local_date(moment: datetime | None) -> date | None:
 
 def todo(user, as_of: date | None = None) -> list[Item]:
     """Everything waiting for ``user`` on ``as_of`` (today by default): overdue first, then by due date."""
-    as_of = as_of or datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    as_of = as_of or clock.today()
     if user.role not in ("owner", "reviewer", "leader"):
         return []
     world = _World.load(user, as_of)

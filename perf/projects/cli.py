@@ -9,10 +9,10 @@ from perf.projects.queries import project_by_code
 from perf.projects.schemas import ProjectTableSchema
 
 
-@click.command("export-project")
+@click.command("export-project", help="输出一个项目的绩效目标表（JSON，写到标准输出）。")
 @click.argument("code")
 @click.option("--year", type=int, help="预算年度（默认：包含该项目的最近年度）")
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True, help="输出格式")
 @with_appcontext
 def export_project(code: str, year: int | None, fmt: str) -> None:
     """Print one project's 绩效目标表 (JSON on stdout)."""

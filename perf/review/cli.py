@@ -10,11 +10,14 @@ from perf.review import rules
 from perf.review.rules import Finding, Severity
 
 SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
-#: Exit status when errors block submission, and when the project does not exist.
-BLOCKED, NO_SUCH_PROJECT = 1, 2
+#: Exit status when errors block submission (a missing project is refused input too: 1, as in every command).
+BLOCKED = 1
 
 
-@click.command("review")
+@click.command(
+    "review",
+    help="对一个项目的绩效目标表做目标审核。\n\n退出码：0 无错误（可有警告），1 有阻止提交的错误或项目不存在。",
+)
 @click.argument("code")
 @click.option("--year", type=int, help="预算年度（默认：包含该项目的最近年度）")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出审核结果")
@@ -22,15 +25,12 @@ BLOCKED, NO_SUCH_PROJECT = 1, 2
 def review(code: str, year: int | None, as_json: bool) -> None:
     """Review one project's 绩效目标表 (目标审核).
 
-    Exit status: 0 no errors (warnings allowed), 1 errors that block submission,
-    2 no such project.
+    Exit status: 0 no errors (warnings allowed), 1 errors that block submission or no such project.
     """
     project = project_by_code(code, year)
     if project is None:
         where = f"{year} 年度" if year else "任何年度"
-        error = click.ClickException(f"{where}中没有项目编码为 {code} 的项目")
-        error.exit_code = NO_SUCH_PROJECT
-        raise error
+        raise click.ClickException(f"{where}中没有项目编码为 {code} 的项目")
     findings = rules.review(rules.table_input(project))
     if as_json:
         click.echo(json.dumps([_as_dict(f) for f in findings], ensure_ascii=False, indent=2))

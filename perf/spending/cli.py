@@ -11,7 +11,7 @@ from perf.numbers import fmt2
 from perf.spending.importer import ImportResult, import_payments
 
 
-@click.command("import-payments")
+@click.command("import-payments", help="从 CSV 或 XLSX 文件导入支付记录（全部成功才写入；重复导入不产生变化）。")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", type=int, help="项目编码所属的预算年度（默认：含该编码的最近年度）")
 @with_appcontext

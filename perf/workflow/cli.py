@@ -9,7 +9,10 @@ from perf.projects.queries import project_by_code
 from perf.workflow.engine import WORKFLOWS, take
 
 
-@click.command("step")
+@click.command(
+    "step",
+    help="以某用户身份办理流程步骤：target（绩效目标表）或 self_evaluation（绩效自评），如 submit、approve、sign。",
+)
 @click.argument("workflow")
 @click.argument("code")
 @click.argument("step")

@@ -76,14 +76,14 @@ def test_readable_output_marks_errors(runner, demo):
 
 def test_unknown_project_fails_in_chinese(runner, demo):
     result = run(runner, "NOPE", "--json")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "任何年度中没有项目编码为 NOPE 的项目" in stderr(result)
     wrong_year = run(runner, BUSINESS, "--year", "2023")
-    assert wrong_year.exit_code == 2
+    assert wrong_year.exit_code == 1
     assert f"2023 年度中没有项目编码为 {BUSINESS} 的项目" in stderr(wrong_year)
 
 
 def test_unknown_project_on_an_empty_database(runner):
     result = run(runner, BUSINESS)
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "没有项目编码为" in stderr(result)
