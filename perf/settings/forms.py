@@ -1,0 +1,87 @@
+"""The 系统设置 page's form as the partial object the service loads, and back (the values a page shows).
+
+The page posts every setting; a lag rule row left without a condition is no rule; a blank password
+keeps the one there is; the scoring's fields are merged over its current value.
+"""
+
+from perf.evaluation.settings import DEFAULT_SETTINGS, settings_from_config
+from perf.numbers import plain
+from perf.settings.schemas import SETTINGS
+
+FLAGS = ("mail_use_tls", "mail_use_ssl")
+#: Blank lag rule rows the page offers below the rules there are.
+SPARE_RULES = 2
+
+
+def scoring_view(value: dict) -> dict:
+    """The scoring fields the page shows, from a self_evaluation value (its defaults filled in)."""
+    try:
+        settings = settings_from_config(value or {})
+    except (ValueError, TypeError, ArithmeticError):
+        settings = DEFAULT_SETTINGS
+    return {
+        "execution_weight": plain(settings.execution_weight),
+        "reverse_formula": settings.reverse_formula,
+        "over_achievement_pct": plain(settings.over_achievement_pct),
+        "points_2020": [(name, plain(points)) for name, points in settings.points_2020],
+        "points_2021": [(name, plain(points)) for name, points in settings.points_2021],
+        "grade_bands": [(plain(threshold), label) for threshold, label in settings.grade_bands],
+    }
+
+
+def shown(values: dict) -> dict:
+    """What the page's inputs hold for effective values (by name): lag rules with spare rows, the scoring's fields."""
+    view = dict(values)
+    view["lag_rules"] = [list(rule) for rule in values["lag_rules"]] + [["", "", ""]] * SPARE_RULES
+    view["scoring"] = scoring_view(values["self_evaluation"])
+    return view
+
+
+def parse(form, current: dict) -> tuple[dict, dict]:
+    """(partial object for the service, what the page shows again if it is refused) from the posted form."""
+    data: dict = {}
+    for spec in SETTINGS:
+        if spec.name in ("lag_rules", "self_evaluation"):
+            continue
+        if spec.name in FLAGS:
+            data[spec.name] = spec.name in form
+        else:
+            data[spec.name] = form.get(spec.name, "")
+    rules = []
+    for i in range(int(form.get("lag_count", "0") or 0) if form.get("lag_count", "").isdigit() else 0):
+        condition = form.get(f"lag-{i}-condition", "")
+        if condition:
+            threshold = form.get(f"lag-{i}-threshold", "").strip()
+            rules.append([condition, threshold or None, form.get(f"lag-{i}-level", "")])
+    data["lag_rules"] = rules
+    scoring, scoring_shown = _scoring(form, current.get("self_evaluation") or {})
+    if scoring is not None:
+        data["self_evaluation"] = scoring
+    typed = {**data, "lag_rules": [[c, t or "", lv] for c, t, lv in rules] + [["", "", ""]] * SPARE_RULES}
+    typed["scoring"] = scoring_shown
+    return data, typed
+
+
+def _scoring(form, current: dict) -> tuple[dict | None, dict]:
+    """The self_evaluation value the form gives (None when it changes nothing) and its fields as typed."""
+    before = scoring_view(current)
+    typed = {
+        "execution_weight": form.get("se-execution_weight", "").strip(),
+        "reverse_formula": form.get("se-reverse_formula", ""),
+        "over_achievement_pct": form.get("se-over_achievement_pct", "").strip(),
+        "points_2020": [(n, form.get(f"se-p2020-{i}", "").strip()) for i, (n, _) in enumerate(before["points_2020"])],
+        "points_2021": [(n, form.get(f"se-p2021-{i}", "").strip()) for i, (n, _) in enumerate(before["points_2021"])],
+        "grade_bands": [(form.get(f"se-grade-{i}", "").strip(), lb) for i, (_, lb) in enumerate(before["grade_bands"])],
+    }
+    if typed == before:
+        return None, typed
+    value = dict(current)
+    value.update(
+        execution_weight=typed["execution_weight"],
+        reverse_formula=typed["reverse_formula"],
+        over_achievement_pct=typed["over_achievement_pct"],
+        points_2020=dict(typed["points_2020"]),
+        points_2021=dict(typed["points_2021"]),
+        grade_bands=[[threshold, label] for threshold, label in typed["grade_bands"]],
+    )
+    return value, typed
