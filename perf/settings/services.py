@@ -132,7 +132,7 @@ def save(actor: str, data: object) -> dict:
         old = rows[name].value if name in rows else default_of(name)[0]
         if name in rows and rows[name].value == value:
             continue
-        if name not in rows and _same(old, value):
+        if name not in rows and _same(_dump({name: old}).get(name, old), value):
             continue
         if name in rows:
             rows[name].value, rows[name].saved_by = value, actor
