@@ -11,6 +11,8 @@ from perf.settings.schemas import SETTINGS
 FLAGS = ("mail_use_tls", "mail_use_ssl")
 #: Blank lag rule rows the page offers below the rules there are.
 SPARE_RULES = 2
+#: Rows of caps by 预算执行率 the page offers (filled or blank).
+SPARE_CAPS = 4
 
 
 def scoring_view(value: dict) -> dict:
@@ -26,6 +28,8 @@ def scoring_view(value: dict) -> dict:
         "points_2020": [(name, plain(points)) for name, points in settings.points_2020],
         "points_2021": [(name, plain(points)) for name, points in settings.points_2021],
         "grade_bands": [(plain(threshold), label) for threshold, label in settings.grade_bands],
+        "score_caps": [(plain(below), plain(cap)) for below, cap in settings.score_caps]
+        + [("", "")] * (SPARE_CAPS - len(settings.score_caps)),
     }
 
 
@@ -72,6 +76,10 @@ def _scoring(form, current: dict) -> tuple[dict | None, dict]:
         "points_2020": [(n, form.get(f"se-p2020-{i}", "").strip()) for i, (n, _) in enumerate(before["points_2020"])],
         "points_2021": [(n, form.get(f"se-p2021-{i}", "").strip()) for i, (n, _) in enumerate(before["points_2021"])],
         "grade_bands": [(form.get(f"se-grade-{i}", "").strip(), lb) for i, (_, lb) in enumerate(before["grade_bands"])],
+        "score_caps": [
+            (form.get(f"se-cap-{i}-below", "").strip(), form.get(f"se-cap-{i}-max", "").strip())
+            for i in range(max(SPARE_CAPS, len(before["score_caps"])))
+        ],
     }
     if typed == before:
         return None, typed
@@ -83,5 +91,6 @@ def _scoring(form, current: dict) -> tuple[dict | None, dict]:
         points_2020=dict(typed["points_2020"]),
         points_2021=dict(typed["points_2021"]),
         grade_bands=[[threshold, label] for threshold, label in typed["grade_bands"]],
+        score_caps=[[below, cap] for below, cap in typed["score_caps"] if below or cap],
     )
     return value, typed

@@ -118,6 +118,7 @@ class SelfEvaluation(fields.Field):
         ("reverse_formula", "reverse_formula", "反向指标公式应为 linear（线性扣分）或 ratio（目标值 ÷ 实际值）"),
         ("band", "bands", "定性档次须从 100% 连续排到 0%，名称不重复"),
         ("grade", "grade_bands", "等级分数线须从高到低排列，最后一档从 0 分起"),
+        ("score_caps", "score_caps", "封顶规则的执行率须在 0 到 100 之间、从高到低排列，最高分不超过 100"),
         ("over_achievement_pct", "over_achievement_pct", "超额完成比例须大于 100"),
         ("unknown self-evaluation setting", "", "含有不认识的评分设置"),
     )

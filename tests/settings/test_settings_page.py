@@ -94,3 +94,15 @@ def test_export_then_import_is_all_or_nothing(client, login, users, session):
     assert good.status_code == 302
     assert session.get(Setting, "reminder_days").value == 5
     assert session.get(Setting, "lag_rules").value[1] == ["ratio_below", "50", "red"]
+
+
+def test_caps_by_execution_rate_are_saved_from_the_page_and_refused_when_out_of_order(client, login, users, session):
+    login(users["admin"])
+    caps = {"se-cap-0-below": "80", "se-cap-0-max": "89", "se-cap-1-below": "70", "se-cap-1-max": "79"}
+    client.post("/settings", data={**DEFAULT_FORM, **caps})
+    assert session.get(Setting, "self_evaluation").value["score_caps"] == [["80", "89"], ["70", "79"]]
+    wrong = {"se-cap-0-below": "70", "se-cap-0-max": "79", "se-cap-1-below": "80", "se-cap-1-max": "89"}
+    answer = client.post("/settings", data={**DEFAULT_FORM, **wrong})
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert "封顶规则的执行率须在 0 到 100 之间、从高到低排列" in page and 'name="se-cap-0-below" value="70"' in page
