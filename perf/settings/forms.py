@@ -38,6 +38,7 @@ def shown(values: dict) -> dict:
     view = dict(values)
     view["lag_rules"] = [list(rule) for rule in values["lag_rules"]] + [["", "", ""]] * SPARE_RULES
     view["scoring"] = scoring_view(values["self_evaluation"])
+    view["default_checkpoints"] = ", ".join(values["default_checkpoints"])
     return view
 
 

@@ -79,6 +79,31 @@ class MonthDay(Text):
         return f"{month:02d}-{day:02d}"
 
 
+class Checkpoints(fields.Field):
+    """The checkpoints a new budget year gets: month-days in order ("03-31", "06-30", …), at most 12."""
+
+    default_error_messages = CHINESE
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = [part for part in re.split(r"[,，、\s]+", value) if part]
+        if not isinstance(value, list) or not 1 <= len(value) <= 12:
+            raise ValidationError("应为 1 到 12 个“月-日”，如 03-31, 06-30, 10-31, 12-31")
+        days = []
+        for i, item in enumerate(value):
+            match = _MONTH_DAY.fullmatch(str(item).strip())
+            try:
+                days.append(date(2023, int(match.group(1)), int(match.group(2))))
+            except (AttributeError, ValueError):
+                raise ValidationError(f"第 {i + 1} 个时间节点“{item}”应为“月-日”，如 06-30") from None
+        if days != sorted(set(days)):
+            raise ValidationError("时间节点须按日期从早到晚排列，且不重复")
+        return [f"{day.month:02d}-{day.day:02d}" for day in days]
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return [item if isinstance(item, str) else f"{item[0]:02d}-{item[1]:02d}" for item in value or ()]
+
+
 class Points(fields.Field):
     """Percentage points 0–100 with at most two decimals, kept as a string ("10", "7.5")."""
 
@@ -164,6 +189,12 @@ SETTINGS = (
     Spec("reminder_days", GROUPS[1], "时间节点前提醒（天）", "项目负责人在未达到的时间节点前多少天收到提醒"),
     Spec("alert_answer_days", GROUPS[1], "预警说明期限（天）", "预警多少天未说明即提醒，两倍天数后上报"),
     Spec("deadline_reminder_days", GROUPS[1], "截止日前提醒（天）"),
+    Spec(
+        "default_checkpoints",
+        GROUPS[1],
+        "新预算年度的时间节点（月-日）",
+        "尚未建立的预算年度导入时采用；以逗号分隔，如 03-31, 06-30",
+    ),
     Spec("target_deadline", GROUPS[1], "目标申报截止（月-日）"),
     Spec("midyear_round", GROUPS[1], "绩效运行监控时点（月-日）"),
     Spec("midyear_deadline", GROUPS[1], "监控填报截止（月-日）"),
@@ -195,6 +226,7 @@ class SettingsSchema(PerfSchema):
     reminder_days = Int(required=True, minimum=1, maximum=365)
     alert_answer_days = Int(required=True, minimum=1, maximum=365)
     deadline_reminder_days = Int(required=True, minimum=1, maximum=365)
+    default_checkpoints = Checkpoints(required=True)
     target_deadline = MonthDay(required=True)
     midyear_round = MonthDay(required=True)
     midyear_deadline = MonthDay(required=True)

@@ -73,3 +73,13 @@ def test_a_change_is_audited_with_before_and_after(api, session, demo):
     assert entries[0].changes == {"reminder_days": [15, 20]}
     assert api("PUT", "/api/v1/settings", "admin", json={"reminder_days": 20}).status_code == 200
     assert session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "setting.update")) == 1
+
+
+def test_the_environment_is_named_as_the_source_until_the_admin_saves(api, app, demo, monkeypatch):
+    monkeypatch.setitem(app.config, "REMINDER_DAYS", 9)
+    got = api("GET", "/api/v1/settings", "admin").get_json()
+    assert (got["values"]["reminder_days"], got["sources"]["reminder_days"]) == (9, "环境变量")
+    api("PUT", "/api/v1/settings", "admin", json={"reminder_days": 12, "mail_password": "s3cret"})
+    got = api("GET", "/api/v1/settings", "admin").get_json()
+    assert (got["values"]["reminder_days"], got["sources"]["reminder_days"]) == (12, "系统设置")
+    assert got["values"]["mail_password"] == "已设置"  # never given back

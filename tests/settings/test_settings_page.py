@@ -5,6 +5,7 @@ import json
 
 import sqlalchemy as sa
 
+from perf.org.services import default_checkpoints
 from perf.settings.models import Setting
 
 TRADING = "13020724P00EL6T100050"
@@ -15,7 +16,8 @@ DEFAULT_FORM = {
     "lag-2-condition": "ratio_below", "lag-2-threshold": "80", "lag-2-level": "yellow",
     "lag-3-condition": "always", "lag-3-level": "green",
     "forecast_shortfall_margin": "10", "reminder_days": "15", "alert_answer_days": "10",
-    "deadline_reminder_days": "7", "target_deadline": "01-31", "midyear_round": "07-31",
+    "deadline_reminder_days": "7",
+    "default_checkpoints": "03-31, 06-30, 10-31, 12-31", "target_deadline": "01-31", "midyear_round": "07-31",
     "midyear_deadline": "08-15", "self_evaluation_deadline": "03-31",
     "se-execution_weight": "10", "se-reverse_formula": "linear", "se-over_achievement_pct": "130",
     "se-p2020-0": "50", "se-p2020-1": "30", "se-p2020-2": "10",
@@ -106,3 +108,31 @@ def test_caps_by_execution_rate_are_saved_from_the_page_and_refused_when_out_of_
     assert answer.status_code == 422
     page = answer.get_data(as_text=True)
     assert "封顶规则的执行率须在 0 到 100 之间、从高到低排列" in page and 'name="se-cap-0-below" value="70"' in page
+
+
+def test_new_budget_years_take_the_saved_checkpoints(client, login, users, session, app):
+    login(users["admin"])
+    refused = client.post("/settings", data={**DEFAULT_FORM, "default_checkpoints": "06-30, 03-31"})
+    assert "时间节点须按日期从早到晚排列" in refused.get_data(as_text=True)
+    assert 'value="06-30, 03-31"' in refused.get_data(as_text=True)
+    client.post("/settings", data={**DEFAULT_FORM, "default_checkpoints": "6-30，12-31"})
+    assert session.get(Setting, "default_checkpoints").value == ["06-30", "12-31"]
+    with app.test_request_context():
+        assert [d.isoformat() for d in default_checkpoints(2026)] == ["2026-06-30", "2026-12-31"]
+
+
+def test_a_test_message_reaches_the_group_robot_typed_before_saving(client, login, users, session, webhook):
+    login(users["admin"])
+    address = client.application.config["WEBHOOK_URL"]
+    form = {**DEFAULT_FORM, "webhook_url": address, "channel": "webhook"}
+    page = client.post("/settings/test-message", data=form).get_data(as_text=True)
+    assert f"测试消息已发送到 {address}" in page
+    assert webhook[0]["msgtype"] == "text" and "perf 测试消息" in webhook[0]["text"]["content"]
+    assert session.scalar(sa.select(sa.func.count()).select_from(Setting)) == 0
+
+
+def test_a_test_message_without_a_server_is_refused_in_chinese(client, login, users):
+    login(users["admin"])
+    answer = client.post("/settings/test-message", data={**DEFAULT_FORM, "channel": "email", "test_address": "a@b.cn"})
+    assert answer.status_code == 422
+    assert "请先填写邮件服务器地址" in answer.get_data(as_text=True)
