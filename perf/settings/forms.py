@@ -13,6 +13,12 @@ FLAGS = ("mail_use_tls", "mail_use_ssl")
 SPARE_RULES = 2
 #: Rows of caps by 预算执行率 the page offers (filled or blank).
 SPARE_CAPS = 4
+#: The scoring's yes/no settings, as the page names them.
+SCORING_FLAGS = {
+    "reverse_over_achievement": "反向指标优于目标时也须说明原因",
+    "reason_for_unmet": "未完成目标的指标须说明原因",
+    "level1_sums_fixed": "各一级指标分值合计固定",
+}
 
 
 def scoring_view(value: dict) -> dict:
@@ -30,6 +36,10 @@ def scoring_view(value: dict) -> dict:
         "grade_bands": [(plain(threshold), label) for threshold, label in settings.grade_bands],
         "score_caps": [(plain(below), plain(cap)) for below, cap in settings.score_caps]
         + [("", "")] * (SPARE_CAPS - len(settings.score_caps)),
+        "bands": [(b.key, b.label, plain(b.low_pct), plain(b.high_pct)) for b in settings.bands],
+        "red_gap_pct": plain(settings.red_gap_pct),
+        "yellow_unspent_pct": plain(settings.yellow_unspent_pct),
+        **{flag: getattr(settings, flag) for flag in SCORING_FLAGS},
     }
 
 
@@ -81,6 +91,13 @@ def _scoring(form, current: dict) -> tuple[dict | None, dict]:
             (form.get(f"se-cap-{i}-below", "").strip(), form.get(f"se-cap-{i}-max", "").strip())
             for i in range(max(SPARE_CAPS, len(before["score_caps"])))
         ],
+        "bands": [
+            (key, label, form.get(f"se-band-{i}-low", "").strip(), form.get(f"se-band-{i}-high", "").strip())
+            for i, (key, label, _, _) in enumerate(before["bands"])
+        ],
+        "red_gap_pct": form.get("se-red_gap_pct", "").strip(),
+        "yellow_unspent_pct": form.get("se-yellow_unspent_pct", "").strip(),
+        **{flag: f"se-{flag}" in form for flag in SCORING_FLAGS},
     }
     if typed == before:
         return None, typed
@@ -93,5 +110,9 @@ def _scoring(form, current: dict) -> tuple[dict | None, dict]:
         points_2021=dict(typed["points_2021"]),
         grade_bands=[[threshold, label] for threshold, label in typed["grade_bands"]],
         score_caps=[[below, cap] for below, cap in typed["score_caps"] if below or cap],
+        bands=[list(band) for band in typed["bands"]],
+        red_gap_pct=typed["red_gap_pct"],
+        yellow_unspent_pct=typed["yellow_unspent_pct"],
+        **{flag: typed[flag] for flag in SCORING_FLAGS},
     )
     return value, typed

@@ -36,7 +36,7 @@ class LagRules(fields.Field):
         rules = [self._rule(item, problems.setdefault(i, {})) for i, item in enumerate(value)]
         if rules[-1] and rules[-1][0] != "always" and not problems.get(len(value) - 1):
             problems[len(value) - 1][0] = ["最后一条规则须为“其余情况”，保证每个项目都有灯色"]
-        problems = {i: found for i, found in problems.items() if found}
+        problems = {i: found.get("", found) for i, found in problems.items() if found}
         if problems:
             raise ValidationError(problems)
         return rules
@@ -145,6 +145,11 @@ class SelfEvaluation(fields.Field):
         ("grade", "grade_bands", "等级分数线须从高到低排列，最后一档从 0 分起"),
         ("score_caps", "score_caps", "封顶规则的执行率须在 0 到 100 之间、从高到低排列，最高分不超过 100"),
         ("over_achievement_pct", "over_achievement_pct", "超额完成比例须大于 100"),
+        ("execution_weight", "execution_weight", "预算执行率分值应为 0 到 100 之间的数，最多两位小数"),
+        ("points_2020", "points_2020", "一级指标分值应为不小于 0 的数，最多两位小数"),
+        ("points_2021", "points_2021", "一级指标分值应为不小于 0 的数，最多两位小数"),
+        ("red_gap_pct", "red_gap_pct", "应为不小于 0 的数"),
+        ("yellow_unspent_pct", "yellow_unspent_pct", "应为不小于 0 的数"),
         ("unknown self-evaluation setting", "", "含有不认识的评分设置"),
     )
 

@@ -39,6 +39,7 @@ def _page(typed: dict | None = None, refused: RuleError | None = None, status: i
             levels=LAG_LEVELS,
             formulas=REVERSE_FORMULAS,
             webhook_formats=WEBHOOK_FORMATS,
+            scoring_flags=forms.SCORING_FLAGS,
             as_of=extra.pop("as_of", _today()),
             **extra,
         ),

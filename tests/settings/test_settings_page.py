@@ -22,6 +22,9 @@ DEFAULT_FORM = {
     "se-execution_weight": "10", "se-reverse_formula": "linear", "se-over_achievement_pct": "130",
     "se-p2020-0": "50", "se-p2020-1": "30", "se-p2020-2": "10",
     "se-p2021-0": "30", "se-p2021-1": "20", "se-p2021-2": "30", "se-p2021-3": "10",
+    "se-band-0-low": "80", "se-band-0-high": "100", "se-band-1-low": "60", "se-band-1-high": "80",
+    "se-band-2-low": "0", "se-band-2-high": "60", "se-red_gap_pct": "5", "se-yellow_unspent_pct": "20",
+    "se-reverse_over_achievement": "y", "se-level1_sums_fixed": "y",
     "se-grade-0": "90", "se-grade-1": "80", "se-grade-2": "60", "se-grade-3": "0",
     "mail_host": "", "mail_port": "25", "mail_username": "", "mail_password": "", "mail_from": "perf@localhost",
     "webhook_url": "", "webhook_format": "wecom",
@@ -136,3 +139,17 @@ def test_a_test_message_without_a_server_is_refused_in_chinese(client, login, us
     answer = client.post("/settings/test-message", data={**DEFAULT_FORM, "channel": "email", "test_address": "a@b.cn"})
     assert answer.status_code == 422
     assert "请先填写邮件服务器地址" in answer.get_data(as_text=True)
+
+
+def test_the_page_posting_the_defaults_saves_nothing(client, login, users, session):
+    login(users["admin"])
+    answer = client.post("/settings", data=DEFAULT_FORM, follow_redirects=True)
+    assert "设置没有变化" in answer.get_data(as_text=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(Setting)) == 0
+
+
+def test_qualitative_bands_must_be_contiguous(client, login, users, session):
+    login(users["admin"])
+    answer = client.post("/settings", data={**DEFAULT_FORM, "se-band-1-low": "50"})
+    assert answer.status_code == 422
+    assert "定性档次须从 100% 连续排到 0%" in answer.get_data(as_text=True)
