@@ -12,9 +12,12 @@ def test_the_admin_previews_rules_and_a_refused_save_keeps_the_typing(page, live
     expect(page.locator("h1")).to_have_text("系统设置")
     expect(page.locator("#row-reminder_days .setting-source")).to_have_text("默认")
     page.locator("input[name=lag-1-threshold]").fill("90")
+    page.locator("select[name=lag-1-level]").select_option("yellow")  # nothing is paid in the sample: red -> yellow
     page.locator("#as_of").fill("2024-07-01")
     page.locator("#preview-button").click()
     expect(page.locator("#preview")).to_contain_text("预览：2024-07-01（2024 年度）的灯色")
+    expect(page.locator("#preview-changed tbody tr")).to_have_count(7)
+    expect(page.locator("#preview-changed tbody tr").first).to_contain_text("红灯黄灯")
     expect(page.locator("input[name=lag-1-threshold]")).to_have_value("90")
     shoot(page, "settings-preview")
     page.locator("#reminder_days").fill("0")
