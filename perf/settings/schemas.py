@@ -47,6 +47,7 @@ class LagRules(fields.Field):
             problems[""] = ["每条规则应为 [条件, 阈值, 灯色] 三项"]
             return None
         condition, threshold, level = item
+        condition, level = (value if isinstance(value, str) else "" for value in (condition, level))
         if condition not in LAG_CONDITIONS:
             problems[0] = ["条件应为以下之一：" + "、".join(LAG_CONDITIONS.values())]
         if level not in LAG_LEVELS:

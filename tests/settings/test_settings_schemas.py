@@ -34,6 +34,7 @@ def test_what_a_setting_accepts(app, given, stored):
         ({"lag_rules": [["always", "5", "green"]]}, "lag_rules.0.1", "此条件不需要阈值"),
         ({"lag_rules": [["sometimes", None, "green"], ["always", None, "green"]]}, "lag_rules.0.0", "条件应为"),
         ({"lag_rules": [["always", None, "green", 1]]}, "lag_rules.0", "三项"),
+        ({"lag_rules": [[{}, [], []], ["always", None, "green"]]}, "lag_rules.0.2", "灯色应为"),
         ({"lag_rules": [["ratio_below", "60", "red"]]}, "lag_rules.0.0", "最后一条规则须为“其余情况”"),
         ({"alert_answer_days": 366}, "alert_answer_days", "应在 1 到 365 之间"),
         ({"target_deadline": "02-29"}, "target_deadline", "不可为 02-29"),
