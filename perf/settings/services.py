@@ -19,7 +19,7 @@ from perf.config import Defaults
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.settings.models import Setting
-from perf.settings.schemas import BY_NAME, SETTINGS, SettingsSchema
+from perf.settings.schemas import BY_NAME, LAG_CONDITIONS, LAG_LEVELS, SETTINGS, WEBHOOK_FORMATS, SettingsSchema
 
 SOURCES = {"default": "默认", "environment": "环境变量", "saved": "系统设置"}
 #: The kind of file an export is, so an import can tell it from any other JSON.
@@ -122,7 +122,7 @@ def load(data: object) -> dict:
 def save(actor: str, data: object) -> dict:
     """Load ``data`` (partial, by name) and save what changed, audited with before and after; flushes only.
 
-    Returns {name: [before, after]} of the settings that changed.
+    Returns {label: [before, after]} of the settings that changed (as audited, in Chinese).
     """
     loaded = _dump(load(data))
     before = {row["name"]: row for row in effective()}
@@ -138,14 +138,14 @@ def save(actor: str, data: object) -> dict:
             rows[name].value, rows[name].saved_by = value, actor
         else:
             db.session.add(Setting(name=name, value=value, saved_by=actor))
-        changes[name] = [_audited(name, before[name]["value"]), _audited(name, value)]
+        changes[BY_NAME[name].label] = [_audited(name, before[name]["value"]), _audited(name, value)]
     if changes:
         record(
             actor,
             "setting.update",
             "setting",
-            ",".join(changes),
-            "修改系统设置：" + "、".join(BY_NAME[name].label for name in changes),
+            "system",  # the one set of settings
+            "修改系统设置：" + "、".join(changes),
             changes,
         )
         db.session.flush()
@@ -158,9 +158,21 @@ def _same(a, b) -> bool:
 
 
 def _audited(name: str, value) -> object:
+    """A value as the 修改记录 page shows it: in Chinese, no codes (a password only as whether it is set)."""
     if BY_NAME[name].secret:
         return "已设置" if value else ""
-    return json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, list | dict) else value
+    if name == "lag_rules":
+        return "；".join(
+            f"{LAG_CONDITIONS.get(c, c)}{'' if t is None else f' {t}%'} → {LAG_LEVELS.get(lv, lv)}"
+            for c, t, lv in value
+        )
+    if name == "self_evaluation":
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else "（默认评分规则）"
+    if name == "webhook_format":
+        return WEBHOOK_FORMATS.get(value, value)
+    if isinstance(value, list | tuple):
+        return "、".join(item if isinstance(item, str) else f"{item[0]:02d}-{item[1]:02d}" for item in value)
+    return value
 
 
 def export() -> dict:

@@ -70,7 +70,7 @@ def test_a_change_is_audited_with_before_and_after(api, session, demo):
     )
     entries = session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "setting.update")).all()
     assert len(entries) == 1  # alert_answer_days is unchanged (10 is the default): not a change
-    assert entries[0].changes == {"reminder_days": [15, 20]}
+    assert entries[0].changes == {"时间节点前提醒（天）": [15, 20]}  # stored in Chinese, as the 修改记录 shows it
     assert api("PUT", "/api/v1/settings", "admin", json={"reminder_days": 20}).status_code == 200
     assert session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "setting.update")) == 1
 
@@ -83,3 +83,11 @@ def test_the_environment_is_named_as_the_source_until_the_admin_saves(api, app, 
     got = api("GET", "/api/v1/settings", "admin").get_json()
     assert (got["values"]["reminder_days"], got["sources"]["reminder_days"]) == (12, "系统设置")
     assert got["values"]["mail_password"] == "已设置"  # never given back
+
+
+def test_lag_rules_are_audited_in_chinese(api, session, demo):
+    api("PUT", "/api/v1/settings", "admin", json={"lag_rules": STRICT})
+    entry = session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "setting.update"))
+    before, after = entry.changes["滞后灯色规则"]
+    assert after == "尚无计划支出 → 绿灯；执行比例低于 90% → 红灯；其余情况 → 绿灯"
+    assert before.startswith("尚无计划支出 → 绿灯；执行比例低于 60% → 红灯")
