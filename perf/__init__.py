@@ -53,6 +53,8 @@ def register_blueprints(app: Flask) -> None:
     from perf.office.views import bp as office_bp
     from perf.projects.views import bp as projects_bp
     from perf.review.views import bp as review_bp
+    from perf.settings import services as settings_services
+    from perf.settings.views import bp as settings_bp
     from perf.spending.views import bp as spending_bp
 
     app.register_blueprint(auth_bp)
@@ -66,6 +68,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(midyear_bp)
     app.register_blueprint(actuals_bp)
     app.register_blueprint(office_bp)
+    app.register_blueprint(settings_bp)
+    settings_services.init_app(app)
 
 
 def register_api(app: Flask) -> None:

@@ -8,6 +8,7 @@ from perf.evaluation.models import EvaluationRow, SelfEvaluation
 from perf.midyear.models import MonitoringEntry
 from perf.org.models import BudgetYear, Checkpoint, Department, DepartmentBudget, Unit
 from perf.projects.models import Indicator, PlanEntry, Project
+from perf.settings.models import Setting
 from perf.spending.models import Payment
 from perf.workflow.models import KeptVersion, StepEvent
 
@@ -31,6 +32,7 @@ __all__ = [
     "Project",
     "ScanRun",
     "SelfEvaluation",
+    "Setting",
     "StepEvent",
     "Unit",
     "User",

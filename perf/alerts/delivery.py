@@ -16,9 +16,9 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
 
-from flask import current_app
 from sqlalchemy import or_, select, update
 
+from perf import tunables
 from perf.alerts.models import Notification
 from perf.db import utcnow
 from perf.extensions import db
@@ -92,7 +92,7 @@ def _claim(notification_id: int, token: str) -> bool:
 
 def _failed(notification: Notification, error: str, report: DeliveryReport) -> None:
     """Back off and try again later, or give up after DELIVERY_ATTEMPTS."""
-    config = current_app.config
+    config = tunables.config()
     notification.attempts += 1
     notification.last_error = error[:2000]
     notification.claim_token = None
@@ -116,7 +116,7 @@ def send(notification: Notification) -> None:
 
 def send_email(notification: Notification) -> None:
     """One e-mail over the configured SMTP server."""
-    config = current_app.config
+    config = tunables.config()
     if not config["MAIL_HOST"]:
         raise ValueError("未配置邮件服务器（PERF_MAIL_HOST）")
     message = EmailMessage()
@@ -144,7 +144,7 @@ def webhook_payload(notification: Notification, fmt: str) -> dict:
 
 def send_webhook(notification: Notification) -> None:
     """POST the message as JSON; a non-2xx answer or a robot's errcode counts as failure."""
-    config = current_app.config
+    config = tunables.config()
     data = json.dumps(webhook_payload(notification, config["WEBHOOK_FORMAT"]), ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(
         notification.address, data=data, headers={"Content-Type": "application/json; charset=utf-8"}, method="POST"

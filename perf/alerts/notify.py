@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import select
 
+from perf import tunables
 from perf.alerts.delivery import deliver_pending
 from perf.alerts.models import Alert, InboxItem, Notification
 from perf.auth.models import User, user_unit
@@ -94,7 +95,7 @@ class Outbox:
             )
             if user.mails_each_message:
                 self._notify(alert, event, "email", user.email, subject, body, user.id)
-        webhook = current_app.config["WEBHOOK_URL"]
+        webhook = tunables.get("webhook_url")
         if webhook and event != "resolved":
             self._notify(alert, event, "webhook", webhook, subject, body, None)
 
@@ -202,7 +203,7 @@ def tell(people: Iterable[User], message: Message, webhook: bool = False) -> lis
         for user in fresh
         if user.mails_each_message
     ]
-    address = current_app.config["WEBHOOK_URL"]
+    address = tunables.get("webhook_url")
     if webhook and address and fresh:
         mails.append(queued(f"{message.key}:webhook", None, "webhook", address, message.title, body))
     insert_ignoring_duplicates(db.session, Notification, mails, ["dedupe_key"])

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
+from perf import tunables
 from perf.alerts.models import Alert, InboxItem
 from perf.auth.permissions import visible
 from perf.db import page_of
@@ -206,7 +206,7 @@ def dashboard(code: str, year: int, as_of: date, user) -> Dashboard | None:
         DashboardRow(s, units.get(s.unit_id, ""), open_counts[s.project_id])
         for s in compute(as_of, budget_year, allowed)  # only the projects the user may see
     ]
-    return Dashboard(department, budget_year, rows, shortfall_margin(current_app.config["FORECAST_SHORTFALL_MARGIN"]))
+    return Dashboard(department, budget_year, rows, shortfall_margin(tunables.get("forecast_shortfall_margin")))
 
 
 def curve(project: Project, as_of: date) -> dict:

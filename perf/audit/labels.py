@@ -51,6 +51,8 @@ ACTION_LABELS: dict[str, str] = {
     "api_token.create": "创建 API 令牌",
     "api_token.revoke": "吊销 API 令牌",
     "disclosure.import": "导入部门预算公开文件",
+    # settings
+    "setting.update": "修改系统设置",
 }
 #: Actors that are no person: the command line and the scheduler's jobs.
 SYSTEM_ACTORS = {"cli": "系统（命令行）", "scheduler": "系统（定时任务）"}

@@ -70,6 +70,7 @@ from perf.evaluation.scoring_rules import (
     ScoringError,
     Settings,
     band_range,
+    capped_total,
     execution_score,
     find_band,
     grade,
@@ -103,6 +104,7 @@ __all__ = [
     "ScoringError",
     "Settings",
     "band_range",
+    "capped_total",
     "check_weights",
     "default_weights",
     "evaluate",
@@ -284,6 +286,8 @@ class Evaluation:
     grade: str
     warning: str
     problems: tuple[str, ...]  # why it cannot be submitted yet (weights, missing values, missing reasons)
+    #: The total before the caps by 预算执行率, when a cap lowered it (``score_caps``), else None.
+    uncapped_total: Decimal | None = None
 
     @property
     def ready(self) -> bool:
@@ -375,7 +379,8 @@ def evaluate(data: EvaluationInput, settings: Settings = DEFAULT_SETTINGS) -> Ev
     rate, execution = execution_score(data.budget, data.spent, settings)
     scored = tuple(_score_row(row, number(weight, "分值"), settings) for row, weight in zip(rows, weights, strict=True))
     indicator_total = total_score(ZERO, (row.score for row in scored))
-    total = total_score(execution, (row.score for row in scored))
+    uncapped = total_score(execution, (row.score for row in scored))
+    total = capped_total(uncapped, rate, settings)
     return Evaluation(
         execution=Execution(
             number(data.budget, "全年预算数"),
@@ -390,4 +395,5 @@ def evaluate(data: EvaluationInput, settings: Settings = DEFAULT_SETTINGS) -> Ev
         grade=grade(total, settings),
         warning=warning_light(indicator_total, execution, data.budget, data.spent, settings),
         problems=tuple(problems + _missing_values(scored) + missing_reasons(scored)),
+        uncapped_total=uncapped if total != uncapped else None,
     )

@@ -191,6 +191,16 @@ def total_score(execution: Decimal, indicator_scores: Iterable[Decimal]) -> Deci
     return round2(number(execution, "预算执行率得分") + sum((number(s, "得分") for s in indicator_scores), ZERO))
 
 
+def capped_total(total: Decimal, rate: Decimal | None, settings: Settings = DEFAULT_SETTINGS) -> Decimal:
+    """The total under the caps by 预算执行率 (``score_caps``): the lowest cap whose rate the execution
+    rate falls below, if any (a rate of exactly 80 is not below 80). No rate (a budget of 0): no cap."""
+    total = number(total, "自评得分")
+    if rate is None:
+        return total
+    caps = [cap for below, cap in settings.score_caps if number(rate, "预算执行率") < below]
+    return min([total, *caps])
+
+
 def grade(total: Decimal, settings: Settings = DEFAULT_SETTINGS) -> str:
     """优/良/中/差 of the total as shown (two places): the first band whose threshold it reaches."""
     shown = round2(number(total, "自评得分"))

@@ -10,10 +10,10 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from perf import tunables
 from perf.actuals.models import ActualValue
 from perf.actuals.services import latest_actuals_of
 from perf.evaluation.models import EvaluationRow, SelfEvaluation
@@ -56,7 +56,7 @@ def spent_of(project_ids, as_of: date) -> dict[int, Decimal]:
 
 def scoring_settings() -> Settings:
     """The scoring settings of the running app (``SELF_EVALUATION``), checked once per distinct setting."""
-    return _settings(json.dumps(current_app.config["SELF_EVALUATION"], sort_keys=True, default=str))
+    return _settings(json.dumps(tunables.get("self_evaluation"), sort_keys=True, default=str))
 
 
 @lru_cache(maxsize=8)

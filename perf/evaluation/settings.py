@@ -91,6 +91,9 @@ class Settings:
     red_gap_pct: Decimal = Decimal(5)
     yellow_unspent_pct: Decimal = Decimal(20)
     level1_sums_fixed: bool = True
+    #: Caps on the total by 预算执行率, as some provinces rule: (rate below, highest total), e.g.
+    #: ((80, 89), (70, 79), (60, 69), (50, 59)); empty (the default): no cap.
+    score_caps: tuple[tuple[Decimal, Decimal], ...] = ()
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -119,6 +122,18 @@ def _validate(s: Settings) -> None:
         _check_amount(name, getattr(s, name), places=None)
     if s.over_achievement_pct <= HUNDRED:
         raise ValueError("over_achievement_pct must be above 100")
+    _check_caps(s.score_caps)
+
+
+def _check_caps(caps: tuple[tuple[Decimal, Decimal], ...]) -> None:
+    for below, cap in caps:
+        _check_amount("score_caps rate", below)
+        _check_amount("score_caps total", cap)
+        if not ZERO < below <= HUNDRED or cap > TOTAL_POINTS:
+            raise ValueError("score_caps: rates must lie in (0, 100] and caps at most 100")
+    rates = [below for below, _ in caps]
+    if rates != sorted(set(rates), reverse=True):
+        raise ValueError("score_caps must have strictly decreasing rates")
 
 
 def _check_amount(name: str, value: object, places: int | None = 2) -> None:
@@ -184,6 +199,8 @@ def settings_from_config(config: Mapping[str, Any]) -> Settings:
             values[key] = tuple((str(name), _config_decimal(points)) for name, points in dict(raw).items())
         elif key == "grade_bands":
             values[key] = tuple((_config_decimal(threshold), str(label)) for threshold, label in raw)
+        elif key == "score_caps":
+            values[key] = tuple((_config_decimal(below), _config_decimal(cap)) for below, cap in raw)
         elif key == "bands":
             values[key] = tuple(
                 Band(str(k), str(lb), _config_decimal(lo), _config_decimal(hi)) for k, lb, lo, hi in raw

@@ -3,7 +3,7 @@
 import re
 from datetime import date
 
-from flask import current_app
+from perf import tunables
 
 _MONTH_DAY = re.compile(r"(\d{1,2})-(\d{1,2})")
 
@@ -30,5 +30,5 @@ def parse_round(value: object) -> tuple[int, int]:
 
 def round_date(year: int, setting: object | None = None) -> date:
     """The round's date in ``year`` (from the app's MIDYEAR_ROUND unless ``setting`` is given)."""
-    month, day = parse_round(current_app.config["MIDYEAR_ROUND"] if setting is None else setting)
+    month, day = parse_round(tunables.get("midyear_round") if setting is None else setting)
     return date(year, month, day)

@@ -13,8 +13,7 @@ Settings (month-days, validated at start-up, see docs/domain.md "Deadlines"):
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
-
+from perf import tunables
 from perf.midyear.settings import parse_round
 
 #: stage -> (setting, label, years after the budget year)
@@ -35,7 +34,7 @@ class Limits:
 
     @classmethod
     def load(cls, config=None) -> "Limits":
-        config = config if config is not None else current_app.config
+        config = config if config is not None else tunables.config()
         month_days = {}
         for stage, (setting, _, _) in STAGES.items():
             try:

@@ -4,9 +4,9 @@ import calendar
 from collections.abc import Sequence
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import select
 
+from perf import tunables
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.org.models import BudgetYear, Checkpoint, Department, Unit
@@ -20,8 +20,9 @@ def checkpoint_label(day: date) -> str:
 
 
 def default_checkpoints(year: int) -> list[date]:
-    """The configured default checkpoint dates for ``year``."""
-    return [date(year, m, d) for m, d in current_app.config["DEFAULT_CHECKPOINTS"]]
+    """The default checkpoint dates for ``year`` (系统设置, else DEFAULT_CHECKPOINTS): "MM-DD" or (month, day)."""
+    days = [item.split("-") if isinstance(item, str) else item for item in tunables.get("default_checkpoints")]
+    return [date(year, int(m), int(d)) for m, d in days]
 
 
 def find_year(year: int) -> BudgetYear | None:

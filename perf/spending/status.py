@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import func, select
 
+from perf import tunables
 from perf.extensions import db
 from perf.numbers import HUNDRED
 from perf.org.models import BudgetYear, Checkpoint
@@ -84,9 +84,9 @@ def compute(as_of: date, budget_year: BudgetYear, project_ids: Collection[int] |
     plans = _plans(budget_year, project_ids)
     paid = _paid(budget_year, as_of, project_ids)
     year_points = [PlanPoint(cp.on_date, cp.label, Decimal(0)) for cp in budget_year.checkpoints]
-    rules = parse_rules(current_app.config["LAG_RULES"])
-    margin = shortfall_margin(current_app.config["FORECAST_SHORTFALL_MARGIN"])
-    settings = (rules, current_app.config["REMINDER_DAYS"], margin)
+    rules = parse_rules(tunables.get("lag_rules"))
+    margin = shortfall_margin(tunables.get("forecast_shortfall_margin"))
+    settings = (rules, tunables.get("reminder_days"), margin)
     return [
         _status(row, plans.get(row.id, []), year_points, paid.get(row.id, Decimal(0)), as_of, budget_year, settings)
         for row in projects

@@ -181,6 +181,8 @@ MATRIX = [
         statuses(401, 403, 403, 409, 403),
     ),
     ("api_audit.list_audit_entries", "GET", "/api/v1/audit", None, None, statuses(401, 403, 403, 200, 200)),
+    ("api_settings.get_settings", "GET", "/api/v1/settings", None, None, statuses(401, 403, 403, 403, 200)),
+    ("api_settings.put_settings", "PUT", "/api/v1/settings", {}, None, statuses(401, 403, 403, 403, 200)),
 ]
 
 

@@ -75,6 +75,13 @@ MATRIX = [
     ("auth.user_edit", "GET", "/admin/users/{owner_id}", None, ADMIN_ONLY),
     # an empty POST re-saves the stored values (Flask-WTF reads no form data) and redirects
     ("auth.user_edit", "POST", "/admin/users/{owner_id}", {}, statuses(401, 403, 403, 403, 302)),
+    # 系统设置: admins only; an empty POST is refused (no lag rules, no file) and shown again (422)
+    ("settings.index", "GET", "/settings", None, ADMIN_ONLY),
+    ("settings.save", "POST", "/settings", {}, statuses(401, 403, 403, 403, 422)),
+    ("settings.preview", "POST", "/settings/preview", {}, statuses(401, 403, 403, 403, 422)),
+    ("settings.test_message", "POST", "/settings/test-message", {}, statuses(401, 403, 403, 403, 422)),
+    ("settings.export", "GET", "/settings/export.json", None, ADMIN_ONLY),
+    ("settings.import_file", "POST", "/settings/import", {}, statuses(401, 403, 403, 403, 422)),
     ("static", "GET", "/static/css/perf.css", None, statuses(200, 200, 200, 200, 200)),
     ("auth.favicon", "GET", "/favicon.ico", None, statuses(200, 200, 200, 200, 200)),
     ("alerts.alerts", "GET", "/alerts", None, VIEW_ALL),
