@@ -7,6 +7,7 @@ The file is read by the tabular reader (``perf.documents.tabular``), its headers
 ``perf.actuals.services``; only a clean file is written. The service flushes; the caller commits.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -65,13 +66,22 @@ class Row:
     note: str | None
 
 
-def import_actuals(data: bytes, filename: str, actor: str, year: int | None = None) -> ActualsResult:
-    """Import an actual-values file; on any problem write nothing and return the problems."""
+#: Who may import a row of this project: None when they may, else why not (the row is refused, named).
+Refuse = Callable[[Project], str | None]
+
+
+def import_actuals(
+    data: bytes, filename: str, actor: str, year: int | None = None, refuse: Refuse | None = None
+) -> ActualsResult:
+    """Import an actual-values file; on any problem write nothing and return the problems.
+
+    ``refuse`` (the upload page's permission check) refuses the rows of projects the uploader may not write.
+    """
     result = ActualsResult()
     table = result.read(data, filename, SCHEMA, "实际完成值")
     if table is None:
         return result
-    loaded = _load(table, year, result)
+    loaded = _load(table, year, result, refuse)
     _sort_out(loaded, result)
     result.problems.sort(key=lambda p: p.line)
     if result.problems:
@@ -86,7 +96,7 @@ def import_actuals(data: bytes, filename: str, actor: str, year: int | None = No
 # --- checking ------------------------------------------------------------------------
 
 
-def _load(table: Table, year: int | None, result: ActualsResult) -> list[Row]:
+def _load(table: Table, year: int | None, result: ActualsResult, refuse: Refuse | None) -> list[Row]:
     """Each row through the schema, the project and indicator lookup, and the rules of an actual."""
     projects, loaded = ProjectsByCode(year), []
     for line, record, _cells in table.records(columns_of(SCHEMA)):
@@ -96,17 +106,21 @@ def _load(table: Table, year: int | None, result: ActualsResult) -> list[Row]:
             for message in messages_of(error.messages):
                 result.add(line, message)
             continue
-        row = _row(line, values, projects, result)
+        row = _row(line, values, projects, result, refuse)
         if row is not None:
             loaded.append(row)
     return loaded
 
 
-def _row(line: int, values: dict, projects: ProjectsByCode, result: ActualsResult) -> Row | None:
+def _row(line: int, values: dict, projects: ProjectsByCode, result: ActualsResult, refuse: Refuse | None) -> Row | None:
     """The row's indicator, date and checked value, or None after reporting why not."""
     project = projects.get(values["project_code"])
     if project is None:
         result.add(line, projects.missing(values["project_code"]))
+        return None
+    refused = refuse(project) if refuse else None
+    if refused:
+        result.add(line, refused)
         return None
     try:
         indicator = find_indicator(project, values["indicator"], values["level1"])

@@ -9,11 +9,13 @@ file is written; a row identical to a stored payment is "unchanged", so re-impor
 changes nothing. The service flushes; the caller commits.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from perf.documents.tabular import FileResult, Table, columns_of, is_total_line
 from perf.errors import RuleError
+from perf.projects.models import Project
 from perf.projects.queries import ProjectsByCode
 from perf.spending import batch
 from perf.spending.schemas import PaymentData, PaymentSchema, load_payment
@@ -41,16 +43,23 @@ class ImportResult(FileResult):
         return sum((d.amount for d in self.created + self.unchanged), Decimal(0))
 
 
-def import_payments(data: bytes, filename: str, actor: str, year: int | None = None) -> ImportResult:
+#: Who may import a row of this project: None when they may, else why not (the row is refused, named).
+Refuse = Callable[[Project], str | None]
+
+
+def import_payments(
+    data: bytes, filename: str, actor: str, year: int | None = None, refuse: Refuse | None = None
+) -> ImportResult:
     """Import a payments file; on any problem write nothing and return the problems.
 
     ``year`` picks the budget year of the 项目编码; without it, the latest year holding the code.
+    ``refuse`` (the upload page's permission check) refuses the rows of projects the uploader may not write.
     """
     result = ImportResult()
     table = result.read(data, filename, SCHEMA, "支付记录")
     if table is None:
         return result
-    sorted_out = batch.sort_out(_load(table, year, result), _repeated_row)
+    sorted_out = batch.sort_out(_load(table, year, result, refuse), _repeated_row)
     for line, name, message in sorted_out.problems:
         result.add(line, CONFIRM_COLUMN if name == "confirmed" else message)
     result.problems.sort(key=lambda p: p.line)
@@ -62,7 +71,7 @@ def import_payments(data: bytes, filename: str, actor: str, year: int | None = N
     return result
 
 
-def _load(table: Table, year: int | None, result: ImportResult) -> list[batch.Entry]:
+def _load(table: Table, year: int | None, result: ImportResult, refuse: Refuse | None) -> list[batch.Entry]:
     """Each row through the schema and the project lookup."""
     projects, loaded = ProjectsByCode(year), []
     for line, record, cells in table.records(columns_of(SCHEMA)):
@@ -78,6 +87,10 @@ def _load(table: Table, year: int | None, result: ImportResult) -> list[batch.En
         project = projects.get(data.project_code)
         if project is None:
             result.add(line, projects.missing(data.project_code))
+            continue
+        refused = refuse(project) if refuse else None
+        if refused:
+            result.add(line, refused)
             continue
         loaded.append(batch.Entry(line, data, project))
     return loaded
