@@ -46,7 +46,7 @@ def test_a_column_given_twice_is_refused():
 
 # --- files as people have them -------------------------------------------------------------------
 
-CSV_BODY = "2024年项目支出明细\r\n单位：元\r\n项目编码,金额（元）\r\nP1,\"1,280.00\"\r\n合计,\"1,280.00\"\r\n"
+CSV_BODY = '2024年项目支出明细\r\n单位：元\r\n项目编码,金额（元）\r\nP1,"1,280.00"\r\n合计,"1,280.00"\r\n'
 
 
 @pytest.mark.parametrize(
