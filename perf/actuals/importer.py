@@ -51,6 +51,9 @@ class ActualsResult(FileResult):
     created: list["Row"] = field(default_factory=list)
     updated: list["Row"] = field(default_factory=list)
     unchanged: list["Row"] = field(default_factory=list)
+    #: (created, updated, unchanged) rows without a problem of their own, kept when the file has problems
+    #: (the upload preview counts them); a clean file writes exactly these.
+    sorted_rows: tuple[list["Row"], list["Row"], list["Row"]] = field(default_factory=lambda: ([], [], []))
 
 
 @dataclass
@@ -84,6 +87,7 @@ def import_actuals(
     loaded = _load(table, year, result, refuse)
     _sort_out(loaded, result)
     result.problems.sort(key=lambda p: p.line)
+    result.sorted_rows = (result.created, result.updated, result.unchanged)
     if result.problems:
         result.created, result.updated, result.unchanged = [], [], []
         return result

@@ -214,14 +214,13 @@ def _refusal(user, what: str):
 
 
 def _preview(record: ImportRecord, result) -> Preview:
+    """Counts and changes of the rows without a problem of their own (a file with problems writes none of them)."""
     preview = Preview(problems=[{"where": p.location, "message": p.message} for p in result.problems])
-    if result.problems:
-        return preview
     if isinstance(result, PaymentsResult):
         _payments_preview(result, preview)
     elif isinstance(result, ActualsResult):
         _actuals_preview(result, preview)
-    elif isinstance(result, DisclosureResult):
+    elif isinstance(result, DisclosureResult) and not result.problems:
         _disclosure_preview(result, preview)
     return preview
 
@@ -248,9 +247,9 @@ class _Projects:
 
 
 def _payments_preview(result: PaymentsResult, preview: Preview) -> None:
-    names = _project_names({d.project_code for d in result.created + result.unchanged})
+    names = _project_names({d.project_code for d in result.pending + result.unchanged})
     projects = _Projects(preview)
-    for data in result.created:
+    for data in result.pending:
         text = f"凭证号 {data.voucher_no}：{data.paid_on.isoformat()} 支付 {grouped(data.amount)} 元"
         projects.add(data.project_code, names.get(data.project_code, ""), "new", text)
     for data in result.unchanged:
@@ -258,14 +257,15 @@ def _payments_preview(result: PaymentsResult, preview: Preview) -> None:
 
 
 def _actuals_preview(result: ActualsResult, preview: Preview) -> None:
+    created, updated, unchanged = result.sorted_rows
     stored = {
         (a.indicator_id, a.as_of): a.value_text
         for a in db.session.scalars(
-            select(ActualValue).where(ActualValue.indicator_id.in_({r.indicator.id for r in result.updated} or {-1}))
+            select(ActualValue).where(ActualValue.indicator_id.in_({r.indicator.id for r in updated} or {-1}))
         )
     }
     projects = _Projects(preview)
-    for kind, rows in (("new", result.created), ("changed", result.updated), ("unchanged", result.unchanged)):
+    for kind, rows in (("new", created), ("changed", updated), ("unchanged", unchanged)):
         for row in rows:
             where = f"{row.indicator.name}（{row.as_of.isoformat()}）"
             before = stored.get((row.indicator.id, row.as_of))

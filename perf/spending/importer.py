@@ -34,6 +34,8 @@ class ImportResult(FileResult):
 
     created: list[PaymentData] = field(default_factory=list)
     unchanged: list[PaymentData] = field(default_factory=list)
+    #: New rows without a problem of their own: what a clean file would write (the upload preview's 新增).
+    pending: list[PaymentData] = field(default_factory=list)
     #: Lines skipped as the export's 合计 line.
     skipped_lines: list[int] = field(default_factory=list)
 
@@ -64,6 +66,8 @@ def import_payments(
         result.add(line, CONFIRM_COLUMN if name == "confirmed" else message)
     result.problems.sort(key=lambda p: p.line)
     result.unchanged = [entry.data for entry in sorted_out.unchanged]
+    faulty = {line for line, _name, _message in sorted_out.problems}
+    result.pending = [entry.data for entry in sorted_out.new if entry.key not in faulty]
     if result.problems:
         return result
     batch.write(sorted_out.new, actor)
