@@ -42,12 +42,14 @@ UPLOADERS: dict[str, frozenset[str]] = {
     "payments": frozenset({"owner", "reviewer"}),
     "actuals": frozenset({"owner", "reviewer"}),
 }
+#: The kinds the page offers, the most frequent first (flat target tables have no reader yet).
+OFFERED = ("payments", "actuals", "disclosure")
 NOT_YET = "暂不支持导入平面格式的绩效目标表，请使用部门预算公开文件导入"
 
 
 def kinds_for(user) -> dict[str, str]:
     """The kinds ``user`` may upload, with their Chinese names (for the page's choice)."""
-    return {kind: label for kind, label in KINDS.items() if user.role in UPLOADERS[kind] and kind != "targets"}
+    return {kind: KINDS[kind] for kind in OFFERED if user.role in UPLOADERS[kind]}
 
 
 def check(kind: str, filename: str, data: bytes, user) -> ImportRecord:

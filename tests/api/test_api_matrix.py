@@ -181,7 +181,7 @@ MATRIX = [
         statuses(401, 403, 403, 409, 403),
     ),
     ("api_audit.list_audit_entries", "GET", "/api/v1/audit", None, None, statuses(401, 403, 403, 200, 200)),
-    # uploads: a JSON body has no kind nor file (422); a record is its uploader's (and admins'); the leader imports nothing
+    # uploads: a JSON body has no kind nor file (422); a record is its uploader's and admins'; leaders import nothing
     ("api_imports.start_import", "POST", "/api/v1/imports", {}, None, statuses(401, 422, 422, 422, 422, 403)),
     (
         "api_imports.get_import",

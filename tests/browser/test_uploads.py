@@ -173,3 +173,17 @@ def test_an_owner_uploading_another_units_payments_is_refused_by_row(desk, shoot
     expect(problems.first).to_contain_text(f"无权导入项目 {CODE} 的支付记录（不是本单位的项目）")
     expect(owner2.locator("#apply-import")).to_have_count(0)
     shoot(owner2, "uploads-03-owner-refused-by-row")
+
+
+def test_an_upload_over_the_limit_gets_a_chinese_page_not_a_reset(desk, uploads_app, shoot):
+    reviewer = desk("reviewer")
+    reviewer.locator("#nav-imports").click()
+    expect(reviewer.locator("#template-payments")).to_be_visible()
+    shoot(reviewer, "uploads-00-upload-page")
+    uploads_app.config["MAX_CONTENT_LENGTH"] = 256 * 1024
+    try:
+        upload(reviewer, b"x" * (1024 * 1024), name="太大的文件.csv")
+        expect(reviewer.locator("h1")).to_contain_text("上传的文件过大：最大 0.25 MB")
+        shoot(reviewer, "uploads-04-too-large")
+    finally:
+        uploads_app.config["MAX_CONTENT_LENGTH"] = 20 * 1024 * 1024

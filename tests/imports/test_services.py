@@ -1,4 +1,4 @@
-"""Upload, check, confirm: the dry run writes nothing, the preview says what would change, applying is all or nothing."""
+"""Upload, check, confirm: the dry run writes nothing, the preview says what would change, applying is all or none."""
 
 from datetime import date
 from decimal import Decimal as D
