@@ -17,7 +17,7 @@ from sqlalchemy import select
 from perf.actuals.models import ActualValue
 from perf.actuals.schemas import MAX_NOTE, MAX_REASON, MAX_VALUE
 from perf.actuals.services import check_actual, check_date, same_content, set_actual
-from perf.documents.tabular import FileResult, Table, columns_of, header_key, messages_of
+from perf.documents.tabular import FileResult, Table, columns_of, header_key, is_total_line, messages_of
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.fields import DateText, TypedText
@@ -42,6 +42,8 @@ class ActualRowSchema(Schema):
 
 
 SCHEMA = ActualRowSchema()
+#: Key columns: a row with neither of them that says 合计 is a total line, skipped.
+KEYS = ("indicator", "actual")
 
 
 @dataclass
@@ -103,7 +105,9 @@ def import_actuals(
 def _load(table: Table, year: int | None, result: ActualsResult, refuse: Refuse | None) -> list[Row]:
     """Each row through the schema, the project and indicator lookup, and the rules of an actual."""
     projects, loaded = ProjectsByCode(year), []
-    for line, record, _cells in table.records(columns_of(SCHEMA)):
+    for line, record, cells in table.records(columns_of(SCHEMA)):
+        if is_total_line(record, cells, KEYS):
+            continue
         try:
             values = SCHEMA.load(record)
         except ValidationError as error:

@@ -129,3 +129,34 @@ def test_the_sample_disclosure_checks_unchanged_for_its_reviewer(session, users,
     assert record.summary == {"new": 0, "changed": 0, "unchanged": 7}
     admin = services.check("disclosure", "公开.txt", data, users["admin"])
     assert admin.summary["unchanged"] == 7
+
+
+def test_actual_values_preview_their_changes_before_and_after(session, users):
+    from perf.actuals.services import set_actual
+
+    project = project_by_code(CODE, 2024)
+    first, second = project.indicators[0], project.indicators[1]
+    set_actual(first, "41%", date(2024, 6, 30), "t")
+    header = ["项目编码", "一级指标", "三级指标", "实际完成值", "日期"]
+    rows = [
+        [CODE, first.level1, first.name, "45%", "2024-06-30"],
+        [CODE, second.level1, second.name, "80%", "2024-06-30"],
+    ]
+    record = services.check("actuals", "实际.xlsx", xlsx(rows, header=header), users["owner"])
+    assert record.problems == [], record.problems
+    assert record.summary == {"new": 1, "changed": 1, "unchanged": 0}
+    (entry,) = record.preview
+    assert entry["changed"] == [f"{first.name}（2024-06-30）：41% → 45%"]
+    assert entry["new"] == [f"{second.name}（2024-06-30）：80%"]
+
+
+def test_an_upload_that_breaks_a_reader_is_failed_not_a_500(session, users, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("reader broke")
+
+    monkeypatch.setattr(services, "import_payments", broken)
+    record = services.check("payments", "支付.xlsx", xlsx(ROWS), users["reviewer"])
+    assert record.status == "failed"
+    assert "检查文件时出错" in record.problems[0]["message"]
+    with pytest.raises(RuleError):
+        services.apply(record, users["reviewer"])
