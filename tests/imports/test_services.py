@@ -160,3 +160,29 @@ def test_an_upload_that_breaks_a_reader_is_failed_not_a_500(session, users, monk
     assert "检查文件时出错" in record.problems[0]["message"]
     with pytest.raises(RuleError):
         services.apply(record, users["reviewer"])
+
+
+def _sample() -> str:
+    from importlib import resources
+
+    return resources.files("perf.documents").joinpath("sample/fengnan_approval_bureau_2024.txt").read_text("utf-8")
+
+
+def test_a_disclosure_whose_table_differs_previews_the_project_as_changed_and_overwrites_it(session, users):
+    text = _sample().replace("为新开办企业提供印章免费刻制服务。每套", "为全区新开办企业提供印章免费刻制服务。每套")
+    record = services.check("disclosure", "公开.txt", text.encode(), users["reviewer"])
+    assert record.problems == []
+    assert record.summary == {"new": 0, "changed": 1, "unchanged": 6}
+    (changed,) = [p for p in record.preview if p["changed"]]
+    assert changed["code"] == OTHER and changed["changed"][0].startswith("以文件覆盖现有的绩效目标表")
+    assert "为全区新开办企业" not in project_by_code(OTHER, 2024).purpose
+    services.apply(record, users["reviewer"])
+    session.expire_all()
+    assert "为全区新开办企业" in project_by_code(OTHER, 2024).purpose
+
+
+def test_a_disclosure_of_another_department_is_refused_for_its_reviewer(session, users):
+    other = users["reviewer"].department
+    other.code = "999"  # the reviewer now reviews another department
+    record = services.check("disclosure", "公开.txt", _sample().encode(), users["reviewer"])
+    assert record.problems == [{"where": "文件", "message": "文件是部门 306 的预算公开文件，不是您审核的部门"}]
