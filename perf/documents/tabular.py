@@ -38,6 +38,7 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 #: Serial numbers read as dates: 1954-10-03 … 2119-01-10 (below, a number is no date anyone writes).
 _SERIALS = (20_000, 80_000)
 _SERIAL_TEXT = re.compile(r"\d{5}(\.\d+)?")
+_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,16 @@ class Table:
     columns: dict[str, int]
     rows: list[tuple[int, list]]
     ignored_columns: list[str] = field(default_factory=list)
+    #: (line, text) of the rows above the header: the export's title, its 单位 line.
+    above: list[tuple[int, str]] = field(default_factory=list)
+
+    def stated_unit(self) -> tuple[int, str] | None:
+        """(line, unit) of a 单位 line above the header (“单位：万元”, “金额单位：元”), if the file has one."""
+        for line, text in self.above:
+            match = _UNIT_LINE.search(unicodedata.normalize("NFKC", text))
+            if match:
+                return line, match.group(1)
+        return None
 
     def records(self, schema_columns: list[Column]):
         """(line, {field: cell as the schema reads it}, raw cells) for every row under the header."""
@@ -144,7 +155,8 @@ def read_table(data: bytes, filename: str, schema: Schema, what: str) -> Table:
     at, columns, ignored = find_header(rows, columns_of(schema))
     if at == len(rows) - 1:
         raise ImportFileError(f"文件中只有表头，没有{what}", rows[at][0])
-    return Table(rows[at][0], columns, rows[at + 1 :], ignored)
+    above = [(line, " ".join(str(c).strip() for c in cells if filled(c))) for line, cells in rows[:at]]
+    return Table(rows[at][0], columns, rows[at + 1 :], ignored, above)
 
 
 def find_header(rows: list[tuple[int, list]], columns: list[Column]) -> tuple[int, dict[str, int], list[str]]:

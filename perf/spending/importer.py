@@ -61,6 +61,9 @@ def import_payments(
     table = result.read(data, filename, SCHEMA, "支付记录")
     if table is None:
         return result
+    stated = table.stated_unit()
+    if stated and stated[1] != "元":
+        result.add(stated[0], f"表头上方注明“单位：{stated[1]}”，但“金额（元）”列按元读取：请把金额换算为元后重新导入")
     sorted_out = batch.sort_out(_load(table, year, result, refuse), _repeated_row)
     for line, name, message in sorted_out.problems:
         result.add(line, CONFIRM_COLUMN if name == "confirmed" else message)

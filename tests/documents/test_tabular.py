@@ -123,3 +123,18 @@ def test_every_serial_in_range_reads_back_as_its_date(day):
     assert is_serial(serial)
     assert cell(serial, True) == day
     assert cell(str(serial), True) == day
+
+
+@pytest.mark.parametrize(
+    ("title_rows", "expected"),
+    [
+        (["支付明细", "单位：元"], (2, "元")),
+        (["支付明细", "金额单位: 万元"], (2, "万元")),
+        (["单位：万元 制表日期：2024-07-01"], (1, "万元")),
+        (["支付明细"], None),
+        ([], None),
+    ],
+)
+def test_a_unit_line_above_the_header_is_read(title_rows, expected):
+    data = "\r\n".join([*title_rows, "项目编码,金额（元）", "P1,1"]).encode()
+    assert read_table(data, "a.csv", ToySchema(), "行").stated_unit() == expected

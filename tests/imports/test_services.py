@@ -186,3 +186,11 @@ def test_a_disclosure_of_another_department_is_refused_for_its_reviewer(session,
     other.code = "999"  # the reviewer now reviews another department
     record = services.check("disclosure", "公开.txt", _sample().encode(), users["reviewer"])
     assert record.problems == [{"where": "文件", "message": "文件是部门 306 的预算公开文件，不是您审核的部门"}]
+
+
+def test_a_file_that_says_its_amounts_are_in_wan_is_refused_at_its_unit_line(session, users):
+    record = services.check("payments", "支付.xlsx", xlsx(ROWS, unit="单位：万元"), users["reviewer"])
+    assert record.problems[0] == {
+        "where": "第2行",
+        "message": "表头上方注明“单位：万元”，但“金额（元）”列按元读取：请把金额换算为元后重新导入",
+    }
