@@ -10,27 +10,20 @@ importer for real: all or nothing. ``run_check`` and ``apply`` take the record a
 so a background job can call them. Services flush; the boundary commits.
 """
 
-import hashlib
-import json
-from dataclasses import dataclass, field
-
 from flask import g
 from sqlalchemy import select
 
-from perf.actuals.importer import ActualsResult, import_actuals
-from perf.actuals.models import ActualValue
+from perf.actuals.importer import import_actuals
 from perf.audit import services as audit_log
 from perf.auth.permissions import can_edit, can_review
 from perf.db import utcnow
 from perf.documents.disclosure import load_disclosure
-from perf.documents.importer import ImportResult as DisclosureResult
 from perf.documents.importer import import_disclosure, sha256
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.imports.models import KINDS, ImportRecord
-from perf.numbers import grouped
+from perf.imports.preview import Preview, fingerprint, preview_of
 from perf.projects.models import Project
-from perf.spending.importer import ImportResult as PaymentsResult
 from perf.spending.importer import import_payments
 
 #: Kinds whose rows belong to projects (owners for their units, reviewers for their department).
@@ -120,7 +113,7 @@ def apply(record: ImportRecord, user) -> ImportRecord:
         raise RuleError({"": ["检查未通过（或尚未检查完）的文件不能导入，请修改后重新上传"]}, "conflict")
     if sha256(record.data) != record.digest:
         raise RuleError({"": ["文件已损坏（校验值不符），请重新上传"]}, "conflict")
-    if _fingerprint(_dry_run(record)) != record.fingerprint:
+    if fingerprint(_dry_run(record)) != record.fingerprint:
         raise RuleError({"": ["检查之后数据已有变化，预览已不准确：请重新上传文件检查后再确认"]}, "conflict")
     result = _run(record)
     if result.problems:  # the dry run said otherwise a moment ago: nothing is written (the boundary rolls back)
@@ -161,15 +154,6 @@ def may_see(user, record: ImportRecord) -> bool:
 # --- the dry run and its preview -----------------------------------------------------------------
 
 
-@dataclass
-class Preview:
-    """What a file would do: counts, per project the changes, and its problems."""
-
-    summary: dict = field(default_factory=lambda: {"new": 0, "changed": 0, "unchanged": 0})
-    projects: list[dict] = field(default_factory=list)
-    problems: list[dict] = field(default_factory=list)
-
-
 def _dry_run(record: ImportRecord) -> Preview:
     """The importer in a savepoint rolled back (and what it queued for after the commit dropped); its preview."""
     waiting = list(g.get("perf_after_commit", []))
@@ -184,7 +168,7 @@ def _dry_run(record: ImportRecord) -> Preview:
         g.perf_after_commit = waiting
     if result is None:
         return Preview(problems=problems)
-    return _preview(record, result)
+    return preview_of(result)
 
 
 def _run(record: ImportRecord):
@@ -215,92 +199,8 @@ def _refusal(user, what: str):
     return refuse
 
 
-def _preview(record: ImportRecord, result) -> Preview:
-    """Counts and changes of the rows without a problem of their own (a file with problems writes none of them)."""
-    preview = Preview(problems=[{"where": p.location, "message": p.message} for p in result.problems])
-    if isinstance(result, PaymentsResult):
-        _payments_preview(result, preview)
-    elif isinstance(result, ActualsResult):
-        _actuals_preview(result, preview)
-    elif isinstance(result, DisclosureResult) and not result.problems:
-        _disclosure_preview(result, preview)
-    return preview
-
-
-class _Projects:
-    """Preview entries by project code, in the file's order."""
-
-    def __init__(self, preview: Preview):
-        self.preview, self.by_code = preview, {}
-
-    def of(self, code: str, name: str) -> dict:
-        if code not in self.by_code:
-            self.by_code[code] = {"code": code, "name": name, "new": [], "changed": [], "unchanged": 0}
-            self.preview.projects.append(self.by_code[code])
-        return self.by_code[code]
-
-    def add(self, code: str, name: str, kind: str, text: str | None = None) -> None:
-        entry = self.of(code, name)
-        self.preview.summary[kind] += 1
-        if kind == "unchanged":
-            entry["unchanged"] += 1
-        else:
-            entry[kind].append(text)
-
-
-def _payments_preview(result: PaymentsResult, preview: Preview) -> None:
-    names = _project_names({d.project_code for d in result.pending + result.unchanged})
-    projects = _Projects(preview)
-    for data in result.pending:
-        text = f"凭证号 {data.voucher_no}：{data.paid_on.isoformat()} 支付 {grouped(data.amount)} 元"
-        projects.add(data.project_code, names.get(data.project_code, ""), "new", text)
-    for data in result.unchanged:
-        projects.add(data.project_code, names.get(data.project_code, ""), "unchanged")
-
-
-def _actuals_preview(result: ActualsResult, preview: Preview) -> None:
-    created, updated, unchanged = result.sorted_rows
-    stored = {
-        (a.indicator_id, a.as_of): a.value_text
-        for a in db.session.scalars(
-            select(ActualValue).where(ActualValue.indicator_id.in_({r.indicator.id for r in updated} or {-1}))
-        )
-    }
-    projects = _Projects(preview)
-    for kind, rows in (("new", created), ("changed", updated), ("unchanged", unchanged)):
-        for row in rows:
-            where = f"{row.indicator.name}（{row.as_of.isoformat()}）"
-            before = stored.get((row.indicator.id, row.as_of))
-            text = f"{where}：{before} → {row.actual}" if kind == "changed" else f"{where}：{row.actual}"
-            projects.add(row.project.code, row.project.name, kind, text)
-
-
-def _disclosure_preview(result: DisclosureResult, preview: Preview) -> None:
-    tables = {t.code: t for t in result.disclosure.projects}
-    projects = _Projects(preview)
-    for kind, codes in (("new", result.created), ("changed", result.replaced), ("unchanged", result.unchanged)):
-        for code in codes:
-            table = tables[code]
-            text = f"绩效目标表（预算 {grouped(table.total)} 万元，{len(table.indicators)} 项指标）"
-            if kind == "changed":
-                text = f"以文件覆盖现有的{text}"
-            projects.add(code, table.name, kind, text)
-
-
-def _project_names(codes: set[str]) -> dict[str, str]:
-    if not codes:
-        return {}
-    return dict(db.session.execute(select(Project.code, Project.name).where(Project.code.in_(codes))).all())
-
-
 def _keep(record: ImportRecord, preview: Preview) -> None:
     record.summary = preview.summary
     record.problems = preview.problems
     record.preview = preview.projects
-    record.fingerprint = _fingerprint(preview)
-
-
-def _fingerprint(preview: Preview) -> str:
-    """SHA-256 of what the preview showed: the same file against the same stored data gives the same."""
-    shown = {"summary": preview.summary, "projects": preview.projects, "problems": preview.problems}
-    return hashlib.sha256(json.dumps(shown, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    record.fingerprint = fingerprint(preview)
