@@ -49,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
     from perf.auth.views import bp as auth_bp
     from perf.evaluation.reports.views import bp as reports_bp
     from perf.evaluation.views import bp as evaluation_bp
+    from perf.imports.views import bp as imports_bp
     from perf.midyear.views import bp as midyear_bp
     from perf.office.views import bp as office_bp
     from perf.projects.views import bp as projects_bp
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(office_bp)
     app.register_blueprint(settings_bp)
     settings_services.init_app(app)
+    app.register_blueprint(imports_bp)
 
 
 def register_api(app: Flask) -> None:

@@ -88,6 +88,8 @@ class Defaults:
     SELF_EVALUATION_DEADLINE = "03-31"  # of the year after the budget year
     DEADLINE_REMINDER_DAYS = 7
     ALERT_ANSWER_DAYS = 10
+    #: The largest request (an uploaded file) perf takes, in MB; a larger one gets a 413 page saying so.
+    MAX_UPLOAD_MB = 20
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:
@@ -104,6 +106,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.update(test_config)
     app.config["ENV_NAME"] = "testing" if app.config.get("TESTING") else env
     _require_secret(app)  # before anything is created on disk
+    app.config.setdefault("MAX_CONTENT_LENGTH", int(float(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024))
     _default_database(app)
 
 

@@ -20,12 +20,15 @@ a ``RuleError`` or an HTTP error, answers ``{"code", "message", "errors": {path:
 """
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 import click
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from wtforms.fields import FieldList, FormField
+
+from perf.numbers import plain, round2
 
 #: What a write that lost a race against another save says (its own rules name the object when they can).
 STALE = "数据已被他人修改，您的保存未生效。请刷新页面查看最新内容后再修改。"
@@ -246,10 +249,41 @@ def init_app(app: Flask) -> None:
 def http_error(error: HTTPException):
     """Answer with the envelope for the API and a page for people."""
     code = error.code or 500
+    if code == 413:
+        return too_large(error)
     if request.path.startswith("/api/"):
         return api_envelope(error, code)
     message = MESSAGES.get(code, error.name)
     return render_template("error.html", code=code, message=message), code
+
+
+#: A body larger than the limit is read (and dropped) up to this many times the limit, so the
+#: browser gets the answer instead of a reset connection; a larger one is cut off.
+_DRAIN_FACTOR = 10
+
+
+def too_large(error: HTTPException):
+    """413: the upload is over ``MAX_CONTENT_LENGTH``, said in Chinese with the limit."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    _drain(request.environ.get("wsgi.input"), request.content_length or 0, limit * _DRAIN_FACTOR)
+    most = plain(round2(Decimal(limit) / 1024 / 1024))
+    message = f"上传的文件过大：最大 {most} MB，请拆分文件或删去多余的工作表后重新上传"
+    if request.path.startswith("/api/"):
+        error.data = {"message": message, "errors": {"file": [message]}}
+        return api_envelope(error, 413)
+    return render_template("error.html", code=413, message=message), 413
+
+
+def _drain(stream, length: int, most: int) -> None:
+    """Read what the client sends (so it reads our answer), at most ``most`` bytes."""
+    if stream is None or length <= 0 or length > most:
+        return
+    left = length
+    while left > 0:
+        chunk = stream.read(min(left, 64 * 1024))
+        if not chunk:
+            return
+        left -= len(chunk)
 
 
 def api_envelope(error: HTTPException, code: int):

@@ -5,6 +5,7 @@ from perf.alerts.models import Alert, InboxItem, Notification, ScanRun
 from perf.audit.models import AuditEntry
 from perf.auth.models import ApiToken, User
 from perf.evaluation.models import EvaluationRow, SelfEvaluation
+from perf.imports.models import ImportRecord
 from perf.midyear.models import MonitoringEntry
 from perf.org.models import BudgetYear, Checkpoint, Department, DepartmentBudget, Unit
 from perf.projects.models import Indicator, PlanEntry, Project
@@ -22,6 +23,7 @@ __all__ = [
     "Department",
     "DepartmentBudget",
     "EvaluationRow",
+    "ImportRecord",
     "InboxItem",
     "Indicator",
     "KeptVersion",

@@ -7,6 +7,7 @@ The file is read by the tabular reader (``perf.documents.tabular``), its headers
 ``perf.actuals.services``; only a clean file is written. The service flushes; the caller commits.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from perf.actuals.models import ActualValue
 from perf.actuals.schemas import MAX_NOTE, MAX_REASON, MAX_VALUE
 from perf.actuals.services import check_actual, check_date, same_content, set_actual
-from perf.documents.tabular import FileResult, Table, columns_of, header_key, messages_of
+from perf.documents.tabular import FileResult, Table, columns_of, header_key, is_total_line, messages_of
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.fields import DateText, TypedText
@@ -41,6 +42,8 @@ class ActualRowSchema(Schema):
 
 
 SCHEMA = ActualRowSchema()
+#: Key columns: a row with neither of them that says 合计 is a total line, skipped.
+KEYS = ("indicator", "actual")
 
 
 @dataclass
@@ -50,6 +53,9 @@ class ActualsResult(FileResult):
     created: list["Row"] = field(default_factory=list)
     updated: list["Row"] = field(default_factory=list)
     unchanged: list["Row"] = field(default_factory=list)
+    #: (created, updated, unchanged) rows without a problem of their own, kept when the file has problems
+    #: (the upload preview counts them); a clean file writes exactly these.
+    sorted_rows: tuple[list["Row"], list["Row"], list["Row"]] = field(default_factory=lambda: ([], [], []))
 
 
 @dataclass
@@ -65,15 +71,25 @@ class Row:
     note: str | None
 
 
-def import_actuals(data: bytes, filename: str, actor: str, year: int | None = None) -> ActualsResult:
-    """Import an actual-values file; on any problem write nothing and return the problems."""
+#: Who may import a row of this project: None when they may, else why not (the row is refused, named).
+Refuse = Callable[[Project], str | None]
+
+
+def import_actuals(
+    data: bytes, filename: str, actor: str, year: int | None = None, refuse: Refuse | None = None
+) -> ActualsResult:
+    """Import an actual-values file; on any problem write nothing and return the problems.
+
+    ``refuse`` (the upload page's permission check) refuses the rows of projects the uploader may not write.
+    """
     result = ActualsResult()
     table = result.read(data, filename, SCHEMA, "实际完成值")
     if table is None:
         return result
-    loaded = _load(table, year, result)
+    loaded = _load(table, year, result, refuse)
     _sort_out(loaded, result)
     result.problems.sort(key=lambda p: p.line)
+    result.sorted_rows = (result.created, result.updated, result.unchanged)
     if result.problems:
         result.created, result.updated, result.unchanged = [], [], []
         return result
@@ -86,27 +102,33 @@ def import_actuals(data: bytes, filename: str, actor: str, year: int | None = No
 # --- checking ------------------------------------------------------------------------
 
 
-def _load(table: Table, year: int | None, result: ActualsResult) -> list[Row]:
+def _load(table: Table, year: int | None, result: ActualsResult, refuse: Refuse | None) -> list[Row]:
     """Each row through the schema, the project and indicator lookup, and the rules of an actual."""
     projects, loaded = ProjectsByCode(year), []
-    for line, record, _cells in table.records(columns_of(SCHEMA)):
+    for line, record, cells in table.records(columns_of(SCHEMA)):
+        if is_total_line(record, cells, KEYS):
+            continue
         try:
             values = SCHEMA.load(record)
         except ValidationError as error:
             for message in messages_of(error.messages):
                 result.add(line, message)
             continue
-        row = _row(line, values, projects, result)
+        row = _row(line, values, projects, result, refuse)
         if row is not None:
             loaded.append(row)
     return loaded
 
 
-def _row(line: int, values: dict, projects: ProjectsByCode, result: ActualsResult) -> Row | None:
+def _row(line: int, values: dict, projects: ProjectsByCode, result: ActualsResult, refuse: Refuse | None) -> Row | None:
     """The row's indicator, date and checked value, or None after reporting why not."""
     project = projects.get(values["project_code"])
     if project is None:
         result.add(line, projects.missing(values["project_code"]))
+        return None
+    refused = refuse(project) if refuse else None
+    if refused:
+        result.add(line, refused)
         return None
     try:
         indicator = find_indicator(project, values["indicator"], values["level1"])

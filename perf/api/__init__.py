@@ -67,6 +67,7 @@ def init_app(app: Flask) -> None:
         audit,
         docs,
         evaluation,
+        imports,
         org,
         payments,
         projects,
@@ -96,7 +97,8 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "在“我的账户”页面创建的 API 令牌"}
     )
-    for module in (org, projects, workflow, payments, scans, alerts, evaluation, self_evaluation, audit, settings):
+    modules = (org, projects, workflow, payments, scans, alerts, evaluation, self_evaluation, audit, settings, imports)
+    for module in modules:
         csrf.exempt(module.blp)  # perf.api.auth checks CSRF itself, for session requests only
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.bp)

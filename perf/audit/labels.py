@@ -53,6 +53,9 @@ ACTION_LABELS: dict[str, str] = {
     "disclosure.import": "导入部门预算公开文件",
     # settings
     "setting.update": "修改系统设置",
+    # uploads (导入数据)
+    "import.check": "上传并检查导入文件",
+    "import.apply": "确认导入",
 }
 #: Actors that are no person: the command line and the scheduler's jobs.
 SYSTEM_ACTORS = {"cli": "系统（命令行）", "scheduler": "系统（定时任务）"}

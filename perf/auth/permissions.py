@@ -29,13 +29,16 @@ class Perm(StrEnum):
     USER_ADMIN = "user.admin"
     ORG_ADMIN = "org.admin"  # units, years, settings
     ACCOUNT = "account"  # one's own account page
+    DATA_IMPORT = "data.import"  # upload a file, check it, confirm it (which kinds and rows: perf.imports.services)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    "owner": frozenset({Perm.PROJECT_VIEW, Perm.PROJECT_EDIT, Perm.ACCOUNT}),
-    "reviewer": frozenset({Perm.PROJECT_VIEW, Perm.PROJECT_REVIEW, Perm.AUDIT_VIEW, Perm.ACCOUNT}),
+    "owner": frozenset({Perm.PROJECT_VIEW, Perm.PROJECT_EDIT, Perm.DATA_IMPORT, Perm.ACCOUNT}),
+    "reviewer": frozenset({Perm.PROJECT_VIEW, Perm.PROJECT_REVIEW, Perm.AUDIT_VIEW, Perm.DATA_IMPORT, Perm.ACCOUNT}),
     "leader": frozenset({Perm.PROJECT_VIEW, Perm.AUDIT_VIEW, Perm.ACCOUNT}),
-    "admin": frozenset({Perm.PROJECT_VIEW, Perm.AUDIT_VIEW, Perm.USER_ADMIN, Perm.ORG_ADMIN, Perm.ACCOUNT}),
+    "admin": frozenset(
+        {Perm.PROJECT_VIEW, Perm.AUDIT_VIEW, Perm.USER_ADMIN, Perm.ORG_ADMIN, Perm.DATA_IMPORT, Perm.ACCOUNT}
+    ),
 }
 
 PUBLIC = "public"

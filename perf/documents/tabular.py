@@ -2,7 +2,10 @@
 
 A file as people export it: UTF-8 with or without BOM, UTF-16 (Excel “Unicode 文本”) or GB18030
 (GBK); comma- or tab-separated; or the first sheet of an .xlsx with cells read as Excel shows
-them. The header row is the first non-empty row. Headers map generically onto a marshmallow
+them. The header row is the first of the first few non-empty rows that holds every required column
+(a title row or two and a 单位 line above it are skipped); a 合计 row at the end is the caller's
+to skip (``is_total_line``). A date column takes real date cells, Excel serial numbers and text
+dates. Headers map generically onto a marshmallow
 schema: each column is a field declared with ``column=`` (perf.fields), headed by its ``label`` (matched
 as ``header_key`` normalises it); the field's own name is accepted as the English header. Adding a column
 to an import is adding a field to its schema.
@@ -15,7 +18,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from marshmallow import Schema
@@ -28,6 +31,14 @@ FILE = "文件"
 #: A row that says one of these, and has none of the key columns, is the export's total line.
 TOTAL_WORDS = frozenset({"合计", "总计", "小计"})
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003)
+#: How many non-empty rows above the header a file may have (its title rows, a 单位 line).
+HEADER_SEARCH = 6
+#: Excel's day 0 (serial 1 is 1900-01-01; Excel counts a 29 February 1900 that never was).
+_EXCEL_EPOCH = date(1899, 12, 30)
+#: Serial numbers read as dates: 1954-10-03 … 2119-01-10 (below, a number is no date anyone writes).
+_SERIALS = (20_000, 80_000)
+_SERIAL_TEXT = re.compile(r"\d{5}(\.\d+)?")
+_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,16 @@ class Table:
     columns: dict[str, int]
     rows: list[tuple[int, list]]
     ignored_columns: list[str] = field(default_factory=list)
+    #: (line, text) of the rows above the header: the export's title, its 单位 line.
+    above: list[tuple[int, str]] = field(default_factory=list)
+
+    def stated_unit(self) -> tuple[int, str] | None:
+        """(line, unit) of a 单位 line above the header (“单位：万元”, “金额单位：元”), if the file has one."""
+        for line, text in self.above:
+            match = _UNIT_LINE.search(unicodedata.normalize("NFKC", text))
+            if match:
+                return line, match.group(1)
+        return None
 
     def records(self, schema_columns: list[Column]):
         """(line, {field: cell as the schema reads it}, raw cells) for every row under the header."""
@@ -131,9 +152,32 @@ def columns_of(schema: Schema) -> list[Column]:
 def read_table(data: bytes, filename: str, schema: Schema, what: str) -> Table:
     """The file's rows mapped onto ``schema``'s columns; ImportFileError when it is not such a table."""
     rows = read_rows(data, filename, what)
-    header_line, header = rows[0]
-    columns, ignored = map_headers(header_line, header, columns_of(schema))
-    return Table(header_line, columns, rows[1:], ignored)
+    at, columns, ignored = find_header(rows, columns_of(schema))
+    if at == len(rows) - 1:
+        raise ImportFileError(f"文件中只有表头，没有{what}", rows[at][0])
+    above = [(line, " ".join(str(c).strip() for c in cells if filled(c))) for line, cells in rows[:at]]
+    return Table(rows[at][0], columns, rows[at + 1 :], ignored, above)
+
+
+def find_header(rows: list[tuple[int, list]], columns: list[Column]) -> tuple[int, dict[str, int], list[str]]:
+    """(index of the header row, field -> column index, unread headers): the first of the first
+    ``HEADER_SEARCH`` rows that maps every required column; else the refusal of the row that came closest."""
+    closest: tuple[int, ImportFileError] | None = None
+    for index, (line, cells) in enumerate(rows[:HEADER_SEARCH]):
+        try:
+            found, ignored = map_headers(line, cells, columns)
+        except ImportFileError as error:
+            known = _known_headers(cells, columns)
+            if closest is None or known > closest[0]:
+                closest = (known, error)
+            continue
+        return index, found, ignored
+    raise closest[1]
+
+
+def _known_headers(cells: list, columns: list[Column]) -> int:
+    keys = {header_key(c.label) for c in columns} | {header_key(c.name) for c in columns}
+    return sum(1 for text in cells if filled(text) and header_key(text) in keys)
 
 
 def read_rows(data: bytes, filename: str, what: str) -> list[tuple[int, list]]:
@@ -234,12 +278,14 @@ def map_headers(line: int, header: list, columns: list[Column]) -> tuple[dict[st
             found[column.name] = index
     missing = [f"{c.label}（{c.name}）" for c in columns if c.required and c.name not in found]
     if missing:
-        raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}（表头应为第一个非空行）", line)
+        raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}（表头应在前几行，标题行之下）", line)
     return found, ignored
 
 
 def cell(value, takes_dates: bool):
     """A cell as a schema field reads it: text, or a date where the field takes dates; never a float."""
+    if takes_dates and is_serial(value):
+        return excel_date(value)
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, datetime | date):
@@ -251,6 +297,23 @@ def cell(value, takes_dates: bool):
         # (a formula's 1234.5600000000002 is 1234.56), exactly, as text.
         return str(int(value)) if value.is_integer() else format(value, ".15g")
     return str(value)
+
+
+def is_serial(value) -> bool:
+    """An Excel date serial number: a number cell (or its text, as CSV writes it) in the range of real dates."""
+    if isinstance(value, str):
+        value = value.strip()
+        if not _SERIAL_TEXT.fullmatch(value):
+            return False
+        value = float(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return _SERIALS[0] <= value < _SERIALS[1]
+
+
+def excel_date(serial) -> date:
+    """The day an Excel serial number stands for (its time of day dropped)."""
+    return _EXCEL_EPOCH + timedelta(days=int(float(serial)))
 
 
 def is_total_line(record: dict, cells: list, keys: tuple[str, ...]) -> bool:

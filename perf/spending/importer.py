@@ -9,11 +9,13 @@ file is written; a row identical to a stored payment is "unchanged", so re-impor
 changes nothing. The service flushes; the caller commits.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from perf.documents.tabular import FileResult, Table, columns_of, is_total_line
 from perf.errors import RuleError
+from perf.projects.models import Project
 from perf.projects.queries import ProjectsByCode
 from perf.spending import batch
 from perf.spending.schemas import PaymentData, PaymentSchema, load_payment
@@ -32,6 +34,8 @@ class ImportResult(FileResult):
 
     created: list[PaymentData] = field(default_factory=list)
     unchanged: list[PaymentData] = field(default_factory=list)
+    #: New rows without a problem of their own: what a clean file would write (the upload preview's 新增).
+    pending: list[PaymentData] = field(default_factory=list)
     #: Lines skipped as the export's 合计 line.
     skipped_lines: list[int] = field(default_factory=list)
 
@@ -41,20 +45,32 @@ class ImportResult(FileResult):
         return sum((d.amount for d in self.created + self.unchanged), Decimal(0))
 
 
-def import_payments(data: bytes, filename: str, actor: str, year: int | None = None) -> ImportResult:
+#: Who may import a row of this project: None when they may, else why not (the row is refused, named).
+Refuse = Callable[[Project], str | None]
+
+
+def import_payments(
+    data: bytes, filename: str, actor: str, year: int | None = None, refuse: Refuse | None = None
+) -> ImportResult:
     """Import a payments file; on any problem write nothing and return the problems.
 
     ``year`` picks the budget year of the 项目编码; without it, the latest year holding the code.
+    ``refuse`` (the upload page's permission check) refuses the rows of projects the uploader may not write.
     """
     result = ImportResult()
     table = result.read(data, filename, SCHEMA, "支付记录")
     if table is None:
         return result
-    sorted_out = batch.sort_out(_load(table, year, result), _repeated_row)
+    stated = table.stated_unit()
+    if stated and stated[1] != "元":
+        result.add(stated[0], f"表头上方注明“单位：{stated[1]}”，但“金额（元）”列按元读取：请把金额换算为元后重新导入")
+    sorted_out = batch.sort_out(_load(table, year, result, refuse), _repeated_row)
     for line, name, message in sorted_out.problems:
         result.add(line, CONFIRM_COLUMN if name == "confirmed" else message)
     result.problems.sort(key=lambda p: p.line)
     result.unchanged = [entry.data for entry in sorted_out.unchanged]
+    faulty = {line for line, _name, _message in sorted_out.problems}
+    result.pending = [entry.data for entry in sorted_out.new if entry.key not in faulty]
     if result.problems:
         return result
     batch.write(sorted_out.new, actor)
@@ -62,7 +78,7 @@ def import_payments(data: bytes, filename: str, actor: str, year: int | None = N
     return result
 
 
-def _load(table: Table, year: int | None, result: ImportResult) -> list[batch.Entry]:
+def _load(table: Table, year: int | None, result: ImportResult, refuse: Refuse | None) -> list[batch.Entry]:
     """Each row through the schema and the project lookup."""
     projects, loaded = ProjectsByCode(year), []
     for line, record, cells in table.records(columns_of(SCHEMA)):
@@ -78,6 +94,10 @@ def _load(table: Table, year: int | None, result: ImportResult) -> list[batch.En
         project = projects.get(data.project_code)
         if project is None:
             result.add(line, projects.missing(data.project_code))
+            continue
+        refused = refuse(project) if refuse else None
+        if refused:
+            result.add(line, refused)
             continue
         loaded.append(batch.Entry(line, data, project))
     return loaded

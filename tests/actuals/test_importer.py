@@ -194,7 +194,7 @@ def test_duplicate_lines_name_both(session, demo):
 
 def test_missing_columns_and_empty_files(session, demo):
     assert problems(run(csv_bytes(ROWS, header=["项目编码", "三级指标", "数值", "偏差原因"]))) == [
-        "第1行：缺少必需的列：实际完成值（actual）（表头应为第一个非空行）"
+        "第1行：缺少必需的列：实际完成值（actual）（表头应在前几行，标题行之下）"
     ]
     assert problems(run(b"")) == ["文件：文件为空"]
     assert problems(run(csv_bytes([]))) == ["第1行：文件中只有表头，没有实际完成值"]

@@ -122,6 +122,7 @@ def world(session, users, tokens):
 
     from perf.actuals.services import set_actual
     from perf.alerts.models import Alert, ScanRun
+    from perf.imports import services as imports
     from perf.projects.models import Project
     from perf.projects.services import create_project
     from perf.spending.schemas import PaymentData
@@ -154,6 +155,7 @@ def world(session, users, tokens):
     payment = add_payment(approved, PaymentData(approved.code, date(2024, 6, 30), D("1000"), "PZ-WORLD"), "test")
     indicator = approved.indicators[0]
     set_actual(indicator, "41%", date(2024, 6, 30), "test")
+    upload = imports.check("payments", "支付.csv", "项目编码\n1\n".encode(), owner)  # the owner's, with a problem
     session.commit()  # requests that roll back must not take the fixture's rows with them
     return SimpleNamespace(
         draft=draft.id,
@@ -166,6 +168,7 @@ def world(session, users, tokens):
         answered_alert=alerts[1].id,
         payment=payment.id,
         indicator=indicator.id,
+        import_record=upload.id,
     )
 
 

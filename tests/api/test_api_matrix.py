@@ -183,6 +183,25 @@ MATRIX = [
     ("api_audit.list_audit_entries", "GET", "/api/v1/audit", None, None, statuses(401, 403, 403, 200, 200)),
     ("api_settings.get_settings", "GET", "/api/v1/settings", None, None, statuses(401, 403, 403, 403, 200)),
     ("api_settings.put_settings", "PUT", "/api/v1/settings", {}, None, statuses(401, 403, 403, 403, 200)),
+    # uploads: a JSON body has no kind nor file (422); a record is its uploader's and admins'; leaders import nothing
+    ("api_imports.start_import", "POST", "/api/v1/imports", {}, None, statuses(401, 422, 422, 422, 422, 403)),
+    (
+        "api_imports.get_import",
+        "GET",
+        "/api/v1/imports/{import_record}",
+        None,
+        None,
+        statuses(401, 200, 403, 403, 200, 403),
+    ),
+    # the owner's record has a problem: applying it is refused (409)
+    (
+        "api_imports.apply_import",
+        "POST",
+        "/api/v1/imports/{import_record}/apply",
+        {},
+        None,
+        statuses(401, 409, 403, 403, 409, 403),
+    ),
 ]
 
 

@@ -80,7 +80,9 @@ def _schemas_read_by_the_api(app) -> set:
         doc = getattr(view, "_apidoc", {})
         declared = [parameter["schema"] for parameter in doc.get("arguments", {}).get("parameters", [])]
         body = doc.get("manual_doc", {}).get("requestBody")  # bodies a service loads itself (api.common.raw_body)
-        declared += [body["content"]["application/json"]["schema"]] if body else []
+        # a multipart upload (api.imports) is read by its service, whose messages are its own Chinese
+        json_body = (body or {}).get("content", {}).get("application/json")
+        declared += [json_body["schema"]] if json_body else []
         todo += [schema() if isinstance(schema, type) else schema for schema in declared]
     while todo:
         schema = todo.pop()

@@ -37,6 +37,7 @@ ROLE_FOR = {
     "audit.view": "reviewer",
     "org.admin": "admin",
     "account": "owner",
+    "data.import": "reviewer",
 }
 
 pytestmark = pytest.mark.slow

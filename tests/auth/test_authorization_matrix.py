@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from perf.alerts.models import Alert
 from perf.errors import RuleError
+from perf.imports import services as imports
 from perf.projects.models import Project
 from perf.projects.services import create_project
 from perf.review.workflow import TARGET
@@ -168,6 +169,19 @@ MATRIX = [
     ("actuals.actuals", "GET", "/projects/{approved}/actuals", None, statuses(302, 200, 403, 200, 200)),
     ("actuals.actuals", "POST", "/projects/{approved}/actuals", {}, statuses(401, 422, 403, 403, 403)),
     ("api_tokens.create", "POST", "/account/tokens", {"name": "对接"}, statuses(401, 200, 200, 200, 200, 200)),
+    # uploads: owners, reviewers and admins (the kinds each may upload: perf.imports.services); the leader none.
+    # An empty POST has no kind (422); a record is its uploader's and admins'; a refused apply redirects.
+    ("imports.upload", "GET", "/imports", None, statuses(302, 200, 200, 200, 200, 403)),
+    ("imports.upload", "POST", "/imports", {}, statuses(401, 422, 422, 422, 422, 403)),
+    ("imports.preview", "GET", "/imports/{import_record}", None, statuses(302, 200, 403, 403, 200, 403)),
+    ("imports.apply", "POST", "/imports/{import_record}/apply", {}, statuses(401, 302, 403, 403, 302, 403)),
+    (
+        "imports.template",
+        "GET",
+        "/imports/templates/payments.xlsx",
+        None,
+        statuses(302, 200, 200, 200, 200, 403),
+    ),
     # nobody owns token 999999: each user may revoke only their own tokens
     ("api_tokens.revoke", "POST", "/account/tokens/999999/revoke", {}, statuses(401, 404, 404, 404, 404, 404)),
     # an empty 催办 is refused with its reason and redirects; only reviewers may send one
@@ -204,6 +218,7 @@ def places(session, users):
     ]
     session.add_all(alerts)
     payment = add_payment(approved, PaymentData(approved.code, date(2024, 6, 30), D("1000"), "PZ-MATRIX"), "test")
+    upload = imports.check("payments", "支付.csv", "项目编码\n1\n".encode(), owner)  # the owner's, with a problem
     session.commit()  # requests that roll back must not take the fixture's rows with them
     return {
         "draft": draft.id,
@@ -214,6 +229,7 @@ def places(session, users):
         "alert": alerts[0].id,
         "answered_alert": alerts[1].id,
         "payment": payment.id,
+        "import_record": upload.id,
     }
 
 

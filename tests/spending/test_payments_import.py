@@ -286,12 +286,12 @@ def test_the_total_line_is_skipped_and_unread_columns_are_listed(session, demo):
         (
             csv_bytes(ROWS, header=["项目编码", "支付日期", "金额", "凭证号", "摘要"]),
             "p.csv",
-            ["第1行：缺少必需的列：金额（元）（amount_yuan）（表头应为第一个非空行）"],
+            ["第1行：缺少必需的列：金额（元）（amount_yuan）（表头应在前几行，标题行之下）"],
         ),
         (
             csv_bytes(ROWS, header=["项目编码", "日期", "金额（元）", "凭证号", "备注"]),
             "p.csv",
-            ["第1行：缺少必需的列：支付日期（date）、摘要（note）（表头应为第一个非空行）"],
+            ["第1行：缺少必需的列：支付日期（date）、摘要（note）（表头应在前几行，标题行之下）"],
         ),
         (
             csv_bytes([[*ROWS[0], "1"]], header=[*CHINESE, "amount_yuan"]),

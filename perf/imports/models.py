@@ -1,0 +1,69 @@
+"""One uploaded file: what it is, who sent it, what checking it found, and whether it was applied."""
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from perf.auth.models import User
+from perf.db import Moment, utcnow
+from perf.extensions import db
+
+#: The kinds of file an upload may be, as the API names them, with their Chinese names.
+KINDS: dict[str, str] = {
+    "disclosure": "部门预算公开文件",
+    "targets": "绩效目标表（平面表）",
+    "payments": "支付记录",
+    "actuals": "实际完成值",
+}
+#: checking → checked (problems or none) → applied; failed when checking itself broke down.
+STATUSES: dict[str, str] = {"checking": "检查中", "checked": "已检查", "failed": "检查失败", "applied": "已导入"}
+
+
+class ImportRecord(db.Model):
+    """An uploaded file and what became of it; the file's bytes are kept so confirming applies what was checked."""
+
+    __tablename__ = "import_record"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({', '.join(repr(k) for k in KINDS)})", name="kind"),
+        CheckConstraint(f"status IN ({', '.join(repr(s) for s in STATUSES)})", name="status"),
+        CheckConstraint("progress BETWEEN 0 AND 100", name="progress"),
+        Index("ix_import_record_user", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: disclosure | targets | payments | actuals
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="checking")
+    #: Percent of the work done (0–100); a background job updates it as it goes.
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    filename: Mapped[str] = mapped_column(String(255))
+    #: Hex SHA-256 of ``data``.
+    digest: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    user: Mapped[User] = relationship()
+    created_at: Mapped[Moment] = mapped_column(default=utcnow)
+    checked_at: Mapped[Moment | None]
+    applied_at: Mapped[Moment | None]
+    #: {"new", "changed", "unchanged"}: rows (payments, actual values) or projects (a disclosure).
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: [{"where", "message"}], in the file's order.
+    problems: Mapped[list] = mapped_column(JSON, default=list)
+    #: Per project: [{"code", "name", "new": [text], "changed": [text], "unchanged": n}].
+    preview: Mapped[list] = mapped_column(JSON, default=list)
+    #: SHA-256 of the preview at check time: confirming refuses when the stored data no longer gives the same.
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
+
+    @property
+    def kind_label(self) -> str:
+        """The kind's Chinese name."""
+        return KINDS[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        """The status's Chinese name."""
+        return STATUSES[self.status]
+
+    @property
+    def can_apply(self) -> bool:
+        """Checked, and without a problem."""
+        return self.status == "checked" and not self.problems

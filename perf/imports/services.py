@@ -1,0 +1,206 @@
+"""Upload, check, confirm: every import perf has, run first as a dry run, then for real on confirmation.
+
+``check`` keeps the file as an ``ImportRecord`` and runs ``run_check``: the kind's own importer
+(the one the command line uses) inside a savepoint that is rolled back, so checking and applying
+are one code path and nothing is written. Read back against the stored data, its result is the
+preview: per project what would be added, changed (with the changes) or left unchanged, and every
+problem with its table and row or line. ``apply`` runs the check again; when the preview is no
+longer the one the user saw (the stored data changed in between) it refuses, else it runs the
+importer for real: all or nothing. ``run_check`` and ``apply`` take the record and need no request,
+so a background job can call them. Services flush; the boundary commits.
+"""
+
+from flask import g
+from sqlalchemy import select
+
+from perf.actuals.importer import import_actuals
+from perf.audit import services as audit_log
+from perf.auth.permissions import can_edit, can_review
+from perf.db import utcnow
+from perf.documents.disclosure import load_disclosure
+from perf.documents.importer import import_disclosure, sha256
+from perf.errors import RuleError
+from perf.extensions import db
+from perf.imports.models import KINDS, ImportRecord
+from perf.imports.preview import Preview, fingerprint, preview_of
+from perf.projects.models import Project
+from perf.spending.importer import import_payments
+
+#: Kinds whose rows belong to projects (owners for their units, reviewers for their department).
+ROW_KINDS = ("payments", "actuals")
+#: Roles that may upload each kind.
+UPLOADERS: dict[str, frozenset[str]] = {
+    "disclosure": frozenset({"reviewer", "admin"}),
+    "targets": frozenset({"owner", "reviewer"}),
+    "payments": frozenset({"owner", "reviewer"}),
+    "actuals": frozenset({"owner", "reviewer"}),
+}
+#: The kinds the page offers, the most frequent first (flat target tables have no reader yet).
+OFFERED = ("payments", "actuals", "disclosure")
+NOT_YET = "暂不支持导入平面格式的绩效目标表，请使用部门预算公开文件导入"
+
+
+def kinds_for(user) -> dict[str, str]:
+    """The kinds ``user`` may upload, with their Chinese names (for the page's choice)."""
+    return {kind: KINDS[kind] for kind in OFFERED if user.role in UPLOADERS[kind]}
+
+
+def check(kind: str, filename: str, data: bytes, user) -> ImportRecord:
+    """Keep the file as a record and check it without writing; RuleError for a kind the user may not upload."""
+    record = receive(kind, filename, data, user)
+    run_check(record)
+    return record
+
+
+def receive(kind: str, filename: str, data: bytes, user) -> ImportRecord:
+    """The file as a record in ``checking``; refuses an unknown kind, an empty file, a kind not the user's."""
+    if kind not in KINDS:
+        raise RuleError({"kind": [f"请选择导入的数据类型：{'、'.join(KINDS.values())}"]})
+    if kind == "targets":
+        raise RuleError({"kind": [NOT_YET]})
+    if user.role not in UPLOADERS[kind]:
+        raise RuleError({"kind": [f"您的角色不能导入{KINDS[kind]}"]}, "forbidden")
+    if not data:
+        raise RuleError({"file": ["请选择要导入的文件（文件不能为空）"]})
+    record = ImportRecord(
+        kind=kind,
+        status="checking",
+        progress=0,
+        filename=(filename or "未命名文件")[-255:],
+        digest=sha256(data),
+        data=data,
+        user_id=user.id,
+        summary={},
+        problems=[],
+        preview=[],
+        fingerprint="",
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def run_check(record: ImportRecord) -> ImportRecord:
+    """Check the record's file (a dry run of its importer) and keep the preview; status checked (or failed)."""
+    record.status, record.progress = "checking", 0
+    try:
+        preview = _dry_run(record)
+    except Exception:  # a file that breaks a reader must leave a record that says so, not a 500
+        record.status, record.progress, record.checked_at = "failed", 100, utcnow()
+        record.problems = [{"where": "文件", "message": "检查文件时出错，未导入任何内容；请确认文件格式后重新上传"}]
+        db.session.flush()
+        return record
+    _keep(record, preview)
+    record.status, record.progress, record.checked_at = "checked", 100, utcnow()
+    counts = record.summary
+    audit_log.record(
+        record.user.username,
+        "import.check",
+        "import_record",
+        record.id,
+        f"检查{record.kind_label}“{record.filename}”：新增 {counts['new']}，变更 {counts['changed']}，"
+        f"未变 {counts['unchanged']}，问题 {len(record.problems)} 处",
+    )
+    db.session.flush()
+    return record
+
+
+def apply(record: ImportRecord, user) -> ImportRecord:
+    """Write a checked file without problems, all or nothing; RuleError (conflict) when it may not be applied now."""
+    if record.status == "applied":
+        raise RuleError({"": ["该文件已导入，不能重复导入"]}, "conflict")
+    if not record.can_apply:
+        raise RuleError({"": ["检查未通过（或尚未检查完）的文件不能导入，请修改后重新上传"]}, "conflict")
+    if sha256(record.data) != record.digest:
+        raise RuleError({"": ["文件已损坏（校验值不符），请重新上传"]}, "conflict")
+    if fingerprint(_dry_run(record)) != record.fingerprint:
+        raise RuleError({"": ["检查之后数据已有变化，预览已不准确：请重新上传文件检查后再确认"]}, "conflict")
+    result = _run(record)
+    if result.problems:  # the dry run said otherwise a moment ago: nothing is written (the boundary rolls back)
+        raise RuleError({"": [f"{p.location}：{p.message}" for p in result.problems]}, "conflict")
+    record.status, record.applied_at = "applied", utcnow()
+    counts = record.summary
+    audit_log.record(
+        user.username,
+        "import.apply",
+        "import_record",
+        record.id,
+        f"导入{record.kind_label}“{record.filename}”：新增 {counts['new']}，变更 {counts['changed']}，"
+        f"未变 {counts['unchanged']}",
+        {"digest": [None, record.digest]},
+    )
+    db.session.flush()
+    return record
+
+
+def records_of(user) -> list[ImportRecord]:
+    """The user's uploads, newest first (an admin sees everyone's), at most 200."""
+    query = select(ImportRecord).order_by(ImportRecord.id.desc()).limit(200)
+    if user.role != "admin":
+        query = query.where(ImportRecord.user_id == user.id)
+    return list(db.session.scalars(query))
+
+
+def record_by_id(record_id: int) -> ImportRecord | None:
+    """One upload, or None."""
+    return db.session.get(ImportRecord, record_id)
+
+
+def may_see(user, record: ImportRecord) -> bool:
+    """Its uploader, and admins."""
+    return record.user_id == user.id or user.role == "admin"
+
+
+# --- the dry run and its preview -----------------------------------------------------------------
+
+
+def _dry_run(record: ImportRecord) -> Preview:
+    """The importer in a savepoint rolled back (and what it queued for after the commit dropped); its preview."""
+    waiting = list(g.get("perf_after_commit", []))
+    savepoint = db.session.begin_nested()
+    try:
+        result = _run(record)
+    except RuleError as error:
+        result = None
+        problems = [{"where": "文件", "message": message} for message in error.messages]
+    finally:
+        savepoint.rollback()
+        g.perf_after_commit = waiting
+    if result is None:
+        return Preview(problems=problems)
+    return preview_of(result)
+
+
+def _run(record: ImportRecord):
+    """The kind's importer on the record's file, as the record's uploader."""
+    user = record.user
+    actor = user.username
+    if record.kind == "payments":
+        return import_payments(record.data, record.filename, actor, refuse=_refusal(user, "支付记录"))
+    if record.kind == "actuals":
+        return import_actuals(record.data, record.filename, actor, refuse=_refusal(user, "实际完成值"))
+    disclosure = load_disclosure(record.data, record.filename)
+    reviewing = user.department.code if user.department else None
+    if not disclosure.problems and user.role != "admin" and reviewing != disclosure.department_code:
+        raise RuleError({"": [f"文件是部门 {disclosure.department_code} 的预算公开文件，不是您审核的部门"]})
+    return import_disclosure(disclosure, record.digest, actor, replace=True)
+
+
+def _refusal(user, what: str):
+    """Owners import rows of their units' projects, reviewers of their department's; each other row is refused."""
+
+    def refuse(project: Project) -> str | None:
+        if user.role == "owner" and not can_edit(user, project):
+            return f"无权导入项目 {project.code} 的{what}（不是本单位的项目），该行未导入"
+        if user.role == "reviewer" and not can_review(user, project):
+            return f"无权导入项目 {project.code} 的{what}（不是您审核的部门的项目），该行未导入"
+        return None
+
+    return refuse
+
+
+def _keep(record: ImportRecord, preview: Preview) -> None:
+    record.summary = preview.summary
+    record.problems = preview.problems
+    record.preview = preview.projects
+    record.fingerprint = fingerprint(preview)
