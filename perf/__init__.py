@@ -41,6 +41,7 @@ def register_blueprints(app: Flask) -> None:
     from perf.auth.views import bp as auth_bp
     from perf.evaluation.reports.views import bp as reports_bp
     from perf.evaluation.views import bp as evaluation_bp
+    from perf.jobs.views import bp as jobs_bp
     from perf.midyear.views import bp as midyear_bp
     from perf.office.views import bp as office_bp
     from perf.projects.views import bp as projects_bp
@@ -58,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(midyear_bp)
     app.register_blueprint(actuals_bp)
     app.register_blueprint(office_bp)
+    app.register_blueprint(jobs_bp)
 
 
 def register_api(app: Flask) -> None:

@@ -70,6 +70,13 @@ class Defaults:
     SELF_EVALUATION_DEADLINE = "03-31"  # of the year after the budget year
     DEADLINE_REMINDER_DAYS = 7
     ALERT_ANSWER_DAYS = 10
+    #: The job queue (huey, perf/jobs/queue.py): empty for a SQLite file instance/jobs.sqlite,
+    #: ``sqlite:////path/file`` for another file, ``redis://host:6379/0`` for Redis.
+    JOBS_QUEUE_URL = ""
+    #: Where finished jobs keep their files; empty for instance/jobs.
+    JOBS_FOLDER = ""
+    #: Run jobs at once when queued, in the request (None: only under TESTING).
+    JOBS_IMMEDIATE = None
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:

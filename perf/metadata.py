@@ -5,6 +5,7 @@ from perf.alerts.models import Alert, InboxItem, Notification, ScanRun
 from perf.audit.models import AuditEntry
 from perf.auth.models import ApiToken, User
 from perf.evaluation.models import EvaluationRow, SelfEvaluation
+from perf.jobs.models import Job
 from perf.midyear.models import MonitoringEntry
 from perf.org.models import BudgetYear, Checkpoint, Department, DepartmentBudget, Unit
 from perf.projects.models import Indicator, PlanEntry, Project
@@ -23,6 +24,7 @@ __all__ = [
     "EvaluationRow",
     "InboxItem",
     "Indicator",
+    "Job",
     "KeptVersion",
     "MonitoringEntry",
     "Notification",
