@@ -1,0 +1,40 @@
+"""The reviewer exports every self-evaluation as one PDF in the background: a progress bar, then the file."""
+
+import re
+from io import BytesIO
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from tests.browser.conftest import sign_in
+from tests.evaluation.test_reports import needs_pdf, pdf_ready  # noqa: F401  (the fixture behind needs_pdf)
+
+pytestmark = [pytest.mark.browser, needs_pdf]
+
+
+def test_the_reviewer_exports_all_self_evaluations_as_pdf(page, live_server, shoot):
+    sign_in(page, "reviewer")
+    page.goto("/departments/306/2024")
+    projects = page.locator("table tbody tr").filter(has=page.locator("a[href^='/projects/2024/']")).count()
+    assert projects == 7
+    page.locator("#export-self-evaluations-pdf").click()
+    expect(page).to_have_url(re.compile(r"/jobs/\d+$"))
+    expect(page.locator("h1")).to_have_text("部门 306 2024年 全部项目绩效自评表（PDF）")
+    bar = page.locator("#job-bar")
+    expect(bar).to_be_visible()
+    shoot(page, "jobs-01-progress-bar")
+    # the bar moves as the worker reports each project, then the page offers the file
+    expect(page.locator("#job-status")).to_have_text("完成", timeout=120_000)
+    expect(bar).to_have_attribute("aria-valuenow", "100")
+    expect(page.locator("#job-count")).to_have_text(f"已完成 {projects} / {projects}")
+    shoot(page, "jobs-02-done")
+    with page.expect_download() as info:
+        page.locator("#job-download").click()
+    download = info.value
+    assert download.suggested_filename == "306-项目支出绩效自评表-2024-全部项目.pdf"
+    data = open(download.path(), "rb").read()
+    assert len(PdfReader(BytesIO(data)).pages) == projects
+    # the job is listed under 我的任务; another user cannot open it
+    page.locator("#nav-jobs").click()
+    expect(page.locator("#jobs tbody tr").first).to_contain_text("完成")
