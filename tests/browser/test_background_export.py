@@ -18,6 +18,15 @@ def test_the_reviewer_exports_all_self_evaluations_as_pdf(page, live_server, sho
     page.goto("/departments/306/2024")
     projects = page.locator("table tbody tr").filter(has=page.locator("a[href^='/projects/2024/']")).count()
     assert projects == 7
+    seen = []  # every answer of the job page's poller: (status, done, total)
+
+    def polled(response):
+        if response.url.endswith("/status"):
+            body = response.json()
+            seen.append((body["status"], body["done"], body["total"]))
+
+    page.on("response", polled)
+    shoot(page, "jobs-00-department-exports")
     page.locator("#export-self-evaluations-pdf").click()
     expect(page).to_have_url(re.compile(r"/jobs/\d+$"))
     expect(page.locator("h1")).to_have_text("部门 306 2024年 全部项目绩效自评表（PDF）")
@@ -26,6 +35,11 @@ def test_the_reviewer_exports_all_self_evaluations_as_pdf(page, live_server, sho
     shoot(page, "jobs-01-progress-bar")
     # the bar moves as the worker reports each project, then the page offers the file
     expect(page.locator("#job-status")).to_have_text("完成", timeout=120_000)
+    # what the bar was told as it went: statuses in order, progress never going back, ending at every project
+    assert seen and seen[-1][1:] == (projects, projects)
+    assert [done for _, done, _ in seen] == sorted(done for _, done, _ in seen)
+    order = ["queued", "running", "done"]
+    assert [order.index(status) for status, _, _ in seen] == sorted(order.index(status) for status, _, _ in seen)
     expect(bar).to_have_attribute("aria-valuenow", "100")
     expect(page.locator("#job-count")).to_have_text(f"已完成 {projects} / {projects}")
     shoot(page, "jobs-02-done")
