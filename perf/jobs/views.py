@@ -6,9 +6,10 @@ small script, perf/static/js/job-progress.js) and shows the download once the jo
 
 from datetime import date
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from perf.alerts.scheduler import local_now
 from perf.auth.permissions import Perm, ensure, loads, require
 from perf.errors import RuleError
 from perf.extensions import db
@@ -43,10 +44,10 @@ def start_export(code: str, year: int, kind: str):
 @bp.post("/scans")
 @require(Perm.PROJECT_VIEW)
 def start_scan():
-    """Start the milestone scan as of ``as_of`` (default: today); reviewers and admins."""
+    """Start the milestone scan as of ``as_of`` (default: today in ``TIMEZONE``); reviewers and admins."""
     ensure(services.may_start(current_user, "scan"))
     try:
-        as_of = date.fromisoformat(request.form.get("as_of") or date.today().isoformat())
+        as_of = date.fromisoformat(request.form.get("as_of") or local_now(current_app).date().isoformat())
     except ValueError:
         return render_template("error.html", code=400, message="扫描日期不是有效的日期"), 400
     job = services.start_scan(current_user, as_of)

@@ -215,8 +215,8 @@ def places(session, users):
     session.add_all(alerts)
     payment = add_payment(approved, PaymentData(approved.code, date(2024, 6, 30), D("1000"), "PZ-MATRIX"), "test")
     job = start_job("midyear", {"department": "306", "year": 2024}, owner)
-    session.commit()
-    run_job(current_app, job.id)  # the owner's finished export  # requests that roll back must not take the fixture's rows with them
+    session.commit()  # requests that roll back must not take the fixture's rows with them
+    run_job(current_app, job.id)  # the owner's finished export
     return {
         "draft": draft.id,
         "submitted": submitted.id,
