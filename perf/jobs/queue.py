@@ -12,9 +12,9 @@ huey runs a task at once, in memory, when it is queued.
 from pathlib import Path
 
 from flask import Flask, current_app
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, signals
 
-from perf.jobs.runner import execute
+from perf.jobs.runner import execute, interrupted
 
 TASK_NAME = "perf.jobs.run"
 
@@ -45,6 +45,11 @@ def _build(app: Flask) -> Huey:
     @queue.task(name=TASK_NAME)
     def run(job_id: int) -> None:
         execute(app, job_id)
+
+    @queue.signal(signals.SIGNAL_INTERRUPTED)
+    def stopped(_signal, task, *_args) -> None:
+        """The worker was stopped in the middle of a job: the job says so instead of running forever."""
+        interrupted(app, task.args[0])
 
     app.extensions["perf_jobs_task"] = run
     return queue

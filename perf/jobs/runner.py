@@ -23,6 +23,8 @@ from perf.jobs.models import Job
 
 #: What a failed job says when the cause is not one a person can act on.
 UNEXPECTED = "任务执行时发生意外错误，请稍后重试；如仍失败，请联系系统管理员。"
+#: What a job says when its worker was stopped before it finished.
+INTERRUPTED = "后台执行进程在任务完成前停止了，任务没有完成，请重新开始。"
 
 
 def results_folder(app: Flask) -> Path:
@@ -86,3 +88,13 @@ def _fail(app: Flask, job_id: int, exc: Exception) -> None:
     job = db.session.get(Job, job_id)
     job.status, job.error, job.finished_at = "failed", reason, utcnow()
     db.session.commit()
+
+
+def interrupted(app: Flask, job_id: int) -> None:
+    """Mark a job its worker left unfinished as failed (a finished one is left alone)."""
+    with app.app_context():
+        roll_back()
+        job = db.session.get(Job, job_id)
+        if job is not None and job.status not in ("done", "failed"):
+            job.status, job.error, job.finished_at = "failed", INTERRUPTED, utcnow()
+            db.session.commit()

@@ -50,3 +50,28 @@ def test_the_reviewer_exports_all_self_evaluations_as_pdf(page, live_server, sho
     # the job is listed under 我的任务; another user cannot open it
     page.locator("#nav-jobs").click()
     expect(page.locator("#jobs tbody tr").first).to_contain_text("完成")
+
+
+def test_an_export_with_nothing_to_export_says_why(page, live_server, shoot):
+    sign_in(page, "owner2")  # their unit holds none of the sample's projects
+    page.goto("/departments/306/2024")
+    page.locator("#export-midyear").click()
+    expect(page.locator("#job-status")).to_have_text("失败", timeout=60_000)
+    expect(page.locator("#job-error")).to_have_text("任务失败：2024 年度该部门没有您可以导出的项目。")
+    expect(page.locator("#job-download")).to_have_count(0)
+    shoot(page, "jobs-03-failed")
+
+
+def test_the_reviewer_starts_a_scan_from_the_dashboard(page, live_server, shoot):
+    # before the first checkpoint and its reminder: the scan changes nothing the other stories meet
+    sign_in(page, "reviewer")
+    page.goto("/departments/306/2024/dashboard?as_of=2024-01-15")
+    page.locator("#start-scan").click()
+    expect(page.locator("h1")).to_have_text("执行进度扫描（截至 2024-01-15）")
+    expect(page.locator("#job-status")).to_have_text("完成", timeout=60_000)
+    expect(page.locator("#job-note")).to_have_text(
+        "已扫描 2024 年度 7 个项目：新增预警 0 条，升级 0 条，已追上进度 0 条"
+    )
+    page.locator("#nav-jobs").click()
+    expect(page.locator("#jobs tbody tr").first).to_contain_text("执行进度扫描（截至 2024-01-15）")
+    shoot(page, "jobs-04-my-jobs")

@@ -5,6 +5,7 @@ from io import BytesIO
 
 import pytest
 import sqlalchemy as sa
+from huey import signals
 from openpyxl import load_workbook
 
 from perf.jobs import kinds, queue, runner, services
@@ -142,3 +143,20 @@ def test_a_queued_job_survives_a_restart(app, users, session, tmp_path, monkeypa
     assert (runner.results_folder(app) / done.result_file).is_file()
     assert json.loads(done.params) == {"department": "306", "year": 2024}
     assert not queue.work_once(restarted)
+
+
+def test_a_job_its_worker_left_unfinished_says_so(app, users, session, tmp_path, monkeypatch):
+    """huey tells of a task the stopping worker interrupted; its job fails with the reason instead of running on."""
+    monkeypatch.setitem(app.config, "JOBS_IMMEDIATE", False)
+    monkeypatch.setitem(app.config, "JOBS_QUEUE_URL", f"sqlite:///{tmp_path / 'queue.sqlite'}")
+    for key in ("perf_jobs_queue", "perf_jobs_task"):
+        monkeypatch.delitem(app.extensions, key, raising=False)
+    job = services.start("midyear", {"department": "306", "year": 2024}, users["reviewer"])
+    job.status = "running"
+    session.commit()
+    queue.enqueue(job.id)
+    huey = queue.queue_of(app)
+    task = huey.dequeue()
+    huey._emit(signals.SIGNAL_INTERRUPTED, task)  # what the consumer does for a task in flight at shutdown
+    session.expire_all()
+    assert (session.get(Job, job.id).status, session.get(Job, job.id).error) == ("failed", runner.INTERRUPTED)
