@@ -30,6 +30,8 @@ def may_start(user, kind: str) -> bool:
 def start(kind: str, params: dict, user) -> Job:
     """Record a job of ``kind`` for ``user`` and queue it once the request has committed (flushes)."""
     known = KINDS[kind]
+    if not may_start(user, kind):
+        raise RuleError(f"您的角色不能启动“{known.label}”。", kind="forbidden")
     if known.formats and params.get("format") not in known.formats:
         raise RuleError({"format": ["请选择文件格式：" + "、".join(FORMATS[f][0] for f in known.formats)]})
     job = Job(kind=kind, params=json.dumps(params, ensure_ascii=False), user_id=user.id)

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, render_templ
 from flask_login import current_user
 
 from perf.alerts.scheduler import local_now
-from perf.auth.permissions import Perm, ensure, loads, require
+from perf.auth.permissions import Perm, loads, require
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.jobs import services
@@ -34,10 +34,15 @@ def start_export(code: str, year: int, kind: str):
     params = {"department": code, "year": year}
     if KINDS[kind].formats:
         params["format"] = request.form.get("format", "")
+    return _started(lambda: services.start(kind, params, current_user))
+
+
+def _started(start):
+    """Start the job and go to its page; a refused start is shown with its reason (403 or 422)."""
     try:
-        job = services.start(kind, params, current_user)
+        job = start()
     except RuleError as error:
-        return render_template("error.html", code=400, message="；".join(error.messages)), 400
+        return render_template("error.html", code=error.status, message="；".join(error.messages)), error.status
     return redirect(url_for("jobs.job_page", job_id=job.id))
 
 
@@ -45,13 +50,11 @@ def start_export(code: str, year: int, kind: str):
 @require(Perm.PROJECT_VIEW)
 def start_scan():
     """Start the milestone scan as of ``as_of`` (default: today in ``TIMEZONE``); reviewers and admins."""
-    ensure(services.may_start(current_user, "scan"))
     try:
         as_of = date.fromisoformat(request.form.get("as_of") or local_now(current_app).date().isoformat())
     except ValueError:
-        return render_template("error.html", code=400, message="扫描日期不是有效的日期"), 400
-    job = services.start_scan(current_user, as_of)
-    return redirect(url_for("jobs.job_page", job_id=job.id))
+        return render_template("error.html", code=422, message="扫描日期不是有效的日期"), 422
+    return _started(lambda: services.start_scan(current_user, as_of))
 
 
 @bp.get("/jobs")

@@ -77,8 +77,8 @@ def test_an_unexpected_failure_says_so_without_a_traceback(client, users, login,
 @pytest.mark.parametrize(
     ("url", "form", "expected"),
     [
-        (EXPORT, {"format": "docx"}, 400),
-        (EXPORT, {}, 400),
+        (EXPORT, {"format": "docx"}, 422),
+        (EXPORT, {}, 422),
         ("/departments/306/2024/jobs/unknown", {}, 404),
         ("/departments/306/2024/jobs/scan", {}, 404),
         ("/departments/999/2024/jobs/midyear", {}, 404),
@@ -89,7 +89,7 @@ def test_a_start_that_names_nothing_is_refused_and_queues_nothing(client, users,
     login(users["reviewer"])
     response = client.post(url, data=form)
     assert response.status_code == expected
-    if expected == 400:
+    if expected == 422:
         assert "请选择文件格式：PDF、Excel" in response.get_data(as_text=True)
     assert session.scalar(sa.select(sa.func.count()).select_from(Job)) == 0
 
@@ -103,7 +103,7 @@ def test_a_scan_started_from_the_dashboard_reports_its_counts(client, users, log
     assert status["status"] == "done"
     assert status["note"].startswith("已扫描 2024 年度 7 个项目：新增预警 ")
     assert status["download_url"] is None
-    assert client.post("/scans", data={"as_of": "2024-13-01"}).status_code == 400
+    assert client.post("/scans", data={"as_of": "2024-13-01"}).status_code == 422
 
 
 def test_the_summary_page_starts_its_downloads_as_jobs(client, users, login):
