@@ -75,3 +75,15 @@ def test_the_reviewer_starts_a_scan_from_the_dashboard(page, live_server, shoot)
     page.locator("#nav-jobs").click()
     expect(page.locator("#jobs tbody tr").first).to_contain_text("执行进度扫描（截至 2024-01-15）")
     shoot(page, "jobs-04-my-jobs")
+
+
+def test_the_summary_downloads_run_as_jobs(page, live_server, shoot):
+    sign_in(page, "reviewer")
+    page.goto("/departments/306/2024/self-evaluations")
+    shoot(page, "jobs-05-summary-downloads")
+    page.get_by_role("button", name="下载 Excel").click()
+    expect(page.locator("h1")).to_have_text("部门 306 2024年 项目支出绩效自评汇总表（Excel）")
+    expect(page.locator("#job-status")).to_have_text("完成", timeout=60_000)
+    with page.expect_download() as info:
+        page.locator("#job-download").click()
+    assert info.value.suggested_filename == "306-项目支出绩效自评汇总表-2024.xlsx"
