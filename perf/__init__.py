@@ -50,6 +50,7 @@ def register_blueprints(app: Flask) -> None:
     from perf.evaluation.reports.views import bp as reports_bp
     from perf.evaluation.views import bp as evaluation_bp
     from perf.imports.views import bp as imports_bp
+    from perf.jobs.views import bp as jobs_bp
     from perf.midyear.views import bp as midyear_bp
     from perf.office.views import bp as office_bp
     from perf.projects.views import bp as projects_bp
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(settings_bp)
     settings_services.init_app(app)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(jobs_bp)
 
 
 def register_api(app: Flask) -> None:

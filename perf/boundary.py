@@ -141,6 +141,11 @@ def _roll_back() -> None:
     g.pop("perf_after_commit", None)
 
 
+def roll_back() -> None:
+    """Roll back the session and drop what waited for its commit (a background job that failed)."""
+    _roll_back()
+
+
 def job(app: Flask, work: Callable[[], object]) -> object:
     """A scheduled job's boundary: ``work`` in an app context, committed once, then what waited for the commit."""
     with app.app_context():

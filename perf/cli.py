@@ -63,6 +63,7 @@ def _register() -> None:
     from perf.documents.cli import demo, import_disclosure_command
     from perf.evaluation.export_cli import export_self_eval
     from perf.evaluation.self_eval_cli import self_eval
+    from perf.jobs.cli import worker
     from perf.office.cli import remind_command, todo_command
     from perf.projects.cli import export_project
     from perf.review.cli import review
@@ -86,6 +87,7 @@ def _register() -> None:
         step,
         todo_command,
         remind_command,
+        worker,
     )
     for command in commands:
         perf_group.add_command(command)

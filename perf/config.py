@@ -90,6 +90,13 @@ class Defaults:
     ALERT_ANSWER_DAYS = 10
     #: The largest request (an uploaded file) perf takes, in MB; a larger one gets a 413 page saying so.
     MAX_UPLOAD_MB = 20
+    #: The job queue (huey, perf/jobs/queue.py): empty for a SQLite file instance/jobs.sqlite,
+    #: ``sqlite:////path/file`` for another file, ``redis://host:6379/0`` for Redis.
+    JOBS_QUEUE_URL = ""
+    #: Where finished jobs keep their files; empty for instance/jobs.
+    JOBS_FOLDER = ""
+    #: Run jobs at once when queued, in the request (None: only under TESTING).
+    JOBS_IMMEDIATE = None
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:

@@ -6,6 +6,7 @@ from perf.audit.models import AuditEntry
 from perf.auth.models import ApiToken, User
 from perf.evaluation.models import EvaluationRow, SelfEvaluation
 from perf.imports.models import ImportRecord
+from perf.jobs.models import Job
 from perf.midyear.models import MonitoringEntry
 from perf.org.models import BudgetYear, Checkpoint, Department, DepartmentBudget, Unit
 from perf.projects.models import Indicator, PlanEntry, Project
@@ -26,6 +27,7 @@ __all__ = [
     "ImportRecord",
     "InboxItem",
     "Indicator",
+    "Job",
     "KeptVersion",
     "MonitoringEntry",
     "Notification",

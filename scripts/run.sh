@@ -11,7 +11,10 @@ PORT=${PERF_PORT:-5000}
 # exactly one scheduler process: the daily scan and message retries
 .venv/bin/flask perf scheduler &
 scheduler=$!
-trap 'kill $scheduler 2>/dev/null' EXIT
+# one worker runs the background jobs (exports, scans started from a page); the queue is instance/jobs.sqlite
+.venv/bin/flask perf worker &
+worker=$!
+trap 'kill $scheduler $worker 2>/dev/null' EXIT
 echo
 echo "perf is running at http://$HOST:$PORT/  (Ctrl+C to stop)"
 .venv/bin/flask run --host "$HOST" --port "$PORT"

@@ -156,9 +156,9 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
-    """The app on the run's (empty) database, its schema built by the migrations."""
-    app = make_app(database_url)
+def app(database_url, tmp_path_factory):
+    """The app on the run's (empty) database, its schema built by the migrations; job files in a tmp folder."""
+    app = make_app(database_url, JOBS_FOLDER=str(tmp_path_factory.mktemp("jobs")))
     with app.app_context():
         upgrade()
     yield app

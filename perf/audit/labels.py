@@ -24,6 +24,8 @@ ACTION_LABELS: dict[str, str] = {
     "project.return": "退回修改",
     "project.approve": "批复",
     "project.adjust": "申请调整",
+    # background jobs
+    "job.start": "启动后台任务",
     # the self-evaluation
     "self_evaluation.save": "填报绩效自评",
     "self_evaluation.submit": "提交绩效自评",

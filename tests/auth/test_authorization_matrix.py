@@ -8,10 +8,13 @@ from decimal import Decimal as D
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from perf.alerts.models import Alert
 from perf.errors import RuleError
 from perf.imports import services as imports
+from perf.jobs.runner import execute as run_job
+from perf.jobs.services import start as start_job
 from perf.projects.models import Project
 from perf.projects.services import create_project
 from perf.review.workflow import TARGET
@@ -186,6 +189,20 @@ MATRIX = [
     ("api_tokens.revoke", "POST", "/account/tokens/999999/revoke", {}, statuses(401, 404, 404, 404, 404, 404)),
     # an empty 催办 is refused with its reason and redirects; only reviewers may send one
     ("office.nudge", "POST", "/nudge", {}, statuses(401, 403, 403, 302, 403)),
+    # background jobs: everyone who reads projects may start an export (it holds what they see); scans are the
+    # reviewer's and the admin's; a job and its file are its starter's (the owner's here) and the admin's
+    (
+        "jobs.start_export",
+        "POST",
+        "/departments/306/2024/jobs/self_evaluations",
+        {"format": "xlsx"},
+        statuses(401, 302, 302, 302, 302, 302),
+    ),
+    ("jobs.start_scan", "POST", "/scans", {"as_of": "2024-07-01"}, statuses(401, 403, 403, 302, 302)),
+    ("jobs.job_list", "GET", "/jobs", None, VIEW_ALL),
+    ("jobs.job_page", "GET", "/jobs/{job}", None, statuses(302, 200, 403, 403, 200)),
+    ("jobs.job_status", "GET", "/jobs/{job}/status", None, statuses(302, 200, 403, 403, 200)),
+    ("jobs.download", "GET", "/jobs/{job}/download", None, statuses(302, 200, 403, 403, 200)),
     ("api_docs.openapi_json", "GET", "/api/openapi.json", None, statuses(200, 200, 200, 200, 200)),
     ("api_docs.docs", "GET", "/api/docs", None, statuses(200, 200, 200, 200, 200)),
 ]
@@ -219,7 +236,9 @@ def places(session, users):
     session.add_all(alerts)
     payment = add_payment(approved, PaymentData(approved.code, date(2024, 6, 30), D("1000"), "PZ-MATRIX"), "test")
     upload = imports.check("payments", "支付.csv", "项目编码\n1\n".encode(), owner)  # the owner's, with a problem
+    job = start_job("midyear", {"department": "306", "year": 2024}, owner)
     session.commit()  # requests that roll back must not take the fixture's rows with them
+    run_job(current_app, job.id)  # the owner's finished export
     return {
         "draft": draft.id,
         "submitted": submitted.id,
@@ -230,6 +249,7 @@ def places(session, users):
         "answered_alert": alerts[1].id,
         "payment": payment.id,
         "import_record": upload.id,
+        "job": job.id,
     }
 
 

@@ -24,6 +24,7 @@ from werkzeug.serving import make_server
 
 from perf import create_app
 from perf.extensions import db
+from perf.jobs.queue import queue_of, work_once
 from tests.conftest import throwaway_database
 
 CHROMIUM = os.environ.get("PERF_CHROMIUM", "/usr/bin/chromium")
@@ -65,10 +66,14 @@ def live_database_url(tmp_path_factory, sample_template):
 
 
 @pytest.fixture(scope="session")
-def live_app(live_database_url):
-    """The app with real CSRF on the copy of the sample (migrated, the demo loaded)."""
+def live_app(live_database_url, tmp_path_factory):
+    """The app with real CSRF on the copy of the sample (migrated, the demo loaded); jobs on a real queue file."""
+    jobs = tmp_path_factory.mktemp("browser-jobs")
     app = create_app(
         {
+            "JOBS_IMMEDIATE": False,
+            "JOBS_QUEUE_URL": f"sqlite:///{jobs / 'queue.sqlite'}",
+            "JOBS_FOLDER": str(jobs / "files"),
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": live_database_url,
             "WTF_CSRF_ENABLED": True,
@@ -90,13 +95,26 @@ def live_server(live_app):
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="perf-live-server", daemon=True)
     thread.start()
+    stop = threading.Event()
+    worker = threading.Thread(target=_work, args=(live_app, stop), name="perf-live-worker", daemon=True)
+    worker.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
+        stop.set()
+        worker.join(timeout=30)
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
         werkzeug_log.setLevel(level)
+
+
+def _work(app, stop: threading.Event) -> None:
+    """The live server's job worker: what ``perf worker`` does, one task at a time off the same queue file."""
+    queue = queue_of(app)
+    while not stop.is_set():
+        if not work_once(queue):
+            stop.wait(0.1)
 
 
 # The browser -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ and the user gets ``PdfUnavailable`` with a Chinese message instead of a traceba
 import os
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from flask import current_app, render_template
 
@@ -82,3 +82,20 @@ def to_bytes(layouts: Sequence[Layout]) -> bytes:
     css = os.path.join(current_app.static_folder, "css", "print.css")
     document = weasyprint.HTML(string=render_html(layouts), base_url=current_app.static_folder)
     return document.write_pdf(stylesheets=[weasyprint.CSS(filename=css)])
+
+
+def to_bytes_each(layouts: Sequence[Layout], progress: Callable[[int, int], None]) -> bytes:
+    """The PDF of ``layouts`` rendered one project at a time, calling ``progress(done, total)`` after each.
+
+    The same pages as ``to_bytes``: each project's document is laid out alone and their pages
+    joined into one file (WeasyPrint's ``Document.copy``), so a long export can say how far it got.
+    """
+    weasyprint = check()
+    stylesheets = [weasyprint.CSS(filename=os.path.join(current_app.static_folder, "css", "print.css"))]
+    documents = []
+    for done, layout in enumerate(layouts, start=1):
+        html = weasyprint.HTML(string=render_html([layout]), base_url=current_app.static_folder)
+        documents.append(html.render(stylesheets=stylesheets))
+        progress(done, len(layouts))
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()

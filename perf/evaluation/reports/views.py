@@ -82,9 +82,11 @@ def _summary_name(summary: Summary, extension: str) -> str:
 def department_summary(code: str, year: int):
     """The department's 自评汇总表: every project's budget, execution, score, grade and light, with charts."""
     summary = _summary(code, year)
+    # the page starts the downloads as background jobs (perf.jobs); the GET routes below stay for links and scripts
+    start = url_for("jobs.start_export", code=code, year=year, kind="summary")
     downloads = [
-        {"label": "下载 Excel", "url": url_for("reports.department_summary_xlsx", code=code, year=year)},
-        {"label": "下载 PDF", "url": url_for("reports.department_summary_pdf", code=code, year=year)},
+        {"label": "下载 Excel", "url": start, "format": "xlsx"},
+        {"label": "下载 PDF", "url": start, "format": "pdf"},
     ]
     back_url = url_for("projects.department", code=code, year=year)
     return summary_pdf.render_html(summary, for_pdf=False, downloads=downloads, back_url=back_url)
