@@ -20,7 +20,7 @@ def upgrade():
     op.create_table(
         'setting',
         sa.Column('name', sa.String(length=60), nullable=False),
-        sa.Column('value', sa.JSON(), nullable=True),
+        sa.Column('value', sa.JSON(), nullable=False),
         sa.Column('saved_by', sa.String(length=100), nullable=False),
         sa.Column('saved_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('name', name=op.f('pk_setting')),
