@@ -24,6 +24,11 @@ import pytest
 #: pytest-xdist 3.8 applies those by rewriting ``item._nodeid``, which pytest 9.2 no longer
 #: reads, so on 9.2 the marks are dropped without a word (pytest-xdist issue 1386).
 XDIST_GROUPS = {
+    # browser stories with a live server (and database) of their own: a group each, so they run beside
+    # the shared server's stories instead of after them (first match wins)
+    "tests/browser/test_office_year.py": "browser-office-year",
+    "tests/browser/test_forecast_pages.py": "browser-forecast",
+    "tests/browser/test_uploads.py": "browser-uploads",
     "tests/browser/": "browser",
     "tests/api/test_http_client.py": "api-client",
 }
