@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from perf.auth import services, tokens
+from perf.auth import queries, services, tokens
 from perf.boundary import committed
 from perf.errors import RuleError
 
@@ -34,8 +34,8 @@ FIELD_LABELS = {
 @committed(labels=FIELD_LABELS)
 def create_user(username, role, display_name, units, department, email, password) -> None:
     """Create a user account."""
-    department_id = services.department_id_by_code(department) if department else None
-    unit_ids = services.unit_ids_by_name(units, department_id)
+    department_id = queries.department_id_by_code(department) if department else None
+    unit_ids = queries.unit_ids_by_name(units, department_id)
     services.check_new_user(username.strip(), role, display_name.strip(), unit_ids, department_id, email)
     if password is None:
         password = _prompt_password()
@@ -57,7 +57,7 @@ def token() -> None:
 @committed(labels=FIELD_LABELS)
 def create_token(username: str, name: str) -> None:
     """Create an API token for a user; its secret is printed once and never stored."""
-    user = services.find_user(username.strip())
+    user = queries.find_user(username.strip())
     if user is None or not user.active:
         raise RuleError({"username": [f"用户 {username} 不存在或已停用"]})
     _, secret = tokens.create_token(user, name, actor="cli")

@@ -1,6 +1,6 @@
 """Demo accounts for the sample department, so a fresh install can be tried at once."""
 
-from perf.auth import services
+from perf.auth import queries, services
 from perf.auth.models import ROLE_LABELS
 from perf.org.models import Department
 from perf.org.services import main_unit
@@ -33,7 +33,7 @@ def ensure_demo_users(department: Department) -> list[tuple[str, str, str]]:
     created = []
     for username, password, role, name in DEMO_USERS:
         extra = assignments[username]
-        if extra is None or services.username_taken(username):
+        if extra is None or queries.username_taken(username):
             continue
         services.create_user(username, password, role, name, actor="cli", **extra)
         created.append((username, password, ROLE_LABELS[role]))

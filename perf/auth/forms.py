@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from perf.auth import services
+from perf.auth import queries
 from perf.auth.models import ROLE_LABELS, ROLES, User
 from perf.forms import ChineseForm
 
@@ -102,12 +102,12 @@ class UserForm(NoticeFields, ChineseForm):
         self.creating = creating
         self.unit_ids.choices = [
             SelectChoice(unit_id, name, optgroup=department)
-            for department, units in services.unit_choices().items()
+            for department, units in queries.unit_choices().items()
             for unit_id, name in units
         ]
         self.department_id.choices = [
             SelectChoice("", "（无）"),
-            *(SelectChoice(i, label) for i, label in services.department_choices()),
+            *(SelectChoice(i, label) for i, label in queries.department_choices()),
         ]
         if creating:
             del self.active  # new accounts start active

@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from perf.auth import services
+from perf.auth import queries, services
 from perf.auth.forms import LoginForm, NoticeForm, PasswordForm, TokenForm, UserForm
 from perf.auth.models import ROLE_LABELS, User
 from perf.auth.permissions import Perm, has, loads, public, require
@@ -157,13 +157,13 @@ def account_page(form: PasswordForm, token_form: TokenForm, secret: str | None =
 @require(Perm.USER_ADMIN)
 def users():
     """Every account with its role, units or department, and last sign-in: search, role and unit filters, paged."""
-    filters = services.UserFilters.parse(request.args)
+    filters = queries.UserFilters.parse(request.args)
     return render_template(
         "auth/users.html",
-        users=services.list_users(filters),
+        users=queries.list_users(filters),
         filters=filters,
         roles=list(ROLE_LABELS.items()),
-        units=services.unit_filter_choices(),
+        units=queries.unit_filter_choices(),
     )
 
 
@@ -182,7 +182,7 @@ def user_new():
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @require(Perm.USER_ADMIN)
-@loads("user_id", services.user_by_id, has_perm_user_admin, "用户")
+@loads("user_id", queries.user_by_id, has_perm_user_admin, "用户")
 def user_edit(user: User):
     """Change an account's name, role, units or department, status or password."""
     form = UserForm.for_user(user)

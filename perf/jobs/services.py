@@ -55,6 +55,11 @@ def start_scan(user, as_of: date) -> Job:
     return start("scan", {"as_of": as_of.isoformat()}, user)
 
 
+def job_by_id(job_id: int) -> Job | None:
+    """The job with this id, if any."""
+    return db.session.get(Job, job_id)
+
+
 def may_see(user, job: Job) -> bool:
     """Only the user who started a job, or an admin, sees it and downloads its result."""
     return user.role == "admin" or job.user_id == user.id

@@ -6,23 +6,18 @@ small script, perf/static/js/job-progress.js) and shows the download once the jo
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from perf.alerts.scheduler import local_now
 from perf.auth.permissions import Perm, loads, require
+from perf.clock import today
 from perf.errors import RuleError
-from perf.extensions import db
 from perf.jobs import services
 from perf.jobs.kinds import KINDS
 from perf.jobs.models import Job
 from perf.jobs.runner import UNEXPECTED
 
 bp = Blueprint("jobs", __name__)
-
-
-def _job(job_id: int) -> Job | None:
-    return db.session.get(Job, job_id)
 
 
 @bp.post("/departments/<code>/<int:year>/jobs/<kind>")
@@ -51,7 +46,7 @@ def _started(start):
 def start_scan():
     """Start the milestone scan as of ``as_of`` (default: today in ``TIMEZONE``); reviewers and admins."""
     try:
-        as_of = date.fromisoformat(request.form.get("as_of") or local_now(current_app).date().isoformat())
+        as_of = date.fromisoformat(request.form.get("as_of") or today().isoformat())
     except ValueError:
         return render_template("error.html", code=422, message="扫描日期不是有效的日期"), 422
     return _started(lambda: services.start_scan(current_user, as_of))
@@ -67,7 +62,7 @@ def job_list():
 
 @bp.get("/jobs/<int:job_id>")
 @require(Perm.PROJECT_VIEW)
-@loads("job_id", _job, services.may_see, "任务")
+@loads("job_id", services.job_by_id, services.may_see, "任务")
 def job_page(job):
     """The job's progress bar and, once done, its download."""
     return render_template("jobs/job.html", job=job, title=services.describe(job), **_download(job))
@@ -75,7 +70,7 @@ def job_page(job):
 
 @bp.get("/jobs/<int:job_id>/status")
 @require(Perm.PROJECT_VIEW)
-@loads("job_id", _job, services.may_see, "任务")
+@loads("job_id", services.job_by_id, services.may_see, "任务")
 def job_status(job):
     """The job's status, progress and download link, as JSON for its page."""
     return jsonify(services.status_of(job, _download(job)["download_url"]))
@@ -83,7 +78,7 @@ def job_status(job):
 
 @bp.get("/jobs/<int:job_id>/download")
 @require(Perm.PROJECT_VIEW)
-@loads("job_id", _job, services.may_see, "任务")
+@loads("job_id", services.job_by_id, services.may_see, "任务")
 def download(job):
     """The job's result file, for the user who started it (or an admin)."""
     path = services.result_path(job)

@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 
 from perf import clock
 from perf.alerts.delivery import deliver_pending
-from perf.auth.services import find_user
+from perf.auth.queries import find_user
 from perf.boundary import after_commit, committed
 from perf.errors import RuleError
 from perf.office.reminders import remind

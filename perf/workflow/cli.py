@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from perf.auth.services import find_user
+from perf.auth.queries import find_user
 from perf.boundary import committed
 from perf.projects.queries import project_by_code
 from perf.workflow.engine import WORKFLOWS, take

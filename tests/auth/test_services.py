@@ -5,7 +5,7 @@ import json
 import pytest
 from werkzeug.security import check_password_hash
 
-from perf.auth import services
+from perf.auth import queries
 from perf.auth.services import (
     MASK,
     authenticate,
@@ -272,12 +272,12 @@ def test_no_audit_entry_ever_holds_a_hash(session, org, audit):
 
 
 def test_unit_and_department_lookups(session, org):
-    assert services.department_id_by_code("900") == org.department.id
-    assert services.unit_ids_by_name(["测试中心", "测试局本级"]) == [org.other.id, org.own.id]
+    assert queries.department_id_by_code("900") == org.department.id
+    assert queries.unit_ids_by_name(["测试中心", "测试局本级"]) == [org.other.id, org.own.id]
     with pytest.raises(RuleError) as caught:
-        services.unit_ids_by_name(["不存在的单位"])
+        queries.unit_ids_by_name(["不存在的单位"])
     assert caught.value.errors == {"unit_ids": ["单位「不存在的单位」不存在"]}
     with pytest.raises(RuleError):
-        services.department_id_by_code("000")
-    groups = services.unit_choices()
+        queries.department_id_by_code("000")
+    groups = queries.unit_choices()
     assert groups["900 测试局"] == [(org.other.id, "测试中心"), (org.own.id, "测试局本级")]
