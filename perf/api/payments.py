@@ -27,8 +27,9 @@ from perf.projects.queries import project_by_code
 from perf.spending import batch, services
 from perf.spending.batch import MAX_ITEMS
 from perf.spending.models import Payment
+from perf.spending.rules import FLAGS, flags
 from perf.spending.schemas import MAX_REASON, STORED, PaymentSchema, shown
-from perf.spending.services import FLAGS, flags, payment_by_id
+from perf.spending.services import payment_by_id
 
 blp = Blueprint("api_payments", __name__, url_prefix="/api/v1/payments", description="支付记录（金额单位：元）")
 

@@ -23,8 +23,9 @@ from perf.extensions import db
 from perf.projects.models import Project
 from perf.projects.queries import ProjectsByCode
 from perf.spending.models import Payment
+from perf.spending.rules import Ledger, Verdict, verdict
 from perf.spending.schemas import PaymentData, load_payment
-from perf.spending.services import Ledger, Verdict, differences, payments_of, same_content, verdict, write_payment
+from perf.spending.services import differences, payments_of, same_content, write_payment
 
 #: The most payments one API request may carry.
 MAX_ITEMS = 10_000

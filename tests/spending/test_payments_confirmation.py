@@ -13,16 +13,9 @@ from perf.audit.models import AuditEntry
 from perf.errors import RuleError
 from perf.projects.queries import project_by_code
 from perf.spending.models import Payment
+from perf.spending.rules import CONFIRM, confirmations, flags, reason_problems
 from perf.spending.schemas import PaymentData, load_payment
-from perf.spending.services import (
-    CONFIRM,
-    add_payment,
-    confirmations,
-    correct_payment,
-    delete_payment,
-    flags,
-    reason_problems,
-)
+from perf.spending.services import add_payment, correct_payment, delete_payment
 
 CODE = "13020724P00X4BL10005W"  # 预算数 28.00 万元 = 280,000.00 元
 BUDGET = D("28.00")

@@ -6,8 +6,8 @@ from decimal import Decimal as D
 import pytest
 from marshmallow import ValidationError
 
+from perf.spending.rules import Ledger, rule_messages
 from perf.spending.schemas import PaymentData, PaymentSchema
-from perf.spending.services import Ledger, rule_messages
 
 BASE = {"project_code": "13020724P00X4BL10005W", "date": "2024-06-30", "amount_yuan": "98000", "voucher_no": "PZ001"}
 
