@@ -36,9 +36,12 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     MIGRATIONS_DIR = str(bundled("migrations"))
     WTF_CSRF_TIME_LIMIT = None
-    #: Sessions end after this much idle time (refreshed on each request).
+    #: Sessions end after this much idle time (restarted by each page the user opens: perf.auth.session).
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
-    SESSION_REFRESH_EACH_REQUEST = True
+    #: Off: a page's own background requests (the value parser, suggestions, progress polls) must not
+    #: write the session cookie back, or one that started before a save ends after it and overwrites the
+    #: cookie the save wrote, dropping its message and the values kept for a refused form.
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     #: werkzeug hashing scheme for passwords; scrypt is memory-hard and werkzeug's default.
@@ -97,6 +100,9 @@ class Defaults:
     JOBS_FOLDER = ""
     #: Run jobs at once when queued, in the request (None: only under TESTING).
     JOBS_IMMEDIATE = None
+    #: An uploaded file larger than this (KB) is checked by a background job, its page showing the
+    #: progress; a smaller one is checked in the request, its preview shown at once.
+    IMPORT_BACKGROUND_KB = 256
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:

@@ -30,6 +30,7 @@ from hypothesis import settings as hypothesis_settings
 
 from perf import create_app
 from perf.extensions import db
+from perf.jobs.queue import queue_of
 
 #: pytest-xdist's side of the suite (tests/parallel.py: which tests share a worker, unique ids) and the
 #: suite's one query counter (tests/queries.py).
@@ -268,6 +269,22 @@ def users(session, demo):
         session.add(user)
     session.commit()  # a request that rolls back must not take the users with it
     return people
+
+
+@pytest.fixture
+def queue_file(app, tmp_path, monkeypatch):
+    """Jobs wait on a huey queue file of the test's own (not run at once); yields the app's queue.
+
+    The app builds its queue on first use, so the one built here is dropped afterwards: the next
+    test builds the immediate one again from the restored config.
+    """
+    monkeypatch.setitem(app.config, "JOBS_IMMEDIATE", False)
+    monkeypatch.setitem(app.config, "JOBS_QUEUE_URL", f"sqlite:///{tmp_path / 'queue.sqlite'}")
+    for key in ("perf_jobs_queue", "perf_jobs_task"):
+        app.extensions.pop(key, None)
+    yield queue_of(app)
+    for key in ("perf_jobs_queue", "perf_jobs_task"):
+        app.extensions.pop(key, None)
 
 
 @pytest.fixture

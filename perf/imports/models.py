@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from perf.auth.models import User
 from perf.db import Moment, utcnow
 from perf.extensions import db
+from perf.jobs.models import Job
 
 #: The kinds of file an upload may be, as the API names them, with their Chinese names.
 KINDS: dict[str, str] = {
@@ -52,6 +53,9 @@ class ImportRecord(db.Model):
     preview: Mapped[list] = mapped_column(JSON, default=list)
     #: SHA-256 of the preview at check time: confirming refuses when the stored data no longer gives the same.
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    #: The background job checking a large file (None: checked in the request).
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id", ondelete="SET NULL"))
+    job: Mapped[Job | None] = relationship()
 
     @property
     def kind_label(self) -> str:

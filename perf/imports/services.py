@@ -6,11 +6,13 @@ are one code path and nothing is written. Read back against the stored data, its
 preview: per project what would be added, changed (with the changes) or left unchanged, and every
 problem with its table and row or line. ``apply`` runs the check again; when the preview is no
 longer the one the user saw (the stored data changed in between) it refuses, else it runs the
-importer for real: all or nothing. ``run_check`` and ``apply`` take the record and need no request,
-so a background job can call them. Services flush; the boundary commits.
+importer for real: all or nothing. ``run_check`` and ``apply`` take the record and need no request:
+a file larger than ``IMPORT_BACKGROUND_KB`` is checked by a background job (kind ``import_check``,
+registered with perf.jobs below), its record ``checking`` until the worker is done. Services flush;
+the boundary commits.
 """
 
-from flask import g
+from flask import current_app, g
 from sqlalchemy import select
 
 from perf.actuals.importer import import_actuals
@@ -23,6 +25,8 @@ from perf.errors import RuleError
 from perf.extensions import db
 from perf.imports.models import KINDS, ImportRecord
 from perf.imports.preview import Preview, fingerprint, preview_of
+from perf.jobs import services as jobs
+from perf.jobs.kinds import JobRefused, Kind, Outcome, register
 from perf.projects.models import Project
 from perf.spending.importer import import_payments
 
@@ -46,9 +50,17 @@ def kinds_for(user) -> dict[str, str]:
 
 
 def check(kind: str, filename: str, data: bytes, user) -> ImportRecord:
-    """Keep the file as a record and check it without writing; RuleError for a kind the user may not upload."""
+    """Keep the file as a record and check it without writing: at once, or by a job when the file is large.
+
+    RuleError for a kind the user may not upload. A record checked in the background is ``checking``
+    (with ``job_id``) when this returns; its page and ``GET /api/v1/imports/{id}`` follow the job.
+    """
     record = receive(kind, filename, data, user)
-    run_check(record)
+    if len(data) > int(current_app.config["IMPORT_BACKGROUND_KB"]) * 1024:
+        job = jobs.start(CHECK_JOB, {"record_id": record.id, "filename": record.filename}, user)
+        record.job_id = job.id
+    else:
+        run_check(record)
     return record
 
 
@@ -204,3 +216,37 @@ def _keep(record: ImportRecord, preview: Preview) -> None:
     record.problems = preview.problems
     record.preview = preview.projects
     record.fingerprint = fingerprint(preview)
+
+
+# --- the check as a background job -----------------------------------------------------------
+
+
+#: The job kind that checks a large upload.
+CHECK_JOB = "import_check"
+
+
+def _check_job(params: dict, _user, progress) -> Outcome:
+    """The worker's side of a large upload: check it, keep its preview; the job's note gives the counts."""
+    record = db.session.get(ImportRecord, params["record_id"])
+    if record is None:
+        raise JobRefused("导入记录已不存在。")
+    progress(0, 1)
+    run_check(record)
+    if record.status == "failed":  # the record says why; the job itself did its work
+        return Outcome(note=record.problems[0]["message"])
+    counts = record.summary
+    return Outcome(
+        note=f"检查完成：新增 {counts['new']}，变更 {counts['changed']}，未变 {counts['unchanged']}，"
+        f"问题 {len(record.problems)} 处"
+    )
+
+
+def _check_failed(params: dict, reason: str) -> None:
+    """The job failed (or its worker stopped): the record says so instead of staying ``checking``."""
+    record = db.session.get(ImportRecord, params["record_id"])
+    if record is not None and record.status == "checking":
+        record.status, record.progress, record.checked_at = "failed", 100, utcnow()
+        record.problems = [{"where": "文件", "message": f"检查未完成：{reason}"}]
+
+
+register(CHECK_JOB, Kind("检查导入文件", _check_job, failed=_check_failed))

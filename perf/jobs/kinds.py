@@ -1,5 +1,7 @@
 """What a job can do, one table: each kind's label, who may start it and the work it runs.
 
+The exports and the scan are declared here; a room whose work this room must not know (the upload
+check of perf.imports, which starts jobs itself) adds its kind with ``register`` when it is imported.
 A kind's ``run(params, user, progress)`` does the work as ``user`` (it sees what they see),
 calls ``progress(done, total)`` as it goes and returns an ``Outcome``: a file to download
 and/or a line for the job page. It raises ``JobRefused`` with a Chinese reason when it cannot
@@ -58,6 +60,8 @@ class Kind:
     formats: tuple[str, ...] = ()
     #: Roles that may start it (None: everyone who may view projects).
     roles: tuple[str, ...] | None = None
+    #: Told ``(params, reason)`` when the job fails or its worker stops, to leave its own record saying so.
+    failed: Callable[[dict, str], None] | None = None
 
 
 def _department_projects(params: dict, user) -> list[Project]:
@@ -142,3 +146,10 @@ KINDS: dict[str, Kind] = {
     "midyear": Kind("全部项目绩效运行监控表（Excel）", midyear_sheets),
     "scan": Kind("执行进度扫描", scan, roles=("reviewer", "admin")),
 }
+
+
+def register(code: str, kind: Kind) -> None:
+    """Add a kind declared by another room (once: the same code twice is a mistake)."""
+    if code in KINDS and KINDS[code] is not kind:
+        raise ValueError(f"job kind {code!r} is declared twice")
+    KINDS[code] = kind

@@ -87,7 +87,15 @@ def _fail(app: Flask, job_id: int, exc: Exception) -> None:
         reason = UNEXPECTED
     job = db.session.get(Job, job_id)
     job.status, job.error, job.finished_at = "failed", reason, utcnow()
+    _tell_failed(job, reason)
     db.session.commit()
+
+
+def _tell_failed(job: Job, reason: str) -> None:
+    """Let the kind mark what it was working on (an upload's record) as failed too."""
+    failed = KINDS[job.kind].failed if job.kind in KINDS else None
+    if failed is not None:
+        failed(json.loads(job.params), reason)
 
 
 def interrupted(app: Flask, job_id: int) -> None:
@@ -97,4 +105,5 @@ def interrupted(app: Flask, job_id: int) -> None:
         job = db.session.get(Job, job_id)
         if job is not None and job.status not in ("done", "failed"):
             job.status, job.error, job.finished_at = "failed", INTERRUPTED, utcnow()
+            _tell_failed(job, INTERRUPTED)
             db.session.commit()

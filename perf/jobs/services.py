@@ -75,6 +75,8 @@ def describe(job: Job) -> str:
         return f"部门 {params['department']} {params['year']}年 {label}"
     if "as_of" in params:
         return f"{label}（截至 {params['as_of']}）"
+    if "filename" in params:
+        return f"{label}：{params['filename']}"
     return label
 
 

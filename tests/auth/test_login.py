@@ -75,6 +75,31 @@ def test_session_is_permanent_with_the_configured_lifetime(app, client, users):
     assert timedelta(hours=7, minutes=59) < expires - before <= timedelta(hours=8, minutes=1)
 
 
+def test_opening_a_page_restarts_the_idle_lifetime_but_a_background_request_writes_no_cookie(client, users):
+    sign_in(client, "t-owner")
+    page = client.get("/", headers={"Sec-Fetch-Mode": "navigate"})
+    assert "session=" in page.headers.get("Set-Cookie", "")
+    background = client.get("/projects/parse-value?value=%E2%89%A540%25", headers={"Sec-Fetch-Mode": "cors"})
+    assert background.status_code == 200
+    assert "Set-Cookie" not in background.headers
+
+
+def test_a_background_request_that_ends_after_a_save_keeps_the_saves_message(app, client, users):
+    """A fetch sent with the cookie from before a save must not write that old cookie back after it."""
+    sign_in(client, "t-owner")
+    client.get("/")
+    stale = client.get_cookie("session").value
+    with client.session_transaction() as flask_session:  # a save answers with a cookie holding its message
+        flask_session["_flashes"] = [("success", "已保存")]
+    fresh = client.get_cookie("session").value
+    client.set_cookie("session", stale)
+    late = client.get("/projects/parse-value?value=7%E4%BA%BA", headers={"Sec-Fetch-Mode": "cors"})
+    assert "Set-Cookie" not in late.headers  # so the browser keeps the cookie the save wrote
+    client.set_cookie("session", fresh)
+    with client.session_transaction() as flask_session:
+        assert flask_session.get("_flashes")
+
+
 @pytest.mark.parametrize(
     ("target", "location"),
     [

@@ -88,12 +88,16 @@ def test_a_refused_payment_shows_every_problem_and_keeps_the_typing(page, shoot)
 def test_refused_actual_values_show_every_row_and_keep_the_typing(page, shoot):
     sign_in(page, "owner")
     page.goto(ACTUALS)
-    page.locator("#actuals-link").click() if page.locator("#actuals-link").count() else None
-    if "/actuals" not in page.url:
+    if page.locator("#actuals-link").count():
+        page.locator("#actuals-link").click()
+    else:
         page.locator("#self-evaluation-link").click()
         page.locator("#actuals-link").click()
+    page.wait_for_url("**/actuals*")
     values = page.locator("#actuals-table input[name$='-value']")
+    expect(values.first).to_be_visible()  # .all() does not wait: the page must be there before it is read
     typed = ["很多人", "大约一半", "x%"]
+    assert values.count() >= len(typed)
     for box, text in zip(values.all(), typed, strict=False):
         box.fill(text)
     page.locator("#save-actuals").click()

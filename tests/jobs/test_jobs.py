@@ -124,12 +124,8 @@ def test_my_jobs_lists_mine_only(client, users, login):
     assert "全部项目绩效运行监控表" not in client.get("/jobs").get_data(as_text=True)
 
 
-def test_a_queued_job_survives_a_restart(app, users, session, tmp_path, monkeypatch):
+def test_a_queued_job_survives_a_restart(app, users, session, queue_file):
     """Queued on the SQLite queue file; a queue opened afresh on that file (a restart) still runs it."""
-    monkeypatch.setitem(app.config, "JOBS_IMMEDIATE", False)
-    monkeypatch.setitem(app.config, "JOBS_QUEUE_URL", f"sqlite:///{tmp_path / 'queue.sqlite'}")
-    for key in ("perf_jobs_queue", "perf_jobs_task"):
-        monkeypatch.delitem(app.extensions, key, raising=False)
     job = services.start("midyear", {"department": "306", "year": 2024}, users["reviewer"])
     session.commit()
     queue.enqueue(job.id)  # what the request does once it has committed
@@ -145,12 +141,8 @@ def test_a_queued_job_survives_a_restart(app, users, session, tmp_path, monkeypa
     assert not queue.work_once(restarted)
 
 
-def test_a_job_its_worker_left_unfinished_says_so(app, users, session, tmp_path, monkeypatch):
+def test_a_job_its_worker_left_unfinished_says_so(app, users, session, queue_file):
     """huey tells of a task the stopping worker interrupted; its job fails with the reason instead of running on."""
-    monkeypatch.setitem(app.config, "JOBS_IMMEDIATE", False)
-    monkeypatch.setitem(app.config, "JOBS_QUEUE_URL", f"sqlite:///{tmp_path / 'queue.sqlite'}")
-    for key in ("perf_jobs_queue", "perf_jobs_task"):
-        monkeypatch.delitem(app.extensions, key, raising=False)
     job = services.start("midyear", {"department": "306", "year": 2024}, users["reviewer"])
     job.status = "running"
     session.commit()
