@@ -6,7 +6,7 @@ from marshmallow import fields
 from perf.api.common import Blueprint, allow, raw_body
 from perf.auth.permissions import Perm
 from perf.fields import Items, Obj, PerfSchema, Text
-from perf.settings import services
+from perf.settings import services, years
 
 blp = Blueprint("api_settings", __name__, url_prefix="/api/v1/settings", description="系统设置（仅管理员）")
 
@@ -41,8 +41,8 @@ class SettingsAnswerSchema(PerfSchema):
 def _answer() -> dict:
     rows = services.effective()
     return {
-        "values": {row["name"]: row["value"] for row in rows},
-        "sources": {row["name"]: row["source_label"] for row in rows},
+        "values": services.values(),
+        "sources": {**{row["name"]: row["source_label"] for row in rows}, years.NAME: "预算年度"},
         "settings": rows,
     }
 
@@ -53,7 +53,8 @@ def _answer() -> dict:
 def get_settings():
     """读取系统设置
 
-    每项设置的生效值及其来源（默认、环境变量或系统设置）：`values` 按设置名给出生效值，
+    每项设置的生效值及其来源（默认、环境变量或系统设置）：`values` 按设置名给出生效值
+    （`year_checkpoints` 为尚未开始的预算年度的时间节点），
     `sources` 给出来源，`settings` 逐项列出分组、中文名称和来源。邮件密码只说明是否已设置。
     ---
     Every setting's effective value and its source (admin only)
@@ -71,6 +72,8 @@ def put_settings(body):
     提交按设置名组织的部分对象，只修改给出的设置，例如
     `{"lag_rules": [["planned_zero", null, "green"], ["ratio_below", "90", "red"], ["always", null, "green"]]}`。
     保存前逐项校验，有误时返回 422 并指明字段（如 `lag_rules.1.1`），全部不保存；每次修改记入修改记录（修改前后的值）。
+    `year_checkpoints`（如 `{"2027": ["03-31", "06-30", "10-31", "12-31"]}`）修改尚未到第一个时间节点的预算年度的
+    资金支出计划时间节点；已有项目填写支出计划的年度只能改日期，不能增减节点。
     返回修改后的全部设置，与 GET 相同。
     ---
     Partial update keyed by setting name, validated by one schema, audited (admin only)

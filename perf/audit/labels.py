@@ -55,6 +55,7 @@ ACTION_LABELS: dict[str, str] = {
     "disclosure.import": "导入部门预算公开文件",
     # settings
     "setting.update": "修改系统设置",
+    "year.checkpoints": "修改预算年度时间节点",
     # uploads (导入数据)
     "import.check": "上传并检查导入文件",
     "import.apply": "确认导入",

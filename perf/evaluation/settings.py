@@ -158,6 +158,8 @@ def _check_split(name: str, split: tuple[tuple[str, Decimal], ...], total: Decim
 def _check_bands(bands: tuple[Band, ...]) -> None:
     if not bands or bands[0].high_pct != HUNDRED or bands[-1].low_pct != ZERO:
         raise ValueError("bands must run from 100% (first) down to 0% (last)")
+    if any(not isinstance(band.label, str) or not band.label.strip() or len(band.label) > 20 for band in bands):
+        raise ValueError("band labels must be 1 to 20 characters")
     if len({band.key for band in bands}) != len(bands) or len({band.label for band in bands}) != len(bands):
         raise ValueError("band keys and labels must be unique")
     for upper, lower in pairwise(bands):

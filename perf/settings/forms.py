@@ -9,6 +9,8 @@ from perf.numbers import plain
 from perf.settings.schemas import SETTINGS
 
 FLAGS = ("mail_use_tls", "mail_use_ssl")
+#: The checkpoints of the years not yet under way (perf/settings/years.py), one box per year.
+YEARS = "year_checkpoints"
 #: Blank lag rule rows the page offers below the rules there are.
 SPARE_RULES = 2
 #: Rows of caps by 预算执行率 the page offers (filled or blank).
@@ -49,6 +51,7 @@ def shown(values: dict) -> dict:
     view["lag_rules"] = [list(rule) for rule in values["lag_rules"]] + [["", "", ""]] * SPARE_RULES
     view["scoring"] = scoring_view(values["self_evaluation"])
     view["default_checkpoints"] = ", ".join(values["default_checkpoints"])
+    view[YEARS] = {year: ", ".join(days) for year, days in (values.get(YEARS) or {}).items()}
     return view
 
 
@@ -74,7 +77,18 @@ def parse(form, current: dict) -> tuple[dict, dict]:
         data["self_evaluation"] = scoring
     typed = {**data, "lag_rules": [[c, t or "", lv] for c, t, lv in rules] + [["", "", ""]] * SPARE_RULES}
     typed["scoring"] = scoring_shown
+    years, years_typed = _year_checkpoints(form, current.get(YEARS) or {})
+    if years:
+        data[YEARS] = years
+    typed[YEARS] = years_typed
     return data, typed
+
+
+def _year_checkpoints(form, current: dict) -> tuple[dict, dict]:
+    """The years whose checkpoints the form changes ({"2027": "03-31, …"}), and every year's box as typed."""
+    typed = {year: form.get(f"year-{year}-checkpoints", ", ".join(days)).strip() for year, days in current.items()}
+    changed = {year: text for year, text in typed.items() if text != ", ".join(current[year])}
+    return changed, typed
 
 
 def _scoring(form, current: dict) -> tuple[dict | None, dict]:
@@ -92,7 +106,12 @@ def _scoring(form, current: dict) -> tuple[dict | None, dict]:
             for i in range(max(SPARE_CAPS, len(before["score_caps"])))
         ],
         "bands": [
-            (key, label, form.get(f"se-band-{i}-low", "").strip(), form.get(f"se-band-{i}-high", "").strip())
+            (
+                key,
+                form.get(f"se-band-{i}-label", label).strip(),
+                form.get(f"se-band-{i}-low", "").strip(),
+                form.get(f"se-band-{i}-high", "").strip(),
+            )
             for i, (key, label, _, _) in enumerate(before["bands"])
         ],
         "red_gap_pct": form.get("se-red_gap_pct", "").strip(),

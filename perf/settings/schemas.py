@@ -142,6 +142,7 @@ class SelfEvaluation(fields.Field):
         ("points_2020 must name", "points_2020", "每个一级指标只能出现一次"),
         ("points_2021 must name", "points_2021", "每个一级指标只能出现一次"),
         ("reverse_formula", "reverse_formula", "反向指标公式应为 linear（线性扣分）或 ratio（目标值 ÷ 实际值）"),
+        ("band labels", "bands", "定性档次的名称不能为空，最多 20 个字"),
         ("band", "bands", "定性档次须从 100% 连续排到 0%，名称不重复"),
         ("grade", "grade_bands", "等级分数线须从高到低排列，最后一档从 0 分起"),
         ("score_caps", "score_caps", "封顶规则的执行率须在 0 到 100 之间、从高到低排列，最高分不超过 100"),

@@ -13,11 +13,12 @@ from flask import Flask, current_app, g, has_request_context, request
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from perf import tunables
+from perf import clock, tunables
 from perf.audit.services import record
 from perf.config import Defaults
 from perf.errors import RuleError
 from perf.extensions import db
+from perf.settings import years
 from perf.settings.models import Setting
 from perf.settings.schemas import BY_NAME, LAG_CONDITIONS, LAG_LEVELS, SETTINGS, WEBHOOK_FORMATS, SettingsSchema
 
@@ -98,8 +99,9 @@ def effective() -> list[dict]:
 
 
 def values() -> dict:
-    """{name: effective value as the API shows it} (a password only as whether it is set)."""
-    return {row["name"]: row["value"] for row in effective()}
+    """{name: effective value as the API shows it} (a password only as whether it is set), and the
+    checkpoints of the years not yet under way (``year_checkpoints``)."""
+    return {**{row["name"]: row["value"] for row in effective()}, years.NAME: years.current(clock.today())}
 
 
 def _shown(spec, value):
@@ -122,9 +124,26 @@ def load(data: object) -> dict:
 def save(actor: str, data: object) -> dict:
     """Load ``data`` (partial, by name) and save what changed, audited with before and after; flushes only.
 
-    Returns {label: [before, after]} of the settings that changed (as audited, in Chinese).
+    ``year_checkpoints`` goes to the years themselves (perf/settings/years.py); every problem of either
+    part is refused at once. Returns {label: [before, after]} of what changed (as audited, in Chinese).
     """
-    loaded = _dump(load(data))
+    data = dict(data) if isinstance(data, dict) else data
+    year_changes = data.pop(years.NAME, None) if isinstance(data, dict) else None
+    problems: dict = {}
+    try:
+        loaded = _dump(load(data))
+    except RuleError as error:
+        problems.update(error.errors)
+    try:
+        years_loaded = years.load(year_changes, clock.today()) if year_changes is not None else {}
+    except RuleError as error:
+        problems.update(error.errors)
+    if problems:
+        raise RuleError(problems)
+    return {**_save_settings(actor, loaded), **years.save(actor, years_loaded)}
+
+
+def _save_settings(actor: str, loaded: dict) -> dict:
     before = {row["name"]: row for row in effective()}
     rows = {row.name: row for row in db.session.scalars(select(Setting).where(Setting.name.in_(list(loaded))))}
     changes = {}

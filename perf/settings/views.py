@@ -1,12 +1,12 @@
 """The 系统设置 page (admins): every setting by group with its source, save, preview, test message, export, import."""
 
 import json
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from perf import clock
 from perf.auth.permissions import Perm, require
 from perf.errors import RuleError
 from perf.forms import Kept
@@ -17,12 +17,12 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 
 def _today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    return clock.today()
 
 
 def _page(typed: dict | None = None, refused: RuleError | None = None, status: int = 200, **extra):
     rows = services.effective()
-    values = forms.shown({row["name"]: row["value"] for row in rows})
+    values = forms.shown(services.values())
     kept = Kept(errors=refused.errors if refused else {}, form_errors=refused.errors.get("", []) if refused else [])
     if refused and extra.pop("listed", False):  # an imported file's problems: every one above the form
         kept = Kept(

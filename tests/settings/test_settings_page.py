@@ -153,3 +153,25 @@ def test_qualitative_bands_must_be_contiguous(client, login, users, session):
     answer = client.post("/settings", data={**DEFAULT_FORM, "se-band-1-low": "50"})
     assert answer.status_code == 422
     assert "定性档次须从 100% 连续排到 0%" in answer.get_data(as_text=True)
+
+
+def test_the_qualitative_bands_can_be_renamed_and_keep_their_stored_keys(client, login, users, session):
+    login(users["admin"])
+    answer = client.post("/settings", data={**DEFAULT_FORM, "se-band-1-label": "基本达成"}, follow_redirects=True)
+    assert "已保存 1 项设置" in answer.get_data(as_text=True)
+    bands = session.get(Setting, "self_evaluation").value["bands"]
+    assert [band[:2] for band in bands] == [
+        ["achieved", "达成年度指标"],
+        ["partial", "基本达成"],
+        ["missed", "未达成且效果较差"],
+    ]
+    assert 'value="基本达成"' in client.get("/settings").get_data(as_text=True)
+
+
+def test_a_band_without_a_name_is_refused_and_the_typing_kept(client, login, users, session):
+    login(users["admin"])
+    answer = client.post("/settings", data={**DEFAULT_FORM, "se-band-0-label": " ", "se-band-1-low": "55"})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert "定性档次的名称不能为空，最多 20 个字" in page and 'value="55"' in page
+    assert session.scalar(sa.select(sa.func.count()).select_from(Setting)) == 0
