@@ -70,7 +70,8 @@ def load(value: object, today: date) -> dict[BudgetYear, list[date]]:
 
 
 def _not_open(key: str) -> str:
-    if not (key.isdigit() and len(key) == 4) or db.session.scalar(select(BudgetYear.id).where(BudgetYear.year == int(key))) is None:
+    known = key.isdigit() and len(key) == 4  # a longer number is no year (and overflows the column)
+    if not known or db.session.scalar(select(BudgetYear.id).where(BudgetYear.year == int(key))) is None:
         return f"没有 {key} 预算年度"
     return f"{key} 年度已过第一个时间节点（已开始执行），时间节点不能再修改"
 
