@@ -68,10 +68,12 @@ def _register() -> None:
     from perf.projects.cli import export_project
     from perf.review.cli import review
     from perf.spending.cli import import_payments_command
+    from perf.targets.cli import import_targets_command
     from perf.workflow.cli import step
 
     commands = (
         import_disclosure_command,
+        import_targets_command,
         demo,
         export_project,
         review,

@@ -35,12 +35,16 @@ def _messages(**extra: str) -> dict[str, str]:
 def _as_column(kwargs: dict, label: str | None) -> dict:
     """The field's ``label`` in its metadata; ``column="required"``/``"optional"`` makes it a file column.
 
-    The tabular reader (perf.documents.tabular) maps a file's headers onto such columns by label.
+    The tabular reader (perf.documents.tabular) maps a file's headers onto such columns by label, or by
+    one of its ``synonyms`` (other headers exports use for the same column).
     """
     column = kwargs.pop("column", None)
+    synonyms = kwargs.pop("synonyms", None)
     metadata = dict(kwargs.get("metadata", {}))
     if label:
         metadata.setdefault("label", label)
+    if synonyms:
+        metadata["synonyms"] = tuple(synonyms)
     if column is not None:
         if column not in ("required", "optional") or not label:
             raise ValueError("column must be 'required' or 'optional', and the field needs a label")

@@ -89,8 +89,8 @@ def _shown(record) -> dict:
 def start_import():
     """上传文件并检查
 
-    以 multipart/form-data 上传 `kind`（disclosure 部门预算公开文件、payments 支付记录、actuals 实际完成值；
-    targets 平面格式绩效目标表暂不支持，返回 422）和 `file`。只检查、不写入：返回 202 和导入记录编号，
+    以 multipart/form-data 上传 `kind`（disclosure 部门预算公开文件、targets 平面格式绩效目标表、payments 支付记录、
+    actuals 实际完成值）和 `file`。只检查、不写入：返回 202 和导入记录编号，
     检查结果（条数与问题）用 GET 查看，确认无误后调用 apply 导入。项目负责人只能导入本单位项目的数据，
     财务审核只能导入本部门项目的数据（其他行逐行列为问题）；部门预算公开文件只能由财务审核（本部门）或管理员导入。
     较大的文件在后台检查：返回的状态为 checking，检查完成后 GET 返回 checked（或 failed）。

@@ -44,6 +44,8 @@ class UnitRow:
     rank: str
     funding: str
     location: str
+    #: The unit's code where the file gives one ("820001-井研县马踏镇人民政府").
+    code: str = ""
 
 
 @dataclass

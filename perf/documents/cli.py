@@ -10,6 +10,7 @@ from sqlalchemy import select
 from perf.auth.demo import ensure_demo_users
 from perf.boundary import committed
 from perf.documents.disclosure import load_disclosure
+from perf.documents.flat import FlatTargets
 from perf.documents.importer import ImportResult, import_disclosure, sha256
 from perf.errors import fail_file
 from perf.extensions import db
@@ -48,11 +49,11 @@ def _run_import(data: bytes, filename: str, replace: bool) -> ImportResult:
     result = import_disclosure(disclosure, sha256(data), actor="cli", replace=replace)
     if not result.ok:
         fail_file(result.problems, "未导入任何内容")
-    _print_summary(result)
+    print_summary(result)
     return result
 
 
-def _print_summary(result: ImportResult) -> None:
+def print_summary(result: ImportResult) -> None:
     """A short summary of what the document held and what changed."""
     d = result.disclosure
     total = sum((t.total for t in d.projects), start=0)
@@ -63,7 +64,13 @@ def _print_summary(result: ImportResult) -> None:
         f"项目：{len(d.projects)} 个（新增 {len(result.created)}，覆盖 {len(result.replaced)}，"
         f"未变 {len(result.unchanged)}）"
     )
-    click.echo(f"项目预算合计：{fmt2(total)} 万元（支出总表项目支出：{fmt2(d.stated_project)} 万元）")
+    if isinstance(d, FlatTargets):
+        click.echo(f"项目预算合计：{fmt2(total)} 万元（文件金额单位：{d.amount_unit}）")
+        click.echo(f"自评权重：{result.weighted} 个指标")
+        if d.ignored_columns:
+            click.echo(f"未读取的列：{'、'.join(d.ignored_columns)}")
+    else:
+        click.echo(f"项目预算合计：{fmt2(total)} 万元（支出总表项目支出：{fmt2(d.stated_project)} 万元）")
     click.echo(f"警告：{len(d.warnings)} 条")
     for warning in d.warnings:
         click.echo(f"警告 {warning}")

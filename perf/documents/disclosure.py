@@ -40,6 +40,8 @@ class ProjectTable:
     plan: list[Plan]
     indicators: list[IndicatorRow]
     location: str
+    #: The unit the project belongs to (a flat file names one per project); empty: the department's own.
+    unit: str = ""
 
 
 @dataclass

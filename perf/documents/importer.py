@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from perf.audit.services import record
 from perf.documents.disclosure import Disclosure, Problem, ProjectTable
+from perf.documents.flat import FlatTargets, is_local_code
 from perf.errors import RuleError, place
 from perf.extensions import db
 from perf.numbers import fmt2
-from perf.org.models import BudgetYear, DepartmentBudget
+from perf.org.models import BudgetYear, Department, DepartmentBudget, Unit
 from perf.org.services import (
     ensure_department,
     ensure_unit,
@@ -40,6 +41,10 @@ class ImportResult:
     unchanged: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: table code -> the project written (or left unchanged) for it.
+    projects: dict[str, Project] = field(default_factory=dict)
+    #: How many indicators got a self-evaluation weight from the file (flat tables: perf.targets).
+    weighted: int = 0
 
     @property
     def ok(self) -> bool:
@@ -67,6 +72,9 @@ def import_disclosure(disclosure: Disclosure, digest: str, actor: str, replace: 
         return result
     year = find_year(disclosure.year)
     existing = _existing_projects(year, disclosure)
+    for code, project in existing.items():
+        if is_local_code(code):  # found by unit and name: compared under the code it has now
+            tables[code]["code"] = project.code
     result.problems += _conflicts(disclosure, tables, existing, replace)
     if result.problems:
         return result
@@ -114,12 +122,32 @@ def _loaded(table: ProjectTable, result: ImportResult) -> dict | None:
 
 
 def _existing_projects(year: BudgetYear | None, disclosure: Disclosure) -> dict[str, Project]:
-    """Projects of the document's year that carry one of its codes."""
+    """Projects of the document's year that carry one of its codes (by table code).
+
+    A table without a real code (a flat file without 项目编码) is the project of its unit with its
+    name, whatever code that project has since been given.
+    """
     if year is None:
         return {}
     codes = [t.code for t in disclosure.projects]
     rows = db.session.scalars(select(Project).where(Project.year_id == year.id, Project.code.in_(codes)))
-    return {p.code: p for p in rows}
+    found = {p.code: p for p in rows}
+    for table in disclosure.projects:
+        if is_local_code(table.code) and table.code not in found:
+            named = db.session.scalars(
+                select(Project)
+                .join(Unit)
+                .join(Department, Unit.department_id == Department.id)
+                .where(
+                    Project.year_id == year.id,
+                    Project.name == table.name,
+                    Unit.name == table.unit,
+                    Department.code == disclosure.department_code,
+                )
+            ).first()
+            if named is not None:
+                found[table.code] = named
+    return found
 
 
 def _conflicts(disclosure: Disclosure, tables: dict, existing: dict[str, Project], replace: bool) -> list[Problem]:
@@ -143,13 +171,22 @@ def _write(disclosure, digest, actor, existing, result) -> None:
     dates = [day for day, _, _ in disclosure.projects[0].plan]
     year = ensure_year(disclosure.year, dates)
     department = ensure_department(disclosure.department_code, disclosure.department_name)
-    for row in disclosure.units:
-        ensure_unit(department, row.name, row.nature, row.rank, row.funding)
+    units = {
+        row.name: ensure_unit(department, row.name, row.nature, row.rank, row.funding, row.code)
+        for row in disclosure.units
+    }
     db.session.refresh(department, ["units"])
-    unit = main_unit(department) or ensure_unit(department, f"{department.name}本级", "", "", "")
+    own = None
     for table in disclosure.projects:
+        if table.unit:
+            unit = units.get(table.unit) or ensure_unit(department, table.unit, "", "", "")
+        else:
+            own = own or main_unit(department) or ensure_unit(department, f"{department.name}本级", "", "", "")
+            unit = own
         raw = table_of(table)
         project = existing.get(table.code)
+        if project is not None and is_local_code(table.code):
+            raw["code"] = project.code  # the project of this unit and name, under the code it has now
         if project is None:
             project = create_project(year, unit, raw, actor, status="approved", action="project.import", published=True)
             keep_version(TARGET, project, "imported", None, None, snapshot(project))
@@ -157,11 +194,13 @@ def _write(disclosure, digest, actor, existing, result) -> None:
         elif same_table(project, load_table(raw, year, published=True)):
             result.unchanged.append(table.code)
         else:
-            overwrite_project(project, raw, actor, "project.replace", f"以文件覆盖项目 {table.code}")
+            overwrite_project(project, raw, actor, "project.replace", f"以文件覆盖项目 {project.code}")
             keep_version(TARGET, project, "imported", None, "以文件覆盖", snapshot(project))
             result.replaced.append(table.code)
+        result.projects[table.code] = project
     if result.changed:
-        _store_totals(disclosure, department, year, digest)
+        if not isinstance(disclosure, FlatTargets):  # a flat table states no department totals
+            _store_totals(disclosure, department, year, digest)
         record(actor, "disclosure.import", "department", department.id, _summary(result))
 
 

@@ -103,6 +103,12 @@ class Column:
     label: str
     required: bool
     takes_dates: bool
+    #: Other headers exports give the same column ("预算金额" for 预算数).
+    synonyms: tuple[str, ...] = ()
+
+    def headers(self) -> set[str]:
+        """Every header (as ``header_key`` normalises it) that names this column."""
+        return {header_key(text) for text in (self.label, self.name, *self.synonyms)}
 
 
 @dataclass
@@ -143,6 +149,7 @@ def columns_of(schema: Schema) -> list[Column]:
             field_.metadata["label"],
             bool(field_.metadata.get("column_required")),
             bool(getattr(field_, "takes_dates", False)),
+            tuple(field_.metadata.get("synonyms", ())),
         )
         for name, field_ in schema.load_fields.items()
         if "column_required" in field_.metadata
@@ -176,7 +183,7 @@ def find_header(rows: list[tuple[int, list]], columns: list[Column]) -> tuple[in
 
 
 def _known_headers(cells: list, columns: list[Column]) -> int:
-    keys = {header_key(c.label) for c in columns} | {header_key(c.name) for c in columns}
+    keys = set().union(*(column.headers() for column in columns))
     return sum(1 for text in cells if filled(text) and header_key(text) in keys)
 
 
@@ -259,10 +266,7 @@ def header_key(text) -> str:
 
 def map_headers(line: int, header: list, columns: list[Column]) -> tuple[dict[str, int], list[str]]:
     """(field -> column index, headers perf does not read); a repeated or missing required column is refused."""
-    by_key = {}
-    for column in columns:
-        by_key[header_key(column.label)] = column
-        by_key[header_key(column.name)] = column
+    by_key = {key: column for column in columns for key in column.headers()}
     found: dict[str, int] = {}
     ignored: list[str] = []
     for index, text in enumerate(header):

@@ -94,6 +94,34 @@ def save(project: Project, user, raw, lock_version: int | None = None) -> SelfEv
     return evaluation
 
 
+def import_weights(project: Project, weights, actor: str) -> int:
+    """Set the self-evaluation weights an imported table gives (in indicator order; None keeps the row's).
+
+    Only while the self-evaluation is a draft (or not begun): a submitted or signed one keeps its
+    weights. Returns how many indicators got a weight from the file; the import's audit entry says so.
+    """
+    evaluation = stored_evaluation(project)
+    if status_of(evaluation) != "draft":
+        return 0
+    if evaluation is None:
+        evaluation = SelfEvaluation(project_id=project.id, status="draft")
+        db.session.add(evaluation)
+        db.session.flush()
+    rows = {row.indicator_id: row for row in evaluation.rows}
+    set_count = 0
+    for indicator, weight in zip(project.indicators, weights, strict=False):
+        if weight is None:
+            continue
+        row = rows.get(indicator.id)
+        if row is None:
+            evaluation.rows.append(EvaluationRow(indicator_id=indicator.id, weight=weight))
+        elif row.weight != weight:
+            row.weight = weight
+        set_count += 1
+    db.session.flush()
+    return set_count
+
+
 def _check(project: Project, data: EvaluationData) -> dict[str, list[str]]:
     """Path -> messages: ``outcome``, ``rows.<i>.weight`` and so on."""
     fields: dict[str, list[str]] = {}

@@ -19,7 +19,8 @@ from perf.actuals.importer import import_actuals
 from perf.audit import services as audit_log
 from perf.auth.permissions import can_edit, can_review
 from perf.db import utcnow
-from perf.documents.disclosure import load_disclosure
+from perf.documents.disclosure import Problem, load_disclosure
+from perf.documents.flat import FlatTargets, load_targets
 from perf.documents.importer import import_disclosure, sha256
 from perf.errors import RuleError
 from perf.extensions import db
@@ -29,19 +30,19 @@ from perf.jobs import services as jobs
 from perf.jobs.kinds import JobRefused, Kind, Outcome, register
 from perf.projects.models import Project
 from perf.spending.importer import import_payments
+from perf.targets.importer import import_targets
 
 #: Kinds whose rows belong to projects (owners for their units, reviewers for their department).
 ROW_KINDS = ("payments", "actuals")
 #: Roles that may upload each kind.
 UPLOADERS: dict[str, frozenset[str]] = {
     "disclosure": frozenset({"reviewer", "admin"}),
-    "targets": frozenset({"owner", "reviewer"}),
+    "targets": frozenset({"owner", "reviewer", "admin"}),
     "payments": frozenset({"owner", "reviewer"}),
     "actuals": frozenset({"owner", "reviewer"}),
 }
-#: The kinds the page offers, the most frequent first (flat target tables have no reader yet).
-OFFERED = ("payments", "actuals", "disclosure")
-NOT_YET = "暂不支持导入平面格式的绩效目标表，请使用部门预算公开文件导入"
+#: The kinds the page offers, the most frequent first.
+OFFERED = ("payments", "actuals", "targets", "disclosure")
 
 
 def kinds_for(user) -> dict[str, str]:
@@ -68,8 +69,6 @@ def receive(kind: str, filename: str, data: bytes, user) -> ImportRecord:
     """The file as a record in ``checking``; refuses an unknown kind, an empty file, a kind not the user's."""
     if kind not in KINDS:
         raise RuleError({"kind": [f"请选择导入的数据类型：{'、'.join(KINDS.values())}"]})
-    if kind == "targets":
-        raise RuleError({"kind": [NOT_YET]})
     if user.role not in UPLOADERS[kind]:
         raise RuleError({"kind": [f"您的角色不能导入{KINDS[kind]}"]}, "forbidden")
     if not data:
@@ -191,11 +190,32 @@ def _run(record: ImportRecord):
         return import_payments(record.data, record.filename, actor, refuse=_refusal(user, "支付记录"))
     if record.kind == "actuals":
         return import_actuals(record.data, record.filename, actor, refuse=_refusal(user, "实际完成值"))
+    if record.kind == "targets":
+        flat = load_targets(record.data, record.filename)
+        if not flat.problems:
+            flat.problems += _foreign_targets(user, flat)
+        return import_targets(flat, record.digest, actor, replace=True)
     disclosure = load_disclosure(record.data, record.filename)
     reviewing = user.department.code if user.department else None
     if not disclosure.problems and user.role != "admin" and reviewing != disclosure.department_code:
         raise RuleError({"": [f"文件是部门 {disclosure.department_code} 的预算公开文件，不是您审核的部门"]})
     return import_disclosure(disclosure, record.digest, actor, replace=True)
+
+
+def _foreign_targets(user, flat: FlatTargets) -> list[Problem]:
+    """The projects of a flat file the uploader may not write: a reviewer's department, an owner's units."""
+    if user.role == "admin":
+        return []
+    if user.role == "reviewer":
+        if user.department is None or user.department.code != flat.department_code:
+            return [Problem("文件", f"文件是部门 {flat.department_code} 的绩效目标表，不是您审核的部门")]
+        return []
+    mine = {unit.name for unit in user.units if unit.department.code == flat.department_code}
+    return [
+        Problem(table.location, f"无权导入单位“{table.unit}”的项目“{table.name}”（不是您负责的单位），未导入")
+        for table in flat.projects
+        if table.unit not in mine
+    ]
 
 
 def _refusal(user, what: str):

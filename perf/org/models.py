@@ -72,6 +72,8 @@ class Unit(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
     name: Mapped[str] = mapped_column(String(200))
+    #: The unit's code in the budget system (820001), where a file gave one.
+    code: Mapped[str] = mapped_column(BlankString(30), default="", nullable=True)
     #: 单位性质, e.g. 行政 / 事业.
     nature: Mapped[str] = mapped_column(BlankString(50), default="", nullable=True)
     #: 单位规格, e.g. 正科级.

@@ -69,13 +69,19 @@ def ensure_department(code: str, name: str) -> Department:
     return department
 
 
-def ensure_unit(department: Department, name: str, nature: str, rank: str, funding: str) -> Unit:
-    """Return the unit by name within the department, creating or updating it."""
+def ensure_unit(department: Department, name: str, nature: str, rank: str, funding: str, code: str = "") -> Unit:
+    """Return the unit by name within the department, creating or updating it.
+
+    What the file gives wins; what it leaves blank keeps what is stored (a flat table names a unit
+    but says nothing of its 性质, 规格 or 经费保障形式).
+    """
     unit = db.session.scalar(select(Unit).where(Unit.department_id == department.id, Unit.name == name))
     if unit is None:
         unit = Unit(department=department, name=name)
         db.session.add(unit)
-    unit.nature, unit.rank, unit.funding = nature, rank, funding
+    for attribute, value in (("nature", nature), ("rank", rank), ("funding", funding), ("code", code)):
+        if value:
+            setattr(unit, attribute, value)
     db.session.flush()
     return unit
 

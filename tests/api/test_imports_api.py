@@ -1,4 +1,4 @@
-"""The uploads API: 202 with the record, then its check; applying once; rows of other units refused; targets not yet."""
+"""The uploads API: 202 with the record, then its check; applying once; rows of other units refused."""
 
 import io
 from datetime import date
@@ -33,16 +33,19 @@ def test_api_upload_answers_202_then_the_check_then_applies(api, tokens, session
     assert "已导入" in again.get_json()["message"] or "已导入" in str(again.get_json()["errors"])
 
 
-def test_api_refuses_by_row_and_targets_are_not_yet_supported(api, tokens):
+def test_api_refuses_by_row_and_names_an_unknown_layout(api, tokens):
     data = {"kind": "payments", "file": (io.BytesIO(xlsx(ROWS)), "支付.xlsx")}
     started = api("POST", "/api/v1/imports", "other_owner", data=data, content_type="multipart/form-data").get_json()
     shown = api("GET", f"/api/v1/imports/{started['id']}", "other_owner").get_json()
     assert [p["where"] for p in shown["problems"]] == ["第4行", "第5行"]
     assert api("POST", f"/api/v1/imports/{started['id']}/apply", "other_owner").status_code == 409
-    targets = {"kind": "targets", "file": (io.BytesIO(b"a"), "t.csv")}
-    refused = api("POST", "/api/v1/imports", "owner", data=targets, content_type="multipart/form-data")
-    assert refused.status_code == 422
-    assert "暂不支持" in refused.get_json()["errors"]["kind"][0]
+    targets = {"kind": "targets", "file": (io.BytesIO("甲,乙\n1,2\n".encode()), "t.csv")}
+    started = api("POST", "/api/v1/imports", "owner", data=targets, content_type="multipart/form-data")
+    assert started.status_code == 202
+    shown = api("GET", f"/api/v1/imports/{started.get_json()['id']}", "owner").get_json()
+    assert shown["status"] == "checked" and len(shown["problems"]) == 1
+    assert "perf 查找的表头有：单位名称（必需）" in shown["problems"][0]["message"]
+    assert "文件中的表头为：甲、乙" in shown["problems"][0]["message"]
 
 
 def test_an_upload_over_the_limit_gets_413_json(app, api, tokens):

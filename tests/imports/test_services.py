@@ -101,7 +101,7 @@ def test_the_owner_of_the_unit_may_import_its_payments(session, users):
 @pytest.mark.parametrize(
     ("kind", "role", "error_kind", "message"),
     [
-        ("targets", "reviewer", "invalid", "暂不支持"),
+        ("targets", "leader", "forbidden", "不能导入绩效目标表（平面表）"),
         ("nonsense", "reviewer", "invalid", "请选择导入的数据类型"),
         ("disclosure", "owner", "forbidden", "不能导入部门预算公开文件"),
         ("payments", "admin", "forbidden", "不能导入支付记录"),

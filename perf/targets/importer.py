@@ -1,0 +1,23 @@
+"""Import a flat 绩效目标 table: the projects through the one importer, then each indicator's 权重 as its
+self-evaluation weight. All or nothing, like every import; the service flushes, the caller commits."""
+
+from perf.documents.flat import FlatTargets, load_targets
+from perf.documents.importer import ImportResult, import_disclosure, sha256
+from perf.evaluation.workflow import import_weights
+
+
+def import_targets(flat: FlatTargets, digest: str, actor: str, replace: bool = False) -> ImportResult:
+    """Write the file's projects (as ``import_disclosure``) and their weights; on any problem nothing."""
+    result = import_disclosure(flat, digest, actor, replace=replace)
+    if not result.ok:
+        return result
+    for code, project in result.projects.items():
+        weights = flat.weights.get(code) or []
+        if any(weight is not None for weight in weights):
+            result.weighted += import_weights(project, weights, actor)
+    return result
+
+
+def import_targets_file(data: bytes, filename: str, actor: str, year: int | None = None, replace=False):
+    """Read and import a file (the command line's and the upload's one path)."""
+    return import_targets(load_targets(data, filename, year), sha256(data), actor, replace=replace)
