@@ -43,10 +43,11 @@ from perf.documents.tabular import (
 )
 from perf.fields import Number, TypedText
 from perf.numbers import FULL_WIDTH
+from perf.projects.models import LOCAL_CODE_PREFIX
 
 FILE = "文件"
 #: The prefix of a local project code (a file without 项目编码); ``is_local_code`` tells one.
-LOCAL_PREFIX = "LOCAL"
+LOCAL_PREFIX = LOCAL_CODE_PREFIX
 #: The self-evaluation weights of a project's indicators add up to this (100 less 预算执行率's 10).
 WEIGHT_TOTAL = Decimal(90)
 _TEN_THOUSAND = Decimal(10000)

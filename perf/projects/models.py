@@ -21,6 +21,10 @@ STATUSES = ("draft", "submitted", "approved")
 STATUS_LABELS = {"draft": "草稿", "submitted": "已提交", "approved": "已批复"}
 
 
+#: A code perf gave a project whose file had no 项目编码 (perf.documents.flat), until its real one is set.
+LOCAL_CODE_PREFIX = "LOCAL"
+
+
 class Project(db.Model):
     """A budget project (项目) of one year and its 绩效目标表 header."""
 
@@ -78,6 +82,11 @@ class Project(db.Model):
     def locked(self) -> bool:
         """Only a draft is editable: a submitted table is under review, an approved one needs 调整."""
         return self.status != "draft"
+
+    @property
+    def has_local_code(self) -> bool:
+        """True while the project carries the local code an import gave it (no 项目编码 in its file)."""
+        return self.code.startswith(LOCAL_CODE_PREFIX)
 
 
 class PlanEntry(db.Model):

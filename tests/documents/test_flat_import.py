@@ -99,3 +99,13 @@ def test_an_upload_of_another_departments_table_or_units_is_refused(session, use
     assert [p["where"] for p in owner.problems] == ["第5行", "第10行", "第13行"]
     assert "无权导入单位“井研县马踏镇人民政府”的项目“镇村道路养护经费”" in owner.problems[0]["message"]
     assert not owner.can_apply
+
+
+def test_a_local_code_is_shown_as_such_on_the_project_page(client, login, session, users):
+    uploads.apply(uploads.check("targets", "t.xlsx", f.xlsx(with_codes=False), users["admin"]), users["admin"])
+    road = session.scalar(sa.select(Project).where(Project.name == "镇村道路养护经费"))
+    login(users["admin"])
+    page = client.get(f"/projects/2023/{road.code}").get_data(as_text=True)
+    assert "本地编码：导入文件中没有项目编码" in page
+    other = client.get("/projects/2024/13020724P00X4BL10005W").get_data(as_text=True)
+    assert "本地编码" not in other
