@@ -91,6 +91,8 @@ class Defaults:
     SELF_EVALUATION_DEADLINE = "03-31"  # of the year after the budget year
     DEADLINE_REMINDER_DAYS = 7
     ALERT_ANSWER_DAYS = 10
+    #: Units of measure a 指标值 may end with beyond the built-in list (perf/units.py UNITS), e.g. ["人·次"].
+    EXTRA_UNITS: ClassVar[list] = []
     #: The largest request (an uploaded file) perf takes, in MB; a larger one gets a 413 page saying so.
     MAX_UPLOAD_MB = 20
     #: The job queue (huey, perf/jobs/queue.py): empty for a SQLite file instance/jobs.sqlite,

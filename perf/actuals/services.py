@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from perf import tunables
 from perf.actuals.models import ActualValue
 from perf.actuals.schemas import MAX_VALUE, load_entry
 from perf.audit.services import record
@@ -49,7 +50,7 @@ def actual_problems(indicator: Indicator, value_text: str | None, label: str = "
         return None, [f"{label}最多 {MAX_VALUE} 个字符"]
     if indicator.kind == Kind.QUALITATIVE:
         return CheckedActual(text, None, None, Kind.QUALITATIVE.value), []
-    parsed = parse_value(text)
+    parsed = parse_value(text, None, tunables.get("extra_units"))
     target = indicator.value_text
     if parsed.kind is Kind.QUALITATIVE:
         return None, [f"年度指标值“{target}”是定量指标，{label}应为一个数（如 96% 或 7人），不能是“{text}”"]

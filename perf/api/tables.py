@@ -1,5 +1,6 @@
 """A project as the API answers it: the project and its review findings."""
 
+from perf import tunables
 from perf.review.rules import review, table_input
 
 
@@ -8,7 +9,7 @@ class ProjectView:
 
     def __init__(self, project):
         self.project = project
-        self.findings = review(table_input(project))
+        self.findings = review(table_input(project, tunables.get("extra_units")))
 
     def __getattr__(self, name):
         return getattr(self.project, name)

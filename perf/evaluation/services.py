@@ -109,7 +109,7 @@ def _input(project: Project, stored: SelfEvaluation | None, actuals: dict, spent
 
 
 def _indicator_input(indicator, actual: ActualValue | None, row: EvaluationRow | None) -> IndicatorInput:
-    target = parse_value(indicator.value_text, indicator.unit)
+    target = parse_value(indicator.value_text, indicator.unit, tunables.get("extra_units"))
     reason = (row.reason if row and row.reason else None) or (actual.reason if actual else None)
     return IndicatorInput(
         level1=indicator.level1,

@@ -3,6 +3,8 @@
 See docs/domain.md#indicator-values.
 """
 
+from collections.abc import Iterable
+
 from perf.projects.indicator_value import Direction, Kind, ParsedValue, parse_value
 
 
@@ -24,9 +26,11 @@ def effective_direction(parsed: ParsedValue, level1: str, level2: str) -> Direct
     return Direction.LOWER_BETTER if is_cost(level1, level2) else Direction.HIGHER_BETTER
 
 
-def value_fields(value_text: str, level1: str, level2: str, unit_hint: str | None = None) -> dict:
-    """The parsed columns of an indicator row for ``value_text``."""
-    parsed = parse_value(value_text, unit_hint)
+def value_fields(
+    value_text: str, level1: str, level2: str, unit_hint: str | None = None, extra_units: Iterable[str] = ()
+) -> dict:
+    """The parsed columns of an indicator row for ``value_text`` (``extra_units``: the admin's, 系统设置)."""
+    parsed = parse_value(value_text, unit_hint, extra_units)
     direction = effective_direction(parsed, level1, level2)
     return {
         "value_text": parsed.text,

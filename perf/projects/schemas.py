@@ -13,9 +13,11 @@ the templates. Loading yields plain dicts keyed by the model's attribute names.
 """
 
 import copy
+from collections.abc import Iterable
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
+from perf import tunables
 from perf.errors import Problems, RuleError
 from perf.fields import Exact, Items, Number, Obj, PerfSchema, Text, TypedText
 from perf.numbers import fmt2, plain
@@ -89,9 +91,9 @@ class TargetTableSchema(PerfSchema):
         metadata={"description": f"绩效指标行（1 到 {MAX_ROWS} 行），按表中顺序"},
     )
 
-    def __init__(self, year=None, published: bool = False, **kwargs):
+    def __init__(self, year=None, published: bool = False, extra_units: Iterable[str] = (), **kwargs):
         super().__init__(**kwargs)
-        self.year, self.published = year, published
+        self.year, self.published, self.extra_units = year, published, tuple(extra_units)
 
     @validates_schema(skip_on_field_errors=False)
     def table_rules(self, data: dict, **kwargs) -> None:
@@ -102,7 +104,7 @@ class TargetTableSchema(PerfSchema):
             _plan(data.get("plan"), self.year, problems)
         scheme = taxonomy(self.year.scheme) if self.year is not None and not self.published else None
         for index, row in enumerate(data.get("indicators") or []):
-            _row(index, row, scheme, problems)
+            _row(index, row, scheme, problems, self.extra_units)
         if problems:
             raise ValidationError(problems.errors)
 
@@ -131,7 +133,7 @@ def _plan(plan, year, problems: Problems) -> None:
         problems.add(f"spend_plan.{index}", message)
 
 
-def _row(index: int, row: dict, scheme, problems: Problems) -> None:
+def _row(index: int, row: dict, scheme, problems: Problems, extra_units: Iterable[str] = ()) -> None:
     """二级 under its 一级 (when ``scheme`` is given), and a 指标值 whose number and unit the database holds."""
     where = f"indicators.{index}"
     level1, level2 = row.get("level1"), row.get("level2")
@@ -144,14 +146,16 @@ def _row(index: int, row: dict, scheme, problems: Problems) -> None:
             return
     value = row.get("value_text")
     if value is not None and level1 is not None and level2 is not None:
-        message = value_problem(value, level1, level2, row.get("unit_hint"))
+        message = value_problem(value, level1, level2, row.get("unit_hint"), extra_units)
         if message:
             problems.add(f"{where}.value", f"第{index + 1}行“{row.get('name') or ''}”：{message}")
 
 
-def value_problem(value: str, level1: str, level2: str, unit_hint: str | None = None) -> str | None:
+def value_problem(
+    value: str, level1: str, level2: str, unit_hint: str | None = None, extra_units: Iterable[str] = ()
+) -> str | None:
     """Why a 指标值's parsed number or unit cannot be stored, in Chinese; None when it can."""
-    parsed = value_fields(value, level1, level2, unit_hint)
+    parsed = value_fields(value, level1, level2, unit_hint, extra_units)
     target = parsed["target"]
     if target is not None and target.adjusted() >= MAX_TARGET_DIGITS:
         return f"指标值中的数字过大（整数部分最多 {MAX_TARGET_DIGITS} 位）"
@@ -161,9 +165,12 @@ def value_problem(value: str, level1: str, level2: str, unit_hint: str | None = 
 
 
 def load_table(raw, year=None, published: bool = False) -> dict:
-    """A table as entered, checked by every rule (those of ``year`` when given); RuleError with them all."""
+    """A table as entered, checked by every rule (those of ``year`` when given); RuleError with them all.
+
+    Runs in the app: the 指标值 are read with the admin's extra units (系统设置).
+    """
     try:
-        return TargetTableSchema(year=year, published=published).load(raw)
+        return TargetTableSchema(year=year, published=published, extra_units=tunables.get("extra_units")).load(raw)
     except ValidationError as error:
         raise RuleError.from_marshmallow(error.messages) from None
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import delete, insert, select
 
+from perf import tunables
 from perf.audit.services import record
 from perf.db import utcnow
 from perf.errors import RuleError
@@ -130,9 +131,10 @@ def replace_indicators(project: Project, rows: Sequence[Mapping]) -> None:
     """Store the indicator rows in order, each with its parsed target."""
     project.indicators.clear()
     db.session.flush()
+    units = tunables.get("extra_units")
     for position, row in enumerate(rows, start=1):
         entered = {key: value for key, value in row.items() if key != "unit_hint"}
-        parsed = value_fields(row["value_text"], row["level1"], row["level2"], row.get("unit_hint"))
+        parsed = value_fields(row["value_text"], row["level1"], row["level2"], row.get("unit_hint"), units)
         project.indicators.append(Indicator(position=position, **{**entered, **parsed}))
     db.session.flush()
 

@@ -5,6 +5,7 @@ from io import BytesIO
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from perf import tunables
 from perf.auth.permissions import Perm, can_create_in, can_edit, can_view, ensure, loads, require
 from perf.boundary import refusal
 from perf.db import bounded_id
@@ -117,7 +118,8 @@ def _form_page(form, year, project, copy_from=()):
 def parse_value():
     """How perf reads a 指标值 as it is typed (JSON)."""
     args = request.args
-    fields = value_fields(args.get("value", ""), args.get("level1", ""), args.get("level2", ""))
+    units = tunables.get("extra_units")
+    fields = value_fields(args.get("value", ""), args.get("level1", ""), args.get("level2", ""), None, units)
     label = describe_value(fields["kind"], fields["comparator"], fields["target"], fields["unit"], fields["direction"])
     return {**fields, "target": plain(fields["target"]), "label": label}
 

@@ -5,6 +5,7 @@ import json
 import click
 from flask.cli import with_appcontext
 
+from perf import tunables
 from perf.projects.queries import project_by_code
 from perf.review import rules
 from perf.review.rules import Finding, Severity
@@ -31,7 +32,7 @@ def review(code: str, year: int | None, as_json: bool) -> None:
     if project is None:
         where = f"{year} 年度" if year else "任何年度"
         raise click.ClickException(f"{where}中没有项目编码为 {code} 的项目")
-    findings = rules.review(rules.table_input(project))
+    findings = rules.review(rules.table_input(project, tunables.get("extra_units")))
     if as_json:
         click.echo(json.dumps([_as_dict(f) for f in findings], ensure_ascii=False, indent=2))
     else:

@@ -56,6 +56,8 @@ class TableInput:
     plan: list[tuple[str, Decimal]]
     scheme: str
     rows: list[RowInput]
+    #: Units the admin added (系统设置 extra_units), read by the 指标值 parser beside its list.
+    extra_units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,16 +99,16 @@ def finding(rule_id: str, severity: Severity, row: RowInput | None, text: str) -
     return Finding(rule_id, severity, where + text, name or None, row.position)
 
 
-def parsed(row: RowInput) -> ParsedValue:
+def parsed(row: RowInput, extra_units: tuple[str, ...] = ()) -> ParsedValue:
     """The row's 指标值, parsed once per rule by the shared parser."""
-    return parse_value(row.value, row.unit)
+    return parse_value(row.value, row.unit, extra_units)
 
 
 def rows_with_value(table: TableInput) -> Iterator[tuple[RowInput, ParsedValue]]:
     """Rows that have a 指标值 (empty ones are the empty-value rule's), with it parsed."""
     for row in table.rows:
         if row.value.strip():
-            yield row, parsed(row)
+            yield row, parsed(row, table.extra_units)
 
 
 def cost_targets(table: TableInput) -> Iterator[tuple[RowInput, ParsedValue]]:

@@ -6,6 +6,7 @@ from datetime import datetime
 from flask_login import current_user
 from sqlalchemy import select
 
+from perf import tunables
 from perf.audit import labels
 from perf.audit.models import AuditEntry
 from perf.auth.models import User
@@ -24,7 +25,7 @@ def project_panel(project) -> dict:
     possible = {transition.step for transition in TARGET.possible(project, current_user, project)}
     comments = engine.events(TARGET, project)
     return {
-        "findings": review(table_input(project)),
+        "findings": review(table_input(project, tunables.get("extra_units"))),
         "rule_titles": {rule.id: rule.title for rule in RULES},
         "comments": comments,
         "returned": engine.returned(project, comments[-1] if comments else None),

@@ -35,8 +35,11 @@ def blocking(findings: Iterable[Finding]) -> bool:
     return any(finding.severity is Severity.ERROR for finding in findings)
 
 
-def table_input(project) -> TableInput:
-    """The rules' view of a ``perf.projects.models.Project`` and its plan and indicators."""
+def table_input(project, extra_units: Iterable[str] = ()) -> TableInput:
+    """The rules' view of a ``perf.projects.models.Project`` and its plan and indicators.
+
+    ``extra_units``: the admin's (``tunables.get("extra_units")``), for the 指标值 parser.
+    """
     return TableInput(
         total=project.total,
         plan=[(entry.checkpoint.label, entry.cumulative_pct) for entry in project.plan],
@@ -54,4 +57,5 @@ def table_input(project) -> TableInput:
             )
             for ind in project.indicators
         ],
+        extra_units=tuple(extra_units or ()),
     )

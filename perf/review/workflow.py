@@ -6,6 +6,7 @@ block submission. Submission and approval keep a version of the whole table. The
 (``perf.workflow.engine``) takes the steps; pages, the API and ``perf step`` follow this table.
 """
 
+from perf import tunables
 from perf.errors import RuleError
 from perf.projects.history import snapshot
 from perf.projects.models import Project
@@ -15,7 +16,7 @@ from perf.workflow.engine import State, Transition, Workflow, register
 
 def _no_review_errors(project: Project, _project) -> None:
     """Error findings of the automatic target review block submission."""
-    findings = review(table_input(project))
+    findings = review(table_input(project, tunables.get("extra_units")))
     if blocking(findings):
         errors = [f.message for f in findings if f.severity == "error"]
         raise RuleError(["目标审核发现错误，请修改后再提交：", *errors], "conflict")

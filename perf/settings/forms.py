@@ -51,6 +51,7 @@ def shown(values: dict) -> dict:
     view["lag_rules"] = [list(rule) for rule in values["lag_rules"]] + [["", "", ""]] * SPARE_RULES
     view["scoring"] = scoring_view(values["self_evaluation"])
     view["default_checkpoints"] = ", ".join(values["default_checkpoints"])
+    view["extra_units"] = ", ".join(values["extra_units"] or ())
     view[YEARS] = {year: ", ".join(days) for year, days in (values.get(YEARS) or {}).items()}
     return view
 

@@ -15,12 +15,15 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from perf.evaluation.settings import settings_from_config
 from perf.fields import CHINESE, Choice, Flag, Int, PerfSchema, Text
 from perf.numbers import plain
+from perf.projects.indicator_value import compact_value, unit_problem
 
 LAG_CONDITIONS = {"planned_zero": "尚无计划支出", "ratio_below": "执行比例低于", "always": "其余情况"}
 LAG_LEVELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 WEBHOOK_FORMATS = {"wecom": "企业微信", "dingtalk": "钉钉", "json": "通用 JSON"}
 REVERSE_FORMULAS = {"linear": "线性扣分", "ratio": "目标值 ÷ 实际值"}
-GROUPS = ("预警规则", "提醒与期限", "绩效自评评分", "邮件与群机器人")
+GROUPS = ("预警规则", "提醒与期限", "绩效自评评分", "邮件与群机器人", "指标值")
+#: At most this many extra units (系统设置 extra_units).
+MAX_EXTRA_UNITS = 100
 _MONTH_DAY = re.compile(r"(\d{1,2})-(\d{1,2})")
 
 
@@ -103,6 +106,33 @@ class Checkpoints(fields.Field):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return [item if isinstance(item, str) else f"{item[0]:02d}-{item[1]:02d}" for item in value or ()]
+
+
+class Units(fields.Field):
+    """Extra units of measure for the 指标值 parser: a list of 1–10 character units (or one comma-separated
+    text, as the page posts it); no digits, comparators or 以上/以下. Kept compact, duplicates dropped."""
+
+    default_error_messages = CHINESE
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = [part for part in re.split(r"[,，、;；\s]+", value) if part]
+        if not isinstance(value, list) or len(value) > MAX_EXTRA_UNITS:
+            raise ValidationError(f"应为计量单位的列表（最多 {MAX_EXTRA_UNITS} 个），以逗号分隔，如 人·次, 元/人·周")
+        problems = []
+        units: list[str] = []
+        for i, item in enumerate(value):
+            problem = unit_problem(item) if isinstance(item, str) else "应为一段文字"
+            if problem:
+                problems.append(f"第 {i + 1} 个单位：{problem}")
+            elif compact_value(item) not in units:
+                units.append(compact_value(item))
+        if problems:
+            raise ValidationError(problems)
+        return units
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return list(value or ())
 
 
 class Points(fields.Field):
@@ -212,6 +242,13 @@ SETTINGS = (
         "自评评分规则",
         "预算执行率分值、一级指标分值、反向指标公式、定性档次、等级分数线等",
     ),
+    Spec(
+        "extra_units",
+        GROUPS[4],
+        "补充计量单位",
+        "指标值中数字后的文字须是计量单位才算定量指标（如 7人、≤28万元）；系统已内置常见单位，"
+        "这里可补充本地用到的其他单位，以逗号分隔，每个 1 到 10 个字，不含数字和比较符号",
+    ),
     Spec("mail_host", GROUPS[3], "邮件服务器地址", "留空则只在站内消息中提醒"),
     Spec("mail_port", GROUPS[3], "邮件服务器端口"),
     Spec("mail_username", GROUPS[3], "邮件登录名"),
@@ -239,6 +276,7 @@ class SettingsSchema(PerfSchema):
     midyear_deadline = MonthDay(required=True)
     self_evaluation_deadline = MonthDay(required=True)
     self_evaluation = SelfEvaluation(required=True)
+    extra_units = Units(required=True)
     mail_host = Text(max_length=200, required=True)
     mail_port = Int(required=True, minimum=1, maximum=65535)
     mail_username = Text(max_length=200, required=True)

@@ -187,6 +187,8 @@ def _audited(name: str, value) -> object:
         )
     if name == "self_evaluation":
         return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else "（默认评分规则）"
+    if name == "extra_units":
+        return "、".join(value) or "（无）"
     if name == "webhook_format":
         return WEBHOOK_FORMATS.get(value, value)
     if isinstance(value, list | tuple):

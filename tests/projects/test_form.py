@@ -204,3 +204,15 @@ def test_a_new_table_can_start_from_last_years(client, owner, session):
     assert all(f"<th>{label}</th>" in page for label in ("3月底", "6月底", "10月底", "12月底"))
     assert page.count('<option selected value="产出指标">') == 4
     assert page.count('<option selected value="满意度指标">') == 1
+
+
+def test_live_parse_endpoint_reads_the_extra_units(client, owner, app, monkeypatch):
+    asked = {"value": "≥12标段", "level1": "产出指标", "level2": "数量指标"}
+    assert client.get("/projects/parse-value", query_string=asked).json["kind"] == "qualitative"
+    monkeypatch.setitem(app.config, "EXTRA_UNITS", ["标段"])
+    data = client.get("/projects/parse-value", query_string=asked).json
+    assert (data["kind"], data["target"], data["unit"], data["label"]) == (
+        "quantitative", "12", "标段", "定量 · ≥ 12 标段 · 正向",
+    )  # fmt: skip
+    late = client.get("/projects/parse-value", query_string={**asked, "value": "3个月内完成整改"}).json
+    assert late["kind"] == "qualitative"

@@ -9,6 +9,7 @@ from perf.errors import RuleError
 from perf.org.models import Department, Unit
 from perf.org.services import ensure_year
 from perf.projects.services import create_project, replace_plan
+from perf.settings.services import save
 
 DATES = [date(2024, 3, 31), date(2024, 6, 30), date(2024, 10, 31), date(2024, 12, 31)]
 
@@ -95,3 +96,19 @@ def test_a_new_year_gets_the_configured_default_checkpoints(session):
         (date(2025, 10, 31), "10月底", False),
         (date(2025, 12, 31), "12月底", True),
     ]
+
+
+def test_a_saved_extra_unit_makes_a_stored_target_quantitative(year, unit):
+    from_settings = {"level1": "产出指标", "level2": "数量指标", "name": "完成标段数", "value": "≥12标段"}
+    before = create_project(year, unit, data(code="P2", indicators=[from_settings]), actor="test")
+    assert (before.indicators[0].kind, before.indicators[0].unit) == ("qualitative", None)
+    save("admin", {"extra_units": ["标段"]})
+    project = create_project(year, unit, data(indicators=[from_settings]), actor="test")
+    (row,) = project.indicators
+    assert (row.comparator, row.target, row.unit, row.kind, row.direction) == (
+        "≥", D(12), "标段", "quantitative", "higher_better",
+    )  # fmt: skip
+    huge = {**from_settings, "value": "9" * 20 + "标段"}  # the schema's check reads the same units
+    with pytest.raises(RuleError) as refused:
+        create_project(year, unit, data(code="P3", indicators=[huge]), actor="test")
+    assert "指标值中的数字过大" in str(refused.value.errors)

@@ -5,6 +5,7 @@ import json
 
 import sqlalchemy as sa
 
+from perf.audit.models import AuditEntry
 from perf.org.services import default_checkpoints
 from perf.settings.models import Setting
 
@@ -175,3 +176,24 @@ def test_a_band_without_a_name_is_refused_and_the_typing_kept(client, login, use
     assert answer.status_code == 422
     assert "定性档次的名称不能为空，最多 20 个字" in page and 'value="55"' in page
     assert session.scalar(sa.select(sa.func.count()).select_from(Setting)) == 0
+
+
+def test_extra_units_are_saved_from_the_page_audited_and_read_by_the_value_preview(client, login, users, session):
+    login(users["admin"])
+    asked = {"value": "≥12标段", "level1": "产出指标", "level2": "数量指标"}
+    assert client.get("/projects/parse-value", query_string=asked).json["kind"] == "qualitative"
+    page = client.get("/settings").get_data(as_text=True)
+    assert "补充计量单位" in page and 'id="group-units"' in page
+    refused = client.post("/settings", data={**DEFAULT_FORM, "extra_units": "标段, 3人"})
+    assert refused.status_code == 422
+    assert "计量单位“3人”不能含数字" in refused.get_data(as_text=True)
+    assert 'value="标段, 3人"' in refused.get_data(as_text=True)
+    assert session.get(Setting, "extra_units") is None
+    saved = client.post("/settings", data={**DEFAULT_FORM, "extra_units": "标段，车·日"}, follow_redirects=True)
+    assert "已保存 1 项设置" in saved.get_data(as_text=True)
+    assert session.get(Setting, "extra_units").value == ["标段", "车·日"]
+    assert 'value="标段, 车·日"' in client.get("/settings").get_data(as_text=True)
+    entry = session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "setting.update"))
+    assert entry.changes == {"补充计量单位": ["（无）", "标段、车·日"]}
+    data = client.get("/projects/parse-value", query_string=asked).json
+    assert (data["kind"], data["target"], data["unit"]) == ("quantitative", "12", "标段")

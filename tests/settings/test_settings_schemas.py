@@ -20,6 +20,10 @@ from perf.settings.services import load
         ({"webhook_url": ""}, {"webhook_url": ""}),
         ({"mail_password": ""}, {}),  # a blank password keeps the one there is
         ({"self_evaluation": {"reverse_formula": "ratio"}}, {"self_evaluation": {"reverse_formula": "ratio"}}),
+        ({"extra_units": "标段, 车·日，盏、 座次 "}, {"extra_units": ["标段", "车·日", "盏", "座次"]}),
+        ({"extra_units": ["ｍｕ", " 标 段 ", "标段"]}, {"extra_units": ["mu", "标段"]}),
+        ({"extra_units": ""}, {"extra_units": []}),
+        ({"extra_units": []}, {"extra_units": []}),
     ],
 )  # fmt: skip
 def test_what_a_setting_accepts(app, given, stored):
@@ -49,6 +53,14 @@ def test_what_a_setting_accepts(app, given, stored):
         ({"self_evaluation": {"execution_weight": "x"}}, "self_evaluation", "数值有误"),
         ({"self_evaluation": {"score_caps": [["70", "79"], ["80", "89"]]}}, "self_evaluation.score_caps", "从高到低"),
         ({"self_evaluation": {"colour": "red"}}, "self_evaluation", "不认识的评分设置"),
+        ({"extra_units": "标段, 2人"}, "extra_units", "第 2 个单位：计量单位“2人”不能含数字"),
+        ({"extra_units": ["≥人"]}, "extra_units", "不能含比较符号或比较词"),
+        ({"extra_units": ["标段以上"]}, "extra_units", "不能含比较符号或比较词"),
+        ({"extra_units": ["一二三四五六七八九十壹"]}, "extra_units", "1 到 10 个字"),
+        ({"extra_units": ["人!"]}, "extra_units", "只能由文字"),
+        ({"extra_units": [5]}, "extra_units", "应为一段文字"),
+        ({"extra_units": 5}, "extra_units", "应为计量单位的列表"),
+        ({"extra_units": ["标"] * 101}, "extra_units", "最多 100 个"),
     ],
 )  # fmt: skip
 def test_a_refusal_names_its_field_in_chinese(app, given, path, message):
