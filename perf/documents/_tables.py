@@ -57,6 +57,8 @@ class IndicatorRow:
     value: str
     basis: str
     location: str
+    #: A separate 度量单位 column's unit (a flat table), trusted even when perf's unit list lacks it.
+    unit_hint: str | None = None
 
 
 # -- text -------------------------------------------------------------------------------------

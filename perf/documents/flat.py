@@ -296,6 +296,7 @@ def _indicator(line: int, row: dict, project: FlatProject, result: FlatTargets) 
             value,
             row.get("basis") or "",
             f"第{line}行",
+            unit_hint=None if (row.get("nature") or "").strip() == "定性" else (row.get("measure") or None),
         )
     )
     project.weights.append(weight)

@@ -104,6 +104,7 @@ def table_of(table: ProjectTable) -> dict:
                 "value": r.value,
                 "description": r.description,
                 "basis": r.basis,
+                **({"unit_hint": r.unit_hint} if r.unit_hint else {}),
             }
             for r in table.indicators
         ],

@@ -112,12 +112,14 @@ def parse_value(text: str, unit_hint: str | None = None, extra_units: Iterable[s
     the app pass ``tunables.get("extra_units")``.
     """
     published = text.strip()
+    hinted = _hint_unit(unit_hint)
+    units = _folded(extra_units) | _folded([hinted] if hinted else [])  # the column's unit may follow the number
     try:
-        comparator, number, unit = _quantity(_compact(published), _folded(extra_units))
+        comparator, number, unit = _quantity(_compact(published), units)
     except _NotQuantity:
         return ParsedValue(published, None, None, None, Kind.QUALITATIVE, None)
     if unit is None:
-        unit = _hint_unit(unit_hint)
+        unit = hinted
     direction = None if comparator is None else _DIRECTIONS[comparator]
     return ParsedValue(published, comparator, number, unit, Kind.QUANTITATIVE, direction)
 

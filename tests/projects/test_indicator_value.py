@@ -400,7 +400,7 @@ def test_never_raises_and_fields_are_consistent(text, hint):
 def test_format_then_parse_round_trips(text, hint):
     parsed = parse_value(text, hint)
     canonical = format_value(parsed)
-    again = parse_value(canonical)
+    again = parse_value(canonical, hint)  # the 度量单位 column (a unit perf's list may not hold) is still there
     assert again.kind is parsed.kind
     if parsed.kind is Kind.QUANTITATIVE:
         assert again.comparator is parsed.comparator
