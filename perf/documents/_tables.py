@@ -17,8 +17,6 @@ _WHITESPACE = re.compile(r"\s+")
 _PUNCTUATION = str.maketrans({":": "：", "(": "（", ")": "）"})
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 _MONTH = re.compile(r"(\d{1,2})月(?:底|末|份|末前|底前)?")
-_YEAR = re.compile(r"预算年度：?(\d{4})年?")
-_DEPARTMENT = re.compile(r"(\d{2,})\s*([^\d\s].*)")
 
 SUMMARY = "部门预算支出总表"
 UNITS = "部门机构设置表"
@@ -153,36 +151,6 @@ def find_cell(rows: Sequence[Row], match: Callable[[str], bool]) -> tuple[int, i
             if match(label(cell)):
                 return i, j
     return None
-
-
-# -- department header ------------------------------------------------------------------------
-
-
-@dataclass
-class Header:
-    code: str  # "" when the row has no "306唐山市…局" cell
-    name: str
-    year: int
-    where: str
-
-
-def department_headers(blocks: Iterable[Block]) -> list[Header]:
-    """Each table header row carrying "预算年度：2024" (and usually "306唐山市…局")."""
-    headers: list[Header] = []
-    for block in blocks:
-        if not isinstance(block, Row):
-            continue
-        years = [m for m in (_YEAR.fullmatch(label(cell)) for cell in block.cells) if m]
-        if not years:
-            continue
-        code = name = ""
-        for cell in block.cells:
-            match = _DEPARTMENT.fullmatch(cell.strip())
-            if match and not label(cell).startswith(("预算年度", "单位：")):
-                code, name = match[1], _WHITESPACE.sub("", match[2])
-                break
-        headers.append(Header(code, name, int(years[0][1]), block.where))
-    return headers
 
 
 # -- 部门预算支出总表 ------------------------------------------------------------------------

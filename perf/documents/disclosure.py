@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
+from perf.documents import _headers as h
 from perf.documents import _tables as t
 from perf.documents._tables import IndicatorRow, Problem, UnitRow
 from perf.documents.reader import Block, DocumentError, Paragraph, Row, read_document
@@ -88,18 +89,19 @@ def parse_disclosure(blocks: Sequence[Block]) -> Disclosure:
 
 
 def _read_header(blocks: Sequence[Block], result: Disclosure) -> None:
-    headers = t.department_headers(blocks)
+    headers = h.department_headers(blocks)
     first = next((header for header in headers if header.code), None)
     if first is None:
         message = "未找到部门表头（部门编码和名称，如“306唐山市丰南区行政审批局”）"
         result.problems.append(Problem(FILE, message))
     else:
         result.department_code, result.department_name = first.code, first.name
-    if not headers:
+    dated = [header for header in headers if header.year]
+    if not dated:
         result.problems.append(Problem(FILE, "未找到预算年度（如“预算年度：2024”）"))
         return
-    result.year = headers[0].year
-    for header in headers:
+    result.year = dated[0].year
+    for header in dated:
         if header.year != result.year:
             message = f"表头的预算年度 {header.year} 与第一张表的 {result.year} 不一致"
             result.problems.append(Problem(header.where, message))
@@ -108,28 +110,52 @@ def _read_header(blocks: Sequence[Block], result: Disclosure) -> None:
 # -- project tables ---------------------------------------------------------------------------
 
 
-def _sections(blocks: Sequence[Block]) -> list[tuple[Paragraph, re.Match[str], list[Row]]]:
-    """Each project heading ("1、…绩效目标表") with the table rows up to the next heading."""
-    sections: list[tuple[Paragraph, re.Match[str], list[Row]]] = []
-    rows: list[Row] | None = None
+@dataclass
+class _Section:
+    """A project heading ("1、…绩效目标表"), its table rows up to the next heading, and its 单位 lines."""
+
+    heading: Paragraph
+    match: re.Match[str]
+    rows: list[Row] = field(default_factory=list)
+    #: (元 or 万元, where) of a "单位：元" line just above or below the heading, before the first table.
+    units: list[tuple[str, str]] = field(default_factory=list)
+    #: The same of a 单位 line under the chapter heading: it holds for every project that states none.
+    chapter: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _sections(blocks: Sequence[Block]) -> list[_Section]:
+    """Each project heading with the table rows up to the next heading (a new chapter ends the last)."""
+    sections: list[_Section] = []
+    section: _Section | None = None
+    chapter: list[tuple[str, str]] = []
+    pending: list[tuple[str, str]] = []  # a 单位 line after a project's tables: the next project's
     for block in blocks:
         if isinstance(block, Paragraph):
             text = t.heading_text(block.text)
             match = _PROJECT_HEADING.fullmatch(text)
+            unit = h.money_unit(block)
             if match:
-                rows = []
-                sections.append((block, match, rows))
+                section = _Section(block, match, units=pending, chapter=chapter)
+                sections.append(section)
+                pending = []
             elif _CHAPTER.match(text) or "[bookmark:" in block.text:
-                rows = None  # the next chapter ("八、政府采购预算情况") ends the last project
-        elif isinstance(block, Row) and rows is not None:
-            rows.append(block)
+                section, chapter, pending = None, [], []  # the next chapter ("八、…") ends the last project
+            elif unit and section is None:
+                chapter = [(unit, block.where)]
+            elif unit and not section.rows:
+                section.units.append((unit, block.where))
+            elif unit:
+                pending = [(unit, block.where)]
+        elif isinstance(block, Row) and section is not None:
+            section.rows.append(block)
     return sections
 
 
 class _ProjectReader:
     """Reads one project: its header table, then its indicator table."""
 
-    def __init__(self, heading: Paragraph, match: re.Match[str], rows: list[Row], year: int):
+    def __init__(self, section: _Section, year: int):
+        heading, match, rows = section.heading, section.match, section.rows
         self.title = match[2]
         self.table = f"绩效目标表{match[1]}《{self.title}》"
         self.heading = heading
@@ -141,18 +167,36 @@ class _ProjectReader:
         self.code_where = f"{self.table}，{heading.where}"
         self.plan_where = heading.where
         self.plan_labels: tuple[str, ...] = ()
+        self.unit = self.money_unit(section)
+
+    def money_unit(self, section: _Section) -> str:
+        """元 or 万元: a 单位 cell of the header table or a 单位 line by the heading, else the chapter's;
+        万元 when none says (the layout of the sample). Two different units are a problem."""
+        cells = [(unit, row.where) for row in self.head if (unit := h.money_unit(row))]
+        stated = [*section.units, *cells] or section.chapter
+        units = list(dict.fromkeys(unit for unit, _ in stated))
+        if len(units) > 1:
+            where = "、".join(dict.fromkeys(where for _, where in stated))
+            self.problem(stated[0][1], f"金额单位前后不一致：{'、'.join(units)}（{where}）")
+        return stated[0][0] if stated else "万元"
 
     def problem(self, where: str, message: str) -> None:
         self.problems.append(Problem(f"{self.table}，{where}", message))
 
     def value(self, match: Callable[[str], bool]) -> tuple[str, Row] | None:
         """The text of the cell right after the first label cell satisfying ``match``."""
-        found = t.find_cell(self.head, lambda text: len(text) <= _SHORT and match(text))
+        found = self.labelled(match)
+        return None if found is None else found[:2]
+
+    def labelled(self, match: Callable[[str], bool]) -> tuple[str, Row, str | None] | None:
+        """(value text, row, unit the label names: "预算数（元）") of the first label cell satisfying ``match``."""
+        found = t.find_cell(self.head, lambda text: len(text) <= _SHORT and match(h.unit_in_label(text)[0]))
         if found is None:
             return None
         row = self.head[found[0]]
         following = row.cells[found[1] + 1 :]
-        return (following[0].strip() if following else ""), row
+        unit = h.unit_in_label(t.label(row.cells[found[1]]))[1]
+        return (following[0].strip() if following else ""), row, unit
 
     def read(self) -> ProjectTable:
         code = self.value(lambda text: text == "项目编码")
@@ -195,15 +239,15 @@ class _ProjectReader:
         self, name: str, match: Callable[[str], bool], blank: Decimal | None = None
     ) -> tuple[Decimal | None, str]:
         """An amount cell; ``blank`` is the value of a blank or absent optional cell."""
-        found = self.value(match)
+        found = self.labelled(match)
         if found is None:
             if blank is None:
                 self.problem(self.heading.where, f"未找到{name}")
             return blank, self.heading.where
-        text, row = found
+        text, row, unit = found
         if not text and blank is not None:
             return blank, row.where
-        value, error = t.amount(text, name)
+        value, error = h.amount_in(text, name, unit or self.unit)
         if error:
             self.problem(row.where, error)
         return value, row.where
@@ -285,8 +329,8 @@ def _read_projects(blocks: Sequence[Block], result: Disclosure) -> None:
         result.problems.append(Problem(FILE, "未找到项目绩效目标表（如“1、…绩效目标表”）"))
     codes: dict[str, str] = {}
     first: _ProjectReader | None = None  # the first project with a plan sets the checkpoints
-    for heading, match, rows in sections:
-        reader = _ProjectReader(heading, match, rows, result.year)
+    for section in sections:
+        reader = _ProjectReader(section, result.year)
         result.projects.append(reader.read())
         result.problems.extend(reader.problems)
         code = result.projects[-1].code

@@ -7,12 +7,21 @@ merged cell once, a vertically merged continuation cell as ``""``), and a
 
 The text export is what Word writes when a document is saved as plain text: each
 table cell is a line starting with a TAB, rows are separated by one blank line,
-and two or more blank lines (or a line without a leading TAB) end the table.
+and two or more blank lines (or a line without a leading TAB) end the table. A page
+break (form feed) ends a table too, as it does in Word.
+
+A table continued across a page break is joined back into one, in both formats: Word then
+holds two tables, the second repeating the header row(s) of the first. When a TableBreak is
+followed directly (empty paragraphs and page breaks are no blocks; a "续表" line may stand
+between) by a table whose first rows repeat the first rows of the table just ended, the
+TableBreak, the "续表" line and the repeated rows are dropped. Every row keeps its own
+location, so a problem still names the Word table (or line) it is in.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +40,9 @@ BINARY = "文件不是文本文件，也不是 Word（.docx）文件，无法读
 EMPTY = "文件为空"
 #: Control characters that may legitimately occur in a text export.
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+PAGE_BREAK = "\f"
+#: A line between the two parts of a continued table: 续表, （续表）, 续上表, (续).
+_CONTINUED = re.compile(r"[(（]?续(?:上?表)?[)）]?")
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,7 @@ def read_document(data: bytes, filename: str) -> list[Block]:
         raise _refuse(OLD_DOC)
     else:
         blocks = list(_text_blocks(_decode(data)))
+    blocks = join_continued(blocks)
     if not any(isinstance(block, Paragraph | Row) for block in blocks):
         raise _refuse(EMPTY)
     return blocks
@@ -150,6 +163,9 @@ class _TextTables:
 def _text_blocks(text: str) -> Iterator[Block]:
     tables = _TextTables()
     for number, line in enumerate(text.split("\n"), start=1):
+        if line.startswith(PAGE_BREAK):  # a page break ends a table, whatever follows it
+            yield from tables.end_table()
+            line = line.lstrip(PAGE_BREAK)
         if line.startswith("\t"):
             yield from tables.cell(number, line[1:].strip())
         elif not line.strip():
@@ -199,3 +215,62 @@ def _docx_table(table: Table, number: int) -> Iterator[Block]:
             yield Row(cells, f"第{number}个表格第{rows}行")
     if rows:
         yield TableBreak(f"第{number}个表格末尾")
+
+
+# -- tables continued across a page break -----------------------------------------------------
+
+
+def _same(a: Row, b: Row) -> bool:
+    """The same row text, whitespace aside."""
+    return [_compact(cell) for cell in a.cells] == [_compact(cell) for cell in b.cells]
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def join_continued(blocks: list[Block]) -> list[Block]:
+    """Join each table continued after a page break to the table it continues (module docstring)."""
+    result: list[Block] = []
+    table: list[Row] = []  # the rows of the table being read (joined parts included)
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if isinstance(block, TableBreak) and table:
+            after = _continuation(blocks, i + 1, table)
+            if after is not None:
+                i = after  # the break, a 续表 line and the repeated header rows go
+                continue
+            table = []
+        elif isinstance(block, Row):
+            table.append(block)
+        else:
+            table = []
+        result.append(block)
+        i += 1
+    return result
+
+
+def _continuation(blocks: list[Block], start: int, table: list[Row]) -> int | None:
+    """Where the rows continuing ``table`` start, its repeated header rows skipped; None if no continuation.
+
+    A "续表" line says so by itself (the header may or may not be repeated after it); without one the
+    next table must repeat the first row of ``table`` (and may repeat more of its top rows).
+    """
+    marked = start < len(blocks) and isinstance(blocks[start], Paragraph)
+    if marked:
+        if not _CONTINUED.fullmatch(_compact(blocks[start].text)):
+            return None
+        start += 1
+    if start >= len(blocks) or not isinstance(blocks[start], Row):
+        return None
+    count = 0
+    while (
+        count < len(table) - 1  # a header repeats the top of a table, never all of it
+        and start + count < len(blocks)
+        and isinstance(blocks[start + count], Row)
+        and _same(blocks[start + count], table[count])
+        and any(_compact(cell) for cell in table[count].cells)
+    ):
+        count += 1
+    return start + count if count or marked else None
