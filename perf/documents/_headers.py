@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from perf.documents._tables import amount, label, number
 from perf.documents.reader import Block, Paragraph, Row, TableBreak
-from perf.numbers import TWO_PLACES, plain
+from perf.numbers import TWO_PLACES
 
 # -- department header ------------------------------------------------------------------------
 
@@ -27,6 +27,7 @@ _FIELD = re.compile("(" + "|".join((*YEAR_LABELS, *DEPARTMENT_LABELS, *CODE_LABE
 _YEAR_VALUE = re.compile(r"(\d{4})年?度?")
 _YEAR_UNLABELLED = re.compile(r"预算年度(\d{4})年?度?")
 _CODE_VALUE = re.compile(r"[0-9A-Za-z]+")
+_LONE_MAX = 40  # a department line is short; a longer text is prose
 _CODED_NAME = re.compile(r"([0-9A-Za-z]*\d[0-9A-Za-z]*)[-－—_]?([^\d\s年月].*)")
 
 
@@ -105,18 +106,26 @@ def department_headers(blocks: Iterable[Block]) -> list[Header]:
 
     Header lines may be cells of a row (the sample: "306唐山市…局 | 预算年度：2024 | 单位：万元")
     or paragraphs above a table ("部门名称：…", "部门编码：306", "预算年度：2025"); consecutive
-    header blocks (table ends aside) make one header, the first of each value counting.
+    header blocks (table ends and 单位 lines aside) make one header, the first of each value counting.
+    A line holding only "306唐山市…局" joins the 预算年度 line right before or after it.
     """
     headers: list[Header] = []
     group: Header | None = None
+    pending: tuple[str, str] | None = None  # a lone "306…局" line waiting for its 预算年度
     for block in blocks:
         if isinstance(block, TableBreak):
             continue
         found = _header(block)
         if found is None:
-            if money_unit(block) is None:  # "单位：万元" between header lines keeps them together
-                group = None
+            coded = _lone_department(block)
+            if coded and group is not None and group.year and not group.name:
+                group.code, group.name = group.code or coded[0], coded[1]
+            elif money_unit(block) is None:
+                group, pending = None, coded
             continue
+        if pending and found.year and not found.name:
+            found.code, found.name = found.code or pending[0], pending[1]
+        pending = None
         if group is None or (found.year and group.year):
             group = found
             headers.append(group)
@@ -126,6 +135,15 @@ def department_headers(blocks: Iterable[Block]) -> list[Header]:
             group.code, group.name = found.code, found.name or group.name
         group.name = group.name or found.name
     return headers
+
+
+def _lone_department(block: Paragraph | Row) -> tuple[str, str] | None:
+    """(code, name) of a block holding nothing but "306唐山市…局" (short, no label)."""
+    bare, pairs = _pieces(block)
+    if pairs or len(bare) != 1 or len(bare[0]) > _LONE_MAX:
+        return None
+    code, name = _coded(bare[0])
+    return (code, name) if code else None
 
 
 def money_unit(block: Block) -> str | None:
@@ -175,7 +193,7 @@ def amount_in(text: str, name: str, unit: str) -> tuple[Decimal | None, str | No
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         return None, f"{name} {text} 元超过两位小数（金额应精确到分）"
-    result, error = amount(plain(yuan_to_wan(value)), name)
+    result, error = amount(f"{yuan_to_wan(value):f}", name)
     if error:
         return None, f"{error}（文件中为 {text.strip()} 元）"
     return result, None

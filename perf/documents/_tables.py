@@ -16,6 +16,8 @@ _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _WHITESPACE = re.compile(r"\s+")
 _PUNCTUATION = str.maketrans({":": "：", "(": "（", ")": "）"})
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+#: A header line above a table ("预算年度：2025", "单位：元"; perf/documents/_headers.py): not a caption.
+_HEADER_LINE = re.compile(r"(?:预算年度|部门名称|部门编码|部门代码|主管部门|预算部门|编制单位|部门|金额单位|单位)：")
 _MONTH = re.compile(r"(\d{1,2})月(?:底|末|份|末前|底前)?")
 
 SUMMARY = "部门预算支出总表"
@@ -120,7 +122,10 @@ class Table:
 
 
 def split_tables(blocks: Iterable[Block]) -> list[Table]:
-    """Group consecutive rows into tables (a TableBreak or a paragraph ends one)."""
+    """Group consecutive rows into tables (a TableBreak or a paragraph ends one).
+
+    A table's caption is the last paragraph before it that is not a header line ("预算年度：2025").
+    """
     result: list[Table] = []
     rows: list[Row] = []
     caption = ""
@@ -131,7 +136,7 @@ def split_tables(blocks: Iterable[Block]) -> list[Table]:
         if rows:
             result.append(Table(rows, caption))
             rows = []
-        if isinstance(block, Paragraph):
+        if isinstance(block, Paragraph) and not _HEADER_LINE.match(label(block.text)):
             caption = label(block.text)
     if rows:
         result.append(Table(rows, caption))

@@ -19,6 +19,7 @@ from perf.documents._tables import IndicatorRow, Problem, UnitRow
 from perf.documents.reader import Block, DocumentError, Paragraph, Row, read_document
 from perf.numbers import fmt2
 from perf.projects.plan import plan_problems
+from perf.projects.taxonomy import scheme_of_table
 
 FILE = "文件"
 _PROJECT_HEADING = re.compile(r"(\d+)\s*[、.．]\s*(.+?)\s*绩效目标表")
@@ -57,6 +58,11 @@ class Disclosure:
     stated_project: Decimal | None = None
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def scheme(self) -> str | None:
+        """The indicator scheme the tables follow ("2021": 成本指标 a 一级), None when no row shows it."""
+        return scheme_of_table((i.level1, i.level2) for p in self.projects for i in p.indicators)
 
 
 def load_disclosure(data: bytes, filename: str) -> Disclosure:

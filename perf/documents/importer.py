@@ -28,6 +28,7 @@ from perf.projects.history import snapshot
 from perf.projects.models import Project
 from perf.projects.schemas import labels, load_table
 from perf.projects.services import create_project, overwrite_project, same_table
+from perf.projects.taxonomy import SCHEME_LABELS
 from perf.review.workflow import TARGET
 from perf.workflow.engine import keep_version
 
@@ -170,7 +171,9 @@ def _conflicts(disclosure: Disclosure, tables: dict, existing: dict[str, Project
 def _write(disclosure, digest, actor, existing, result) -> None:
     """Create or update everything the document holds."""
     dates = [day for day, _, _ in disclosure.projects[0].plan]
+    new_year = find_year(disclosure.year) is None
     year = ensure_year(disclosure.year, dates)
+    _scheme(year, disclosure, new_year)
     department = ensure_department(disclosure.department_code, disclosure.department_name)
     units = {
         row.name: ensure_unit(department, row.name, row.nature, row.rank, row.funding, row.code)
@@ -203,6 +206,21 @@ def _write(disclosure, digest, actor, existing, result) -> None:
         if not isinstance(disclosure, FlatTargets):  # a flat table states no department totals
             _store_totals(disclosure, department, year, digest)
         record(actor, "disclosure.import", "department", department.id, _summary(result))
+
+
+def _scheme(year: BudgetYear, disclosure: Disclosure, new_year: bool) -> None:
+    """A year the document creates takes the document's scheme; an existing year keeps its own (a warning)."""
+    scheme = disclosure.scheme
+    if scheme is None or scheme == year.scheme:
+        return
+    if new_year:
+        year.scheme = scheme
+        return
+    message = (
+        f"{year.year} 年度按{SCHEME_LABELS.get(year.scheme, year.scheme)}设定，文件中的绩效目标表按"
+        f"{SCHEME_LABELS[scheme]}编制；目标审核和自评仍按{SCHEME_LABELS.get(year.scheme, year.scheme)}进行"
+    )
+    disclosure.warnings.append(Problem("文件", message))
 
 
 def _store_totals(disclosure, department, year, digest) -> None:

@@ -3,6 +3,8 @@
 See docs/domain.md#indicator-schemes.
 """
 
+from collections.abc import Iterable
+
 #: 2020 scheme (as in the sample): 成本指标 is a 二级 under 产出指标.
 SCHEME_2020: dict[str, tuple[str, ...]] = {
     "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
@@ -26,6 +28,17 @@ SCHEME_LABELS = {
 
 #: 一级 every table must have, in every scheme.
 REQUIRED_LEVEL1 = ("产出指标", "效益指标", "满意度指标")
+
+
+def scheme_of_table(pairs: Iterable[tuple[str, str]]) -> str | None:
+    """The scheme (一级, 二级) pairs show: "2021" with 成本指标 as a 一级, "2020" with it under 产出指标;
+    None when no row says (no 成本 row at all)."""
+    compact = [("".join(level1.split()), "".join(level2.split())) for level1, level2 in pairs]
+    if any(level1 == "成本指标" for level1, _ in compact):
+        return "2021"
+    if any(level1 == "产出指标" and level2 == "成本指标" for level1, level2 in compact):
+        return "2020"
+    return None
 
 
 def taxonomy(scheme: str) -> dict[str, tuple[str, ...]]:

@@ -6,6 +6,11 @@ project a header table (预算规模及资金用途 merged down over the purpose
 merged across, 资金支出计划 merged down over the percent row) and an indicator table whose
 一级/二级 cells are merged down. Every value is a parameter so tests can inject faults.
 
+Layouts other offices use are options: header lines as paragraphs above the tables
+(``Spec.header``), a project's 单位 line as a paragraph (``Project.unit_as``), amounts in 元
+(``Project.unit``), and a table continued after a page break (``Project.split``: the second
+part repeats the header row, as Word documents hold it).
+
 A table is a grid of strings; ``LEFT`` marks a grid cell merged into its left neighbour,
 ``UP`` one merged into the cell above. ``to_docx`` merges with ``_Cell.merge``;
 ``to_text`` writes what Word's plain-text export shows (a merged cell once, a vertical
@@ -21,6 +26,8 @@ import docx
 
 LEFT = "\x00left"
 UP = "\x00up"
+#: An element between two tables: a page break (docx: a paragraph holding one; text: a form feed line).
+PAGE_BREAK = "\x00page"
 
 INDICATORS = [
     ("产出指标", "数量指标", "提供材料比例", "材料减少的比例", "≥40%", "工作台账"),
@@ -45,6 +52,15 @@ class Project:
     checkpoints: tuple[str, ...] = ("3月底", "6月底", "10月底", "12月底")
     percents: tuple[str, ...] = ("15%", "30%", "85%", "100%")
     indicators: list[tuple[str, ...]] = field(default_factory=lambda: list(INDICATORS))
+    #: The header table's 单位: "万元" or "元" (the amounts above are then written in 元).
+    unit: str = "万元"
+    #: "cell": the 单位 line is the header table's first row; "paragraph": a line under the heading.
+    unit_as: str = "cell"
+    #: ("header" | "indicators", grid row index): that table continues after a page break before
+    #: the row, the continuation repeating the table's first row; None: no split.
+    split: tuple[str, int] | None = None
+    #: A line between the two parts of a split table ("续表"), or "" for none.
+    split_mark: str = ""
 
 
 @dataclass
@@ -61,6 +77,13 @@ class Spec:
         ]
     )
     projects: list[Project] = field(default_factory=lambda: [Project()])
+    #: "cells": the department header is a one-row table (the sample); "paragraphs": lines above the tables.
+    header: str = "cells"
+
+
+def header_lines(spec: Spec) -> list[str]:
+    """The department header as paragraphs, as offices type them above the first table."""
+    return [f"部门名称：{spec.department}", f"部门编码：{spec.code}", f"预算年度：{spec.year}\u3000\u3000单位：万元"]
 
 
 Grid = list[list[str]]
@@ -92,8 +115,9 @@ def project_header_table(project: Project) -> Grid:
     name = project.title if project.name is None else project.name
     checkpoints = list(project.checkpoints)
     pad = [LEFT] * (width - 1 - len(checkpoints))
+    unit = [["单位：万元" if project.unit == "万元" else "金额单位：元", *[LEFT] * (width - 1)]]
     return [
-        ["单位：万元", *[LEFT] * (width - 1)],
+        *(unit if project.unit_as == "cell" else []),
         ["项目编码", project.code, LEFT, "项目名称", name, LEFT, LEFT],
         [
             "预算规模及资金用途",
@@ -128,16 +152,32 @@ def indicator_table(project: Project) -> Grid:
 
 def elements(spec: Spec) -> list[Element]:
     """The document in order: paragraphs (str) and tables (grids)."""
-    result: list[Element] = ["部门预算支出总表", department_table(spec)]
+    result: list[Element] = ["部门预算支出总表"]
+    result += [department_table(spec)] if spec.header == "cells" else header_lines(spec)
     if spec.stated is not None:
         result.append(summary_table(spec))
     result += ["一、部门职责及机构设置情况", "机构设置：", units_table(spec)]
     result.append("七、部门项目预算安排情况及绩效目标")
     for number, project in enumerate(spec.projects, start=1):
         result.append(f"{number}、{project.title}绩效目标表")
-        result += [project_header_table(project), indicator_table(project)]
+        if project.unit_as == "paragraph":
+            result.append("单位：万元" if project.unit == "万元" else "金额单位：元")
+        for part, grid in (("header", project_header_table(project)), ("indicators", indicator_table(project))):
+            result += _split(grid, project) if project.split and project.split[0] == part else [grid]
     result.append("八、政府采购预算情况")
     return result
+
+
+def _split(grid: Grid, project: Project) -> list[Element]:
+    """The grid as two tables across a page break, the second repeating the first row.
+
+    A cell merged down across the break starts afresh, empty, in the second table.
+    """
+    assert project.split is not None
+    at = project.split[1]
+    rest = [["" if cell == UP else cell for cell in grid[at]], *grid[at + 1 :]]
+    mark = [project.split_mark] if project.split_mark else []
+    return [grid[:at], PAGE_BREAK, *mark, [grid[0], *rest]]
 
 
 # -- rendering --------------------------------------------------------------------------------
@@ -170,7 +210,9 @@ def to_docx(spec: Spec) -> bytes:
     document = docx.Document()
     previous_was_table = False
     for element in elements(spec):
-        if isinstance(element, str):
+        if element == PAGE_BREAK:
+            document.add_page_break()
+        elif isinstance(element, str):
             document.add_paragraph(element)
         else:
             if previous_was_table:
@@ -194,6 +236,10 @@ def render_text(spec: Spec) -> tuple[str, dict[tuple[int, int], int]]:
     previous_was_table = False
     tables = 0
     for element in elements(spec):
+        if element == PAGE_BREAK:
+            lines.append("\f")  # Word's text export writes a page break as a form feed
+            previous_was_table = False
+            continue
         if isinstance(element, str):
             lines.append(element)
             previous_was_table = False
@@ -217,10 +263,19 @@ def where(spec: Spec, kind: str, table: int, row: int) -> str:
     return f"第{render_text(spec)[1][table, row]}行"
 
 
-def project_table(spec: Spec, number: int, part: str) -> int:
-    """Ordinal of project ``number``'s "header" or "indicators" table in the document."""
-    before = 3 if spec.stated is not None else 2
-    return before + 2 * (number - 1) + (1 if part == "header" else 2)
+def project_table(spec: Spec, number: int, part: str, piece: int = 1) -> int:
+    """Ordinal of project ``number``'s "header" or "indicators" table in the document.
+
+    ``piece`` 2 is the continuation of a table split across a page break.
+    """
+    ordinal = (1 if spec.header == "cells" else 0) + (1 if spec.stated is not None else 0) + 1
+    for n, project in enumerate(spec.projects, start=1):
+        for name in ("header", "indicators"):
+            pieces = 2 if project.split and project.split[0] == name else 1
+            if (n, name) == (number, part):
+                return ordinal + min(piece, pieces)
+            ordinal += pieces
+    raise AssertionError(f"no {part} table for project {number}")
 
 
 def render(spec: Spec, kind: str) -> tuple[bytes, str]:

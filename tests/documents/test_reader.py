@@ -6,12 +6,15 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from perf.documents.reader import (
     DocumentError,
     Paragraph,
     Row,
     TableBreak,
+    join_continued,
     read_document,
 )
 from tests.documents import docx_builder as build
@@ -256,3 +259,90 @@ def test_docx_with_no_content_is_empty():
     with pytest.raises(DocumentError) as caught:
         read_document(buffer.getvalue(), "blank.docx")
     assert caught.value.problems == [("文件", "文件为空")]
+
+
+# -- a table continued after a page break ----------------------------------------------------
+
+HEAD = ("一级指标", "二级指标", "三级指标")
+
+
+def rows_text(*rows: tuple[str, ...]) -> list[str]:
+    lines: list[str] = []
+    for i, row in enumerate(rows):
+        lines += ([""] if i else []) + ["\t" + cell for cell in row]
+    return lines
+
+
+def test_a_continued_table_is_joined_and_its_repeated_header_dropped():
+    first = rows_text(HEAD, ("产出指标", "数量指标", "人数"))
+    second = rows_text(HEAD, ("", "质量指标", "合格率"))
+    for between in (["", ""], ["\f"], ["", "\f", ""], ["", "", "续表"], ["（续表）"]):
+        text = "\n".join(["标题", *first, *between, *second, "结尾"]) + "\n"
+        blocks = read_document(text.encode(), "a.txt")
+        assert shape(blocks) == [
+            ("p", "标题"),
+            ("row", HEAD),
+            ("row", ("产出指标", "数量指标", "人数")),
+            ("row", ("", "质量指标", "合格率")),
+            ("break",),
+            ("p", "结尾"),
+        ], between
+        assert blocks[3].where == f"第{text.split(chr(10)).index(chr(9) + '合格率') - 1}行"  # its own line
+
+
+def test_a_continued_table_repeating_two_header_rows_drops_both():
+    header = [("序号", "功能分类科目", "合计"), ("", "科目编码", "科目名称")]
+    text = "\n".join([*rows_text(*header, ("1", "201", "10.00")), "", "", *rows_text(*header, ("2", "20103", "5.00"))])
+    assert shape(read_document(text.encode(), "a.txt")) == [
+        ("row", header[0]),
+        ("row", header[1]),
+        ("row", ("1", "201", "10.00")),
+        ("row", ("2", "20103", "5.00")),
+        ("break",),
+    ]
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        pytest.param(["", "", "说明文字", ""], id="a-paragraph-between"),
+        pytest.param(["", ""], id="other-first-row"),
+    ],
+)
+def test_separate_tables_stay_apart(between):
+    second = rows_text(
+        HEAD if "说明文字" in between else ("项目编码", "P1", "项目名称"), ("产出指标", "质量指标", "率")
+    )
+    text = "\n".join([*rows_text(HEAD, ("产出指标", "数量指标", "人数")), *between, *second])
+    assert sum(isinstance(block, TableBreak) for block in read_document(text.encode(), "a.txt")) == 2
+
+
+def test_a_table_of_only_its_header_is_not_taken_for_a_continued_one():
+    text = "\n".join([*rows_text(HEAD), "", "", *rows_text(HEAD, ("产出指标", "数量指标", "人数"))])
+    assert shape(read_document(text.encode(), "a.txt")).count(("row", HEAD)) == 2
+
+
+@pytest.mark.parametrize("split", [("indicators", 3), ("header", 5), ("header", 2)])
+def test_docx_and_text_join_a_split_table_alike(split):
+    spec = build.Spec(projects=[build.Project(split=split)])
+    whole = shape(read_document(build.to_text(build.Spec()).encode(), "a.txt"))
+    from_docx = read_document(build.to_docx(spec), "部门预算.docx")
+    from_text = read_document(build.to_text(spec).encode(), "a.txt")
+    assert shape(from_docx) == shape(from_text) == whole
+    # the continued rows keep the location of the second Word table
+    continued = build.project_table(spec, 1, split[0], piece=2)
+    assert any(block.where == f"第{continued}个表格第2行" for block in from_docx)
+
+
+@st.composite
+def split_table(draw):
+    """A table of distinct rows (the first its header) and a cut 2 ≤ k < len(rows)."""
+    rows = draw(st.lists(st.tuples(st.text("甲乙丙123", min_size=1, max_size=3)), min_size=3, max_size=8, unique=True))
+    return [Row(cells, f"r{i}") for i, cells in enumerate(rows)], draw(st.integers(2, len(rows) - 1))
+
+
+@given(split_table())
+def test_any_split_with_a_repeated_header_joins_back(table):
+    rows, cut = table
+    split = [*rows[:cut], TableBreak("b1"), Row(rows[0].cells, "h"), *rows[cut:], TableBreak("b2")]
+    assert join_continued(split) == [*rows, TableBreak("b2")]
