@@ -169,7 +169,8 @@ def _conflicts(disclosure: Disclosure, tables: dict, existing: dict[str, Project
 
 def _write(disclosure, digest, actor, existing, result) -> None:
     """Create or update everything the document holds."""
-    dates = [day for day, _, _ in disclosure.projects[0].plan]
+    planned = next((table.plan for table in disclosure.projects if table.plan), [])  # a flat file's first may have none
+    dates = [day for day, _, _ in planned]
     year = ensure_year(disclosure.year, dates)
     department = ensure_department(disclosure.department_code, disclosure.department_name)
     units = {
