@@ -63,7 +63,7 @@ def _weights(project_ids: list[int]) -> dict[int, Decimal]:
         .join(SelfEvaluation, SelfEvaluation.id == EvaluationRow.evaluation_id)
         .where(SelfEvaluation.project_id.in_(project_ids), EvaluationRow.weight.is_not(None))
     )
-    return dict(rows.tuples().all())
+    return {indicator_id: weight for indicator_id, weight in rows}
 
 
 def _project(project: Project, unit: PublishedUnit, weights: dict[int, Decimal]) -> PublishedProject:
