@@ -159,16 +159,33 @@ def _label(table: Table, row: int, col: int, text: str, last: int | None = None,
     return _put(_span(table, row, col, col if last is None else last, bottom), text, bold=True, center=True)
 
 
+#: What follows w:tcBorders in a cell's properties (CT_TcPr's sequence).
+_AFTER_BORDERS = (
+    "w:shd",
+    "w:noWrap",
+    "w:tcMar",
+    "w:textDirection",
+    "w:tcFitText",
+    "w:vAlign",
+    "w:hideMark",
+    "w:headers",
+    "w:cellIns",
+    "w:cellDel",
+    "w:cellMerge",
+    "w:tcPrChange",
+)
+
+
 def _no_borders(row) -> None:
     """A row drawn without borders (the line above a published table: department, year, 单位)."""
-    for cell in row.cells:
-        properties = cell._tc.get_or_add_tcPr()
+    for tc in dict.fromkeys(cell._tc for cell in row.cells):  # a merged cell once
+        properties = tc.get_or_add_tcPr()
         borders = OxmlElement("w:tcBorders")
         for side in ("top", "left", "bottom", "right"):
             edge = OxmlElement(f"w:{side}")
             edge.set(qn("w:val"), "nil")
             borders.append(edge)
-        properties.append(borders)
+        properties.insert_element_before(borders, *_AFTER_BORDERS)  # the schema's order, or Word complains
 
 
 def _parts(width: int, count: int) -> list[tuple[int, int]]:
