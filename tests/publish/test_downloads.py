@@ -114,3 +114,17 @@ def test_the_command_refuses_what_it_cannot_publish(runner, session, demo, tmp_p
     )
     xlsx = ["perf", "export-disclosure", "--department", "306", "--year", "2024", "--format", "xlsx"]
     assert runner.invoke(args=[*xlsx, "--out", str(tmp_path / "x.xlsx")]).exit_code == 0  # a flat table may lack a plan
+
+
+def test_a_department_the_word_layout_cannot_carry_is_refused_on_its_page(client, users, login, session):
+    project = session.scalars(sa.select(Project).order_by(Project.id)).first()
+    session.execute(sa.delete(PlanEntry).where(PlanEntry.project_id == project.id))
+    session.commit()
+    session.expire_all()
+    login(users["reviewer"])
+    response = client.get(URL.format(fmt="docx"), follow_redirects=True)
+    assert response.request.path == "/departments/306/2024"
+    assert f"以下项目尚未填写资金支出计划，公开格式的绩效目标表必须有：{project.name}" in response.get_data(
+        as_text=True
+    )
+    assert client.get(URL.format(fmt="xlsx")).status_code == 200

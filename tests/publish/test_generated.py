@@ -14,6 +14,7 @@ from perf.documents.disclosure import load_disclosure
 from perf.documents.importer import import_disclosure, sha256
 from perf.evaluation.workflow import import_weights
 from perf.org.services import ensure_department, ensure_unit, ensure_year
+from perf.projects.queries import project_by_code
 from perf.projects.schemas import ProjectTableSchema
 from perf.projects.services import create_project
 from perf.projects.taxonomy import SCHEME_2020
@@ -84,7 +85,10 @@ def table(draw, code: str) -> dict:
 def department(draw, weighted: bool) -> dict:
     units = draw(st.lists(NAME, min_size=1, max_size=3, unique=True))
     count = draw(st.integers(1, 4))
-    tables = [draw(table(f"P{draw(st.integers(0, 10**9)):010d}{i}")) for i in range(count)]
+    numbers = [draw(st.integers(0, 10**9)) for _ in range(count)]
+    # a real 项目编码, or the local code a flat file without 项目编码 gave the project
+    codes = [draw(st.sampled_from([f"P{n:010d}{i}", f"LOCAL{n:014X}{i}"])) for i, n in enumerate(numbers)]
+    tables = [draw(table(code)) for code in codes]
     weights = [
         [draw(st.one_of(st.none(), st.decimals(0, 90, places=2))) if weighted else None for _ in t["indicators"]]
         for t in tables
@@ -116,8 +120,6 @@ def state(spec: dict) -> dict:
 
 
 def _project(code):
-    from perf.projects.queries import project_by_code
-
     return project_by_code(code, 2024)
 
 
