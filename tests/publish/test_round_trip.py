@@ -43,6 +43,9 @@ def test_the_sample_comes_back_the_same_through_each_layout(runner, session, dem
             assert imported.exit_code == 0, imported.output
             assert "项目：7 个（新增 7，覆盖 0，未变 0）" in imported.output
             assert "警告：0 条" in imported.output
+            if fmt == "docx":  # the department's stated totals come along (the 支出总表's 合计 line)
+                assert "项目预算合计：298.45 万元（支出总表项目支出：298.45 万元）" in imported.output
+                assert "单位：2 个" in imported.output
             after = exported(other, codes)
             again = other.invoke(args=["perf", IMPORTERS[fmt], str(out)])  # and once more: nothing changes
             assert "新增 0，覆盖 0，未变 7" in again.output
