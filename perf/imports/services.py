@@ -41,6 +41,8 @@ UPLOADERS: dict[str, frozenset[str]] = {
     "payments": frozenset({"owner", "reviewer"}),
     "actuals": frozenset({"owner", "reviewer"}),
 }
+#: How a refused drop of recorded indicators is confirmed (the preview's checkbox, ``ApplyForm``).
+CONFIRM_DROP = "如确认删除，请勾选“确认删除上述指标及其已填报的数据”后再导入"
 #: The kinds the page offers, the most frequent first.
 OFFERED = ("payments", "actuals", "targets", "disclosure")
 
@@ -132,8 +134,11 @@ def apply(record: ImportRecord, user, drop_recorded: bool = False) -> ImportReco
         raise RuleError({"": ["检查之后数据已有变化，预览已不准确：请重新上传文件检查后再确认"]}, "conflict")
     recorded = [row for row in record.dropping if row["recorded"]]
     if recorded and not drop_recorded:
-        named = "；".join(f"{row['code']} {row['name']}（{'、'.join(row['recorded'])}）" for row in recorded)
-        message = f"文件中已没有以下指标，它们已有填报的数据，导入会一并删除：{named}。确认删除请勾选“确认删除”后再导入"
+        named = "；".join(
+            f"{row['code']} {row['name']}（{row['level1']}·{row['level2']}）：{'、'.join(row['recorded'])}"
+            for row in recorded
+        )
+        message = f"文件中已没有以下指标，它们已有填报的数据，导入会一并删除：{named}。{CONFIRM_DROP}"
         raise RuleError({"drop_recorded": [message]}, "conflict")
     result = _run(record)
     if result.problems:  # the dry run said otherwise a moment ago: nothing is written (the boundary rolls back)
