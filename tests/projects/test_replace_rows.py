@@ -15,7 +15,7 @@ from perf.projects.keepers import recorded_on
 from perf.projects.models import Indicator
 from perf.projects.replacing import row_changes
 from perf.projects.schemas import load_table
-from perf.projects.services import create_project, overwrite_project
+from perf.projects.services import create_project, overwrite_project, update_project
 
 DATES = [date(2024, 3, 31), date(2024, 6, 30), date(2024, 10, 31), date(2024, 12, 31)]
 
@@ -128,3 +128,13 @@ def test_an_evaluation_row_without_weight_band_or_reason_is_not_recorded_work(se
         rate.id: ["绩效自评偏差原因分析"],
     }
     assert recorded_on([]) == {}
+
+
+def test_saving_a_draft_on_the_page_keeps_the_rows_it_did_not_remove(session, project):
+    first, _, rate = project.indicators
+    session.add(actual(rate, "96%", D(96), "%"))
+    project.status = "draft"  # e.g. an approved table under 调整, back with its owner
+    session.flush()
+    update_project(project, table([BEFORE[0], row("合格率", "≥92%", "质量指标")]), "owner", project.lock_version)
+    assert [i.id for i in project.indicators] == [first.id, rate.id]
+    assert session.scalar(sa.select(ActualValue.value_text).where(ActualValue.indicator_id == rate.id)) == "96%"
