@@ -48,7 +48,8 @@ def apply(record):
     with refusal(flash_messages=True):
         services.apply(record, current_user, drop_recorded=form.drop_recorded.data)
         counts = record.summary
-        flash(f"已导入：新增 {counts['new']} 笔、变更 {counts['changed']} 笔、未变 {counts['unchanged']} 笔", "success")
+        done = f"已导入：新增 {counts['new']} 笔、变更 {counts['changed']} 笔、未变 {counts['unchanged']} 笔"
+        flash(done + record.rows_sentence, "success")
     return redirect(url_for("imports.preview", record_id=record.id))
 
 

@@ -118,6 +118,7 @@ def test_the_page_lists_the_dropped_indicator_and_applies_only_with_the_box_tick
     applied = client.post(preview + "/apply", data={"drop_recorded": "y"}, follow_redirects=True)
     text = applied.get_data(as_text=True)
     assert "已导入" in text and "已删除的指标" in text and 'id="drop-recorded"' not in text
+    assert "；覆盖项目的指标保留 7 项、变更 0 项、删除 1 项、新增 0 项" in text  # the confirmation's message
     session.expire_all()
     assert session.scalars(sa.select(ActualValue.value_text)).all() == ["96%"]  # 平台使用率's stays
 
@@ -127,7 +128,7 @@ def test_a_drop_without_recorded_data_shows_no_checkbox(client, login, users, se
     page = client.get(upload(client, REMOVED)).get_data(as_text=True)
     assert 'id="import-dropping"' in page and "网上审批率" in page
     assert 'id="drop-recorded"' not in page and 'id="dropping-banner"' not in page
-    assert 'id="apply-import"' in page
+    assert 'id="apply-import"' in page and "删除 1 项指标。" in page  # the confirm dialog says so
 
 
 def test_an_unchanged_document_says_nothing_of_indicators(client, login, users):
