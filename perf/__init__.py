@@ -54,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
     from perf.midyear.views import bp as midyear_bp
     from perf.office.views import bp as office_bp
     from perf.projects.views import bp as projects_bp
+    from perf.publish.views import bp as publish_bp
     from perf.review.views import bp as review_bp
     from perf.settings import services as settings_services
     from perf.settings.views import bp as settings_bp
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(tokens_bp)
     app.register_blueprint(projects_bp)
+    app.register_blueprint(publish_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(alerts_bp)
     app.register_blueprint(spending_bp)

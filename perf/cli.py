@@ -66,6 +66,7 @@ def _register() -> None:
     from perf.jobs.cli import worker
     from perf.office.cli import remind_command, todo_command
     from perf.projects.cli import export_project
+    from perf.publish.cli import export_disclosure
     from perf.review.cli import review
     from perf.spending.cli import import_payments_command
     from perf.targets.cli import import_targets_command
@@ -76,6 +77,7 @@ def _register() -> None:
         import_targets_command,
         demo,
         export_project,
+        export_disclosure,
         review,
         create_user,
         token,

@@ -219,12 +219,14 @@ def fail_cli(error: RuleError, labels: Mapping[str, str] | None = None) -> None:
     raise click.exceptions.Exit(1)
 
 
-def fail_file(problems, nothing: str) -> None:
+def fail_file(problems, nothing: str, hint: str = "") -> None:
     """A refused file import: each problem with its table, row or line, then how many and ``nothing``
-    (未导入任何记录); exit with status 1, so the command's boundary rolls back."""
+    (未导入任何记录), then ``hint`` if any; exit with status 1, so the command's boundary rolls back."""
     for problem in problems:
         click.echo(str(problem), err=True)
     click.echo(f"共 {len(problems)} 个问题，{nothing}。", err=True)
+    if hint:
+        click.echo(hint, err=True)
     raise click.exceptions.Exit(1)
 
 

@@ -1,8 +1,10 @@
 """Uploads (导入): send a file, read its check (summary and problems), apply it.
 
 ``POST /api/v1/imports`` (multipart ``kind``, ``file``) answers 202 with ``{"id", "status"}``;
-``GET /api/v1/imports/{id}`` gives the check; ``POST /api/v1/imports/{id}/apply`` writes a checked
-file without problems (409 otherwise). The rules are perf.imports.services, as on the 导入数据 page.
+``GET /api/v1/imports/{id}`` gives the check (with ``dropping``: the indicators a replace would drop);
+``POST /api/v1/imports/{id}/apply`` writes a checked file without problems (409 otherwise; one that drops
+indicators with recorded data needs ``?drop_recorded=true``). The rules are perf.imports.services, as
+on the 导入数据 page.
 """
 
 from copy import deepcopy
@@ -12,7 +14,7 @@ from flask_login import current_user
 
 from perf.api.common import Blueprint, allow
 from perf.auth.permissions import Perm, loads
-from perf.fields import Int, Items, Obj, PerfSchema, Text
+from perf.fields import Flag, Int, Items, Obj, PerfSchema, Text
 from perf.imports import services
 from perf.imports.models import KINDS, STATUSES
 
@@ -44,13 +46,53 @@ class ProblemSchema(PerfSchema):
     message = Text(required=True, metadata={"description": "问题说明"})
 
 
+class RowCountsSchema(PerfSchema):
+    """被覆盖项目的指标：按一级、二级、三级指标匹配后保留、变更、删除、新增的项数"""
+
+    kept = Int(required=True, metadata={"description": "保留（内容未变）的指标数"})
+    changed = Int(required=True, metadata={"description": "变更（如指标值不同）的指标数；其已填报的数据保留"})
+    dropped = Int(required=True, metadata={"description": "文件中已没有、将删除的指标数"})
+    added = Int(required=True, metadata={"description": "新增的指标数"})
+
+
+class DroppingSchema(PerfSchema):
+    """导入将删除的一项指标（覆盖后的绩效目标表中已没有）"""
+
+    code = Text(required=True, metadata={"description": "项目编码"})
+    project = Text(required=True, metadata={"description": "项目名称"})
+    level1 = Text(required=True, metadata={"description": "一级指标"})
+    level2 = Text(required=True, metadata={"description": "二级指标"})
+    name = Text(required=True, metadata={"description": "三级指标"})
+    value = Text(required=True, metadata={"description": "指标值"})
+    recorded = Items(
+        Text(),
+        required=True,
+        metadata={"description": "该指标已填报的数据（实际完成值、监控、自评）；非空时须 drop_recorded=true 才能导入"},
+    )
+
+
 class ImportSchema(ImportStartedSchema):
-    """一次导入：类型、状态、进度、条数和问题"""
+    """一次导入：类型、状态、进度、条数、将删除的指标和问题"""
 
     kind = Text(required=True, metadata={"description": "数据类型：" + "，".join(f"{k} {v}" for k, v in KINDS.items())})
     progress = Int(required=True, metadata={"description": "进度（0–100）"})
     summary = Obj(SummarySchema, required=True)
+    indicators = Obj(
+        RowCountsSchema,
+        allow_none=True,
+        metadata={"description": "覆盖项目时指标的保留、变更、删除、新增项数（没有覆盖项目时为空）"},
+    )
+    dropping = Items(Obj(DroppingSchema), required=True)
     problems = Items(Obj(ProblemSchema), required=True)
+
+
+class ApplyArgs(PerfSchema):
+    """确认导入的参数"""
+
+    drop_recorded = Flag(
+        load_default=False,
+        metadata={"description": "true：确认删除文件中已没有、但已填报数据的指标（连同这些数据）"},
+    )
 
 
 def _multipart(view):
@@ -78,6 +120,8 @@ def _shown(record) -> dict:
         "status": record.status,
         "progress": record.progress,
         "summary": summary,
+        "indicators": record.row_counts,
+        "dropping": record.dropping,
         "problems": record.problems,
     }
 
@@ -121,15 +165,18 @@ def get_import(record):
 
 @blp.route("/<int:record_id>/apply", methods=["POST"], parameters=[RECORD_ID])
 @allow(Perm.DATA_IMPORT)
+@blp.arguments(ApplyArgs, location="query")
 @blp.response(200, ImportSchema)
 @loads("record_id", services.record_by_id, services.may_see, "导入记录")
-def apply_import(record):
+def apply_import(args, record):
     """确认导入
 
     写入已检查且没有问题的文件，全部写入或全部不写入。文件有问题、尚未检查完、已经导入过，
-    或检查之后数据已有变化（预览不再准确）时返回 409 并说明原因。
+    或检查之后数据已有变化（预览不再准确）时返回 409 并说明原因。覆盖项目时按一级、二级、三级指标
+    匹配，匹配的指标及其实际完成值、监控和自评数据保留；文件中已没有、但已填报数据的指标
+    （GET 返回的 `dropping` 中 `recorded` 非空）须带 `?drop_recorded=true` 确认删除，否则返回 409。
     ---
-    Apply a checked file without problems.
+    Apply a checked file without problems (dropping indicators with recorded data only when confirmed).
     """
-    services.apply(record, current_user)
+    services.apply(record, current_user, drop_recorded=args["drop_recorded"])
     return _shown(record)

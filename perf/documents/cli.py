@@ -18,16 +18,22 @@ from perf.numbers import fmt2
 from perf.org.models import Department
 
 SAMPLE = "sample/fengnan_approval_bureau_2024.txt"
+#: What a replace refused for recorded data says last.
+CONFIRM_DROP = "如确认删除上述指标及其已填报的数据，请加 --drop-recorded 重新导入。"
+#: --replace and --drop-recorded, on both importing commands.
+REPLACE_HELP = "以文件内容覆盖已存在且内容不同的项目（按一级、二级、三级指标匹配，保留已填报的数据）"
+DROP_HELP = "覆盖时确认删除文件中已没有、但已填报实际完成值、监控或自评数据的指标（连同这些数据）"
 
 
 @click.command("import-disclosure", help="导入部门预算公开文件（.docx 或其文本导出）。")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--replace", is_flag=True, help="以文件内容覆盖已存在且内容不同的项目")
+@click.option("--replace", is_flag=True, help=REPLACE_HELP)
+@click.option("--drop-recorded", is_flag=True, help=DROP_HELP)
 @with_appcontext
 @committed
-def import_disclosure_command(path: Path, replace: bool) -> None:
+def import_disclosure_command(path: Path, replace: bool, drop_recorded: bool) -> None:
     """Import a 部门预算公开 document (.docx, or its text export)."""
-    _run_import(path.read_bytes(), path.name, replace)
+    _run_import(path.read_bytes(), path.name, replace, drop_recorded)
 
 
 @click.command("demo", help="把自带的示例部门（2024 年丰南区行政审批局）载入数据库。")
@@ -43,14 +49,20 @@ def demo() -> None:
         click.echo(f"演示账户：{username} / {password}（{label}，仅供本机试用）")
 
 
-def _run_import(data: bytes, filename: str, replace: bool) -> ImportResult:
+def _run_import(data: bytes, filename: str, replace: bool, drop_recorded: bool = False) -> ImportResult:
     """Parse and import; on problems print them and exit 1 (the command's boundary rolls back)."""
     disclosure = load_disclosure(data, filename)
-    result = import_disclosure(disclosure, sha256(data), actor="cli", replace=replace)
-    if not result.ok:
-        fail_file(result.problems, "未导入任何内容")
-    print_summary(result)
+    result = import_disclosure(disclosure, sha256(data), actor="cli", replace=replace, drop_recorded=drop_recorded)
+    finish(result)
     return result
+
+
+def finish(result: ImportResult) -> None:
+    """The summary of an import, or its problems and exit 1 (a refused drop says how to confirm it)."""
+    if not result.ok:
+        asked = any(row.recorded for _, row in result.dropped)
+        fail_file(result.problems, "未导入任何内容", CONFIRM_DROP if asked else "")
+    print_summary(result)
 
 
 def print_summary(result: ImportResult) -> None:
@@ -71,6 +83,14 @@ def print_summary(result: ImportResult) -> None:
             click.echo(f"未读取的列：{'、'.join(d.ignored_columns)}")
     else:
         click.echo(f"项目预算合计：{fmt2(total)} 万元（支出总表项目支出：{fmt2(d.stated_project)} 万元）")
+    if result.replaced:
+        counts = result.row_counts()
+        click.echo(
+            f"覆盖项目的指标：保留 {counts['kept']} 项，变更 {counts['changed']} 项，"
+            f"删除 {counts['dropped']} 项，新增 {counts['added']} 项"
+        )
+        for table, row in result.dropped:
+            click.echo(f"删除的指标：{table.code} {table.name}：{row.described}")
     click.echo(f"警告：{len(d.warnings)} 条")
     for warning in d.warnings:
         click.echo(f"警告 {warning}")

@@ -215,6 +215,7 @@ class _ProjectReader:
         name = self.value(lambda text: text == "项目名称")
         total, fiscal, other = self.budget()
         goal = self.value(lambda text: text.endswith("绩效目标"))
+        unit = self.value(lambda text: text == "实施单位")  # the national template's (and perf's export) row
         return ProjectTable(
             title=self.title,
             code=code[0] if code else "",
@@ -227,6 +228,7 @@ class _ProjectReader:
             plan=self.plan(),
             indicators=self.indicators(),
             location=f"{self.table}，{self.heading.where}",
+            unit=unit[0] if unit else "",
         )
 
     def budget(self) -> tuple[Decimal, Decimal, Decimal]:

@@ -16,8 +16,9 @@ line, columns in any order; unknown columns are ignored and named. Below the hea
   weights do not sum to 90 gets a warning);
 - amounts are in the stated 金额单位 (元 by default, as these exports are), converted to 万元 exactly.
 
-The result is a ``Disclosure`` (without the 部门预算 tables and without a 资金支出计划, which flat
-tables do not hold), so the one importer writes it: all or nothing, problems by row.
+The result is a ``Disclosure`` (without the 部门预算 tables, which flat tables do not hold; with a
+资金支出计划 only where the file has checkpoint columns, as perf's own export writes: perf.documents.flat_plan),
+so the one importer writes it: all or nothing, problems by row.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from marshmallow import Schema, ValidationError
 
 from perf.documents._tables import IndicatorRow, Problem, UnitRow
 from perf.documents.disclosure import Disclosure, ProjectTable
+from perf.documents.flat_plan import PlanColumn, is_plan_header, plan_columns, read_plan
 from perf.documents.tabular import (
     HEADER_SEARCH,
     ImportFileError,
@@ -128,6 +130,8 @@ class FlatProject:
     cells: dict
     indicators: list[IndicatorRow] = field(default_factory=list)
     weights: list[Decimal | None] = field(default_factory=list)
+    #: The raw cells of the project's first row (its 资金支出计划 columns are read from them).
+    raw: list = field(default_factory=list)
 
 
 @dataclass
@@ -169,12 +173,13 @@ def load_targets(data: bytes, filename: str, year: int | None = None) -> FlatTar
         return result
     above = [(line, " ".join(str(c).strip() for c in cells if filled(c))) for line, cells in rows[:at]]
     table = Table(rows[at][0], columns, rows[at + 1 :], ignored, above)
-    result.ignored_columns = ignored
+    plan = plan_columns(rows[at][1])
+    result.ignored_columns = [header for header in ignored if not is_plan_header(header)]
     _year(table, year, result)
     _amount_unit(table, rows[at][1], result)
     projects = _projects(table, result)
     for project in projects:
-        _project(project, result)
+        _project(project, result, plan)
     if not result.projects and not result.problems:
         result.problems.append(Problem(FILE, "文件中没有项目（表头之下没有带项目名称和三级指标的行）"))
     if not result.department_code and result.units:
@@ -244,7 +249,7 @@ def _projects(table: Table, result: FlatTargets) -> list[FlatProject]:
         starts = any(row.get(key) and row[key] != carried.get(key) for key in ("code", "name"))
         if starts or not projects:
             carried = {key: row.get(key) or (carried.get(key) if key == "unit" else None) for key in _PROJECT_FIELDS}
-            projects.append(FlatProject(line, carried))
+            projects.append(FlatProject(line, carried, raw=cells))
         else:
             for key in _PROJECT_FIELDS:  # a cell written again on a later row must say the same
                 if row.get(key) and carried.get(key) and row[key] != carried[key]:
@@ -327,7 +332,7 @@ def _direction_warning(row: dict, value: str) -> str | None:
     return None
 
 
-def _project(project: FlatProject, result: FlatTargets) -> None:
+def _project(project: FlatProject, result: FlatTargets, plan: list[PlanColumn]) -> None:
     """A project's rows as one ProjectTable (amounts to 万元), or its problems."""
     cells, where = project.cells, f"第{project.line}行"
     unit_text = cells.get("unit")
@@ -362,7 +367,7 @@ def _project(project: FlatProject, result: FlatTargets) -> None:
             other=other,
             purpose=cells.get("purpose") or "",
             goal=cells.get("goal") or "",
-            plan=[],
+            plan=read_plan(project.raw, plan, result.year, where, result.problems),
             indicators=project.indicators,
             location=where,
             unit=unit,

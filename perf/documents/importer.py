@@ -26,6 +26,7 @@ from perf.org.services import (
 )
 from perf.projects.history import snapshot
 from perf.projects.models import Project
+from perf.projects.replacing import DroppedRow, RowChanges, row_changes
 from perf.projects.schemas import labels, load_table
 from perf.projects.services import create_project, overwrite_project, same_table
 from perf.projects.taxonomy import SCHEME_LABELS
@@ -46,6 +47,8 @@ class ImportResult:
     projects: dict[str, Project] = field(default_factory=dict)
     #: How many indicators got a self-evaluation weight from the file (flat tables: perf.targets).
     weighted: int = 0
+    #: table code -> what replacing the project does to its indicator rows (replaced projects only).
+    rows: dict[str, RowChanges] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -57,14 +60,35 @@ class ImportResult:
         """True when anything was written."""
         return bool(self.created or self.replaced)
 
+    @property
+    def dropped(self) -> list[tuple[ProjectTable, DroppedRow]]:
+        """Every indicator the replace drops, with its table, in the file's order."""
+        tables = {t.code: t for t in self.disclosure.projects}
+        return [(tables[code], row) for code, changes in self.rows.items() for row in changes.dropped]
+
+    def row_counts(self) -> dict[str, int]:
+        """Indicators of the replaced projects: kept, changed, dropped, added."""
+        counts = {"kept": 0, "changed": 0, "dropped": 0, "added": 0}
+        for changes in self.rows.values():
+            for key, count in changes.counts().items():
+                counts[key] += count
+        return counts
+
 
 def sha256(data: bytes) -> str:
     """Hex SHA-256 of the document bytes."""
     return hashlib.sha256(data).hexdigest()
 
 
-def import_disclosure(disclosure: Disclosure, digest: str, actor: str, replace: bool = False) -> ImportResult:
-    """Import the document; on any problem write nothing and return the problems."""
+def import_disclosure(
+    disclosure: Disclosure, digest: str, actor: str, replace: bool = False, drop_recorded: bool = False
+) -> ImportResult:
+    """Import the document; on any problem write nothing and return the problems.
+
+    A replaced project keeps its indicator rows matched by (一级, 二级, 三级) with all recorded against
+    them; a row the file no longer has that carries recorded data (actual values, mid-year entries,
+    self-evaluation rows) is a problem unless ``drop_recorded`` confirms dropping it.
+    """
     result = ImportResult(disclosure, problems=list(disclosure.problems))
     if result.problems:
         return result
@@ -77,6 +101,11 @@ def import_disclosure(disclosure: Disclosure, digest: str, actor: str, replace: 
         if is_local_code(code):  # found by unit and name: compared under the code it has now
             tables[code]["code"] = project.code
     result.problems += _conflicts(disclosure, tables, existing, replace)
+    if result.problems:
+        return result
+    result.rows = _row_changes(disclosure, tables, existing)
+    if not drop_recorded:
+        result.problems += _recorded_drops(result)
     if result.problems:
         return result
     try:
@@ -168,9 +197,28 @@ def _conflicts(disclosure: Disclosure, tables: dict, existing: dict[str, Project
     return problems
 
 
+def _row_changes(disclosure: Disclosure, tables: dict, existing: dict[str, Project]) -> dict[str, RowChanges]:
+    """What replacing each existing project that differs does to its rows (read before anything is written)."""
+    return {
+        table.code: row_changes(existing[table.code], tables[table.code]["indicators"])
+        for table in disclosure.projects
+        if table.code in existing and not same_table(existing[table.code], tables[table.code])
+    }
+
+
+def _recorded_drops(result: ImportResult) -> list[Problem]:
+    """Each row a replace would drop with recorded data on it, named: refused until the drop is confirmed."""
+    return [
+        Problem(table.location, f"文件中没有指标“{row.label}”，该指标已有{'、'.join(row.recorded)}：覆盖将删除这些数据")
+        for table, row in result.dropped
+        if row.recorded
+    ]
+
+
 def _write(disclosure, digest, actor, existing, result) -> None:
     """Create or update everything the document holds."""
-    dates = [day for day, _, _ in disclosure.projects[0].plan]
+    planned = next((table.plan for table in disclosure.projects if table.plan), [])  # a flat file's first may have none
+    dates = [day for day, _, _ in planned]
     new_year = find_year(disclosure.year) is None
     year = ensure_year(disclosure.year, dates)
     _scheme(year, disclosure, new_year)
@@ -198,7 +246,9 @@ def _write(disclosure, digest, actor, existing, result) -> None:
         elif same_table(project, load_table(raw, year, published=True)):
             result.unchanged.append(table.code)
         else:
-            overwrite_project(project, raw, actor, "project.replace", f"以文件覆盖项目 {project.code}")
+            rows = result.rows[table.code]
+            summary = f"以文件覆盖项目 {project.code}：指标{rows.sentence()}"
+            overwrite_project(project, raw, actor, "project.replace", summary, rows.audited())
             keep_version(TARGET, project, "imported", None, "以文件覆盖", snapshot(project))
             result.replaced.append(table.code)
         result.projects[table.code] = project
@@ -242,8 +292,15 @@ def _summary(result: ImportResult) -> str:
     """One line for the audit log."""
     d = result.disclosure
     total = sum((t.total for t in d.projects), start=0)
-    return (
+    text = (
         f"导入 {d.department_code}{d.department_name} {d.year} 年度："
         f"新增 {len(result.created)} 个项目，覆盖 {len(result.replaced)} 个，"
         f"未变 {len(result.unchanged)} 个，项目预算合计 {fmt2(total)} 万元"
     )
+    if result.replaced:
+        counts = result.row_counts()
+        text += (
+            f"；覆盖项目的指标保留 {counts['kept']} 项、变更 {counts['changed']} 项、"
+            f"删除 {counts['dropped']} 项、新增 {counts['added']} 项"
+        )
+    return text

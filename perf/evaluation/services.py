@@ -27,6 +27,7 @@ from perf.evaluation.scoring import (
 )
 from perf.extensions import db
 from perf.projects.indicator_value import parse_value
+from perf.projects.keepers import row_keeper
 from perf.projects.models import Project
 from perf.spending.models import Payment
 from perf.units import YUAN_PER_WAN
@@ -129,3 +130,23 @@ def _weights(project: Project, rows: dict[int, EvaluationRow]) -> tuple[Decimal,
     """Edited weights when every row has one; otherwise None (the even split)."""
     weights = [rows[ind.id].weight if ind.id in rows else None for ind in project.indicators]
     return tuple(weights) if weights and all(w is not None for w in weights) else None
+
+
+@row_keeper
+def _recorded_rows(indicator_ids) -> dict[int, str]:
+    """Indicators with a self-evaluation 分值, 评价档次 or 偏差原因: a replace that drops one asks first."""
+    query = select(EvaluationRow).where(EvaluationRow.indicator_id.in_(list(indicator_ids)))
+    found = {}
+    for row in db.session.scalars(query):
+        parts = [
+            label
+            for label, held in (
+                ("分值", row.weight is not None),
+                ("评价档次", bool(row.band) or row.band_score is not None),
+                ("偏差原因分析", bool(row.reason)),
+            )
+            if held
+        ]
+        if parts:
+            found[row.indicator_id] = f"绩效自评{'、'.join(parts)}"
+    return found

@@ -45,11 +45,13 @@ class ImportRecord(db.Model):
     created_at: Mapped[Moment] = mapped_column(default=utcnow)
     checked_at: Mapped[Moment | None]
     applied_at: Mapped[Moment | None]
-    #: {"new", "changed", "unchanged"}: rows (payments, actual values) or projects (a disclosure).
+    #: {"new", "changed", "unchanged"}: rows (payments, actual values) or projects (a disclosure); a
+    #: replacing table also has "indicators": {"kept", "changed", "dropped", "added"} of the replaced projects.
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
     #: [{"where", "message"}], in the file's order.
     problems: Mapped[list] = mapped_column(JSON, default=list)
-    #: Per project: [{"code", "name", "new": [text], "changed": [text], "unchanged": n}].
+    #: Per project: [{"code", "name", "new": [text], "changed": [text], "unchanged": n}]; a replaced table also
+    #: "dropping": [{"level1", "level2", "name", "value", "recorded": [text]}], the indicators it drops.
     preview: Mapped[list] = mapped_column(JSON, default=list)
     #: SHA-256 of the preview at check time: confirming refuses when the stored data no longer gives the same.
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
@@ -66,6 +68,31 @@ class ImportRecord(db.Model):
     def status_label(self) -> str:
         """The status's Chinese name."""
         return STATUSES[self.status]
+
+    @property
+    def dropping(self) -> list[dict]:
+        """Every indicator applying would drop, with its project's code and name and what is recorded on it."""
+        return [
+            {"code": project["code"], "project": project["name"], **row}
+            for project in self.preview or []
+            for row in project.get("dropping", [])
+        ]
+
+    @property
+    def row_counts(self) -> dict[str, int] | None:
+        """Indicators of the replaced projects: kept, changed, dropped, added (None when nothing is replaced)."""
+        return (self.summary or {}).get("indicators")
+
+    @property
+    def rows_sentence(self) -> str:
+        """The indicator counts for a summary (；覆盖项目的指标保留 55 项、变更 1 项 …), or empty."""
+        counts = self.row_counts
+        if not counts:
+            return ""
+        return (
+            f"；覆盖项目的指标保留 {counts['kept']} 项、变更 {counts['changed']} 项、"
+            f"删除 {counts['dropped']} 项、新增 {counts['added']} 项"
+        )
 
     @property
     def can_apply(self) -> bool:

@@ -89,6 +89,7 @@ def _actuals_preview(result: ActualsResult, preview: Preview) -> None:
 
 
 def _disclosure_preview(result: DisclosureResult, preview: Preview) -> None:
+    """Per project 新增 / 变更 / 未变; a replaced one says what becomes of its indicators and lists those dropped."""
     tables = {t.code: t for t in result.disclosure.projects}
     projects = _Projects(preview)
     for kind, codes in (("new", result.created), ("changed", result.replaced), ("unchanged", result.unchanged)):
@@ -98,6 +99,14 @@ def _disclosure_preview(result: DisclosureResult, preview: Preview) -> None:
             if kind == "changed":
                 text = f"以文件覆盖现有的{text}"
             projects.add(code, table.name, kind, text)
+            rows = result.rows.get(code) if kind == "changed" else None
+            if rows is not None:
+                entry = projects.of(code, table.name)
+                entry["changed"].append(f"指标：{rows.sentence()}")
+                entry["changed"] += [f"变更的指标 {change}" for change in rows.changed]
+                entry["dropping"] = [row.as_dict() for row in rows.dropped]
+    if result.replaced:
+        preview.summary["indicators"] = result.row_counts()
 
 
 def _project_names(codes: set[str]) -> dict[str, str]:

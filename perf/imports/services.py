@@ -41,6 +41,8 @@ UPLOADERS: dict[str, frozenset[str]] = {
     "payments": frozenset({"owner", "reviewer"}),
     "actuals": frozenset({"owner", "reviewer"}),
 }
+#: How a refused drop of recorded indicators is confirmed (the preview's checkbox, ``ApplyForm``).
+CONFIRM_DROP = "如确认删除，请勾选“确认删除上述指标及其已填报的数据”后再导入"
 #: The kinds the page offers, the most frequent first.
 OFFERED = ("payments", "actuals", "targets", "disclosure")
 
@@ -116,8 +118,12 @@ def run_check(record: ImportRecord) -> ImportRecord:
     return record
 
 
-def apply(record: ImportRecord, user) -> ImportRecord:
-    """Write a checked file without problems, all or nothing; RuleError (conflict) when it may not be applied now."""
+def apply(record: ImportRecord, user, drop_recorded: bool = False) -> ImportRecord:
+    """Write a checked file without problems, all or nothing; RuleError (conflict) when it may not be applied now.
+
+    A file that drops indicators carrying recorded data (the preview's ``dropping``) is applied only
+    with ``drop_recorded`` (the preview's checkbox, the API's ``?drop_recorded=true``).
+    """
     if record.status == "applied":
         raise RuleError({"": ["该文件已导入，不能重复导入"]}, "conflict")
     if not record.can_apply:
@@ -126,6 +132,14 @@ def apply(record: ImportRecord, user) -> ImportRecord:
         raise RuleError({"": ["文件已损坏（校验值不符），请重新上传"]}, "conflict")
     if fingerprint(_dry_run(record)) != record.fingerprint:
         raise RuleError({"": ["检查之后数据已有变化，预览已不准确：请重新上传文件检查后再确认"]}, "conflict")
+    recorded = [row for row in record.dropping if row["recorded"]]
+    if recorded and not drop_recorded:
+        named = "；".join(
+            f"{row['code']} {row['name']}（{row['level1']}·{row['level2']}）：{'、'.join(row['recorded'])}"
+            for row in recorded
+        )
+        message = f"文件中已没有以下指标，它们已有填报的数据，导入会一并删除：{named}。{CONFIRM_DROP}"
+        raise RuleError({"drop_recorded": [message]}, "conflict")
     result = _run(record)
     if result.problems:  # the dry run said otherwise a moment ago: nothing is written (the boundary rolls back)
         raise RuleError({"": [f"{p.location}：{p.message}" for p in result.problems]}, "conflict")
@@ -137,7 +151,7 @@ def apply(record: ImportRecord, user) -> ImportRecord:
         "import_record",
         record.id,
         f"导入{record.kind_label}“{record.filename}”：新增 {counts['new']}，变更 {counts['changed']}，"
-        f"未变 {counts['unchanged']}",
+        f"未变 {counts['unchanged']}{record.rows_sentence}",
         {"digest": [None, record.digest]},
     )
     db.session.flush()
@@ -183,7 +197,11 @@ def _dry_run(record: ImportRecord) -> Preview:
 
 
 def _run(record: ImportRecord):
-    """The kind's importer on the record's file, as the record's uploader."""
+    """The kind's importer on the record's file, as the record's uploader.
+
+    A replace may drop indicators with recorded data here: the check shows them (``dropping``) and
+    ``apply`` runs it only once the uploader confirmed.
+    """
     user = record.user
     actor = user.username
     if record.kind == "payments":
@@ -194,12 +212,12 @@ def _run(record: ImportRecord):
         flat = load_targets(record.data, record.filename)
         if not flat.problems:
             flat.problems += _foreign_targets(user, flat)
-        return import_targets(flat, record.digest, actor, replace=True)
+        return import_targets(flat, record.digest, actor, replace=True, drop_recorded=True)
     disclosure = load_disclosure(record.data, record.filename)
     reviewing = user.department.code if user.department else None
     if not disclosure.problems and user.role != "admin" and reviewing != disclosure.department_code:
         raise RuleError({"": [f"文件是部门 {disclosure.department_code} 的预算公开文件，不是您审核的部门"]})
-    return import_disclosure(disclosure, record.digest, actor, replace=True)
+    return import_disclosure(disclosure, record.digest, actor, replace=True, drop_recorded=True)
 
 
 def _foreign_targets(user, flat: FlatTargets) -> list[Problem]:

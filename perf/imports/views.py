@@ -8,7 +8,7 @@ from flask_login import current_user
 from perf.auth.permissions import Perm, loads, require
 from perf.boundary import refusal, refused
 from perf.imports import services, workbook
-from perf.imports.forms import UploadForm
+from perf.imports.forms import ApplyForm, UploadForm
 
 bp = Blueprint("imports", __name__)
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,19 +35,21 @@ def upload():
 @require(Perm.DATA_IMPORT)
 @loads("record_id", services.record_by_id, services.may_see, "导入记录")
 def preview(record):
-    """What the file would do: 新增 / 变更 / 未变 per project, and the problems by table and row."""
-    return render_template("imports/preview.html", record=record)
+    """What the file would do: 新增 / 变更 / 未变 per project, the indicators it drops, every problem."""
+    return render_template("imports/preview.html", record=record, form=ApplyForm())
 
 
 @bp.post("/imports/<int:record_id>/apply")
 @require(Perm.DATA_IMPORT)
 @loads("record_id", services.record_by_id, services.may_see, "导入记录")
 def apply(record):
-    """Confirm: write the checked file, all or nothing."""
+    """Confirm: write the checked file, all or nothing (dropping recorded indicators only when ticked)."""
+    form = ApplyForm()
     with refusal(flash_messages=True):
-        services.apply(record, current_user)
+        services.apply(record, current_user, drop_recorded=form.drop_recorded.data)
         counts = record.summary
-        flash(f"已导入：新增 {counts['new']} 笔、变更 {counts['changed']} 笔、未变 {counts['unchanged']} 笔", "success")
+        done = f"已导入：新增 {counts['new']} 笔、变更 {counts['changed']} 笔、未变 {counts['unchanged']} 笔"
+        flash(done + record.rows_sentence, "success")
     return redirect(url_for("imports.preview", record_id=record.id))
 
 

@@ -20,6 +20,8 @@ Rules (Chinese messages per indicator and field):
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import select
+
 from perf.actuals.models import ActualValue
 from perf.actuals.services import actual_problems, latest_actuals, set_actual
 from perf.audit.services import record
@@ -29,6 +31,7 @@ from perf.midyear import lights
 from perf.midyear.models import CAUSE_LABELS, CAUSES, LIKELIHOOD_LABELS, MonitoringEntry
 from perf.midyear.queries import entries_of, light_of
 from perf.projects.indicator_value import Kind
+from perf.projects.keepers import row_keeper
 from perf.projects.models import Indicator, Project
 
 #: MonitoringEntry.forecast_text is String(200).
@@ -200,3 +203,17 @@ def _audit(indicator: Indicator, round_on: date, actor: str, before: tuple, afte
     }
     summary = f"绩效运行监控（{round_on.isoformat()}）第{indicator.position}行 {indicator.name}"
     record(actor, "midyear.set", "project", indicator.project_id, summary, changes)
+
+
+@row_keeper
+def _recorded_entries(indicator_ids) -> dict[int, str]:
+    """Indicators with a 绩效运行监控 entry: a replace that drops one asks first (perf.projects.keepers)."""
+    query = (
+        select(MonitoringEntry.indicator_id, MonitoringEntry.round_on)
+        .where(MonitoringEntry.indicator_id.in_(list(indicator_ids)))
+        .order_by(MonitoringEntry.indicator_id, MonitoringEntry.round_on)
+    )
+    rounds: dict[int, list[str]] = {}
+    for indicator_id, round_on in db.session.execute(query):
+        rounds.setdefault(indicator_id, []).append(round_on.isoformat())
+    return {indicator_id: f"绩效运行监控填报（{'、'.join(days)}）" for indicator_id, days in rounds.items()}

@@ -19,9 +19,12 @@ from perf.extensions import db
 from perf.org.models import BudgetYear, Unit
 from perf.projects.history import diff, snapshot
 from perf.projects.indicators import value_fields
+from perf.projects.matching import reconcile
 from perf.projects.models import Indicator, PlanEntry, Project
 from perf.projects.schemas import IndicatorRowSchema, entered, load_table
 
+#: The row fields a person enters, by model attribute (what a replace compares).
+ROW_ATTRIBUTES = tuple(attribute for _, attribute, _ in entered(IndicatorRowSchema))
 #: What a stale save says; the form keeps what was typed.
 STALE = "该项目已被他人修改，您的保存未生效。请刷新页面查看最新内容后再修改；您填写的内容仍保留在下方。"
 
@@ -63,10 +66,15 @@ def update_project(project: Project, raw: Mapping, actor: str, expected_version:
     return replace_table(project, table, actor, "project.update", f"修改项目 {table['code']}")
 
 
-def overwrite_project(project: Project, raw: Mapping, actor: str, action: str, summary: str) -> dict:
-    """Replace a table with a published one whatever its state (an explicit --replace); return the changes."""
+def overwrite_project(
+    project: Project, raw: Mapping, actor: str, action: str, summary: str, noted: Mapping | None = None
+) -> dict:
+    """Replace a table with a published one whatever its state (an explicit --replace); return the changes.
+
+    ``noted``: more before/after entries for the audit log (what became of the rows).
+    """
     table = load_table(raw, project.budget_year, published=True)
-    return replace_table(project, table, actor, action, summary)
+    return replace_table(project, table, actor, action, summary, noted)
 
 
 def same_table(project: Project, table: Mapping) -> bool:
@@ -75,9 +83,8 @@ def same_table(project: Project, table: Mapping) -> bool:
         return False
     if [entry.cumulative_pct for entry in project.plan] != list(table["plan"]):
         return False
-    attributes = [attribute for _, attribute, _ in entered(IndicatorRowSchema)]
-    stored = [[getattr(row, a) for a in attributes] for row in project.indicators]
-    return stored == [[row[a] for a in attributes] for row in table["indicators"]]
+    stored = [[getattr(row, a) for a in ROW_ATTRIBUTES] for row in project.indicators]
+    return stored == [[row[a] for a in ROW_ATTRIBUTES] for row in table["indicators"]]
 
 
 def header(table: Mapping) -> dict:
@@ -85,8 +92,10 @@ def header(table: Mapping) -> dict:
     return {key: value for key, value in table.items() if key not in ("plan", "indicators")}
 
 
-def replace_table(project: Project, table: Mapping, actor: str, action: str, summary: str) -> dict:
-    """Overwrite header, plan and rows with a loaded ``table``; audit what changed."""
+def replace_table(
+    project: Project, table: Mapping, actor: str, action: str, summary: str, noted: Mapping | None = None
+) -> dict:
+    """Overwrite header, plan and rows with a loaded ``table``; audit what changed (and ``noted``)."""
     before = snapshot(project)
     for name, value in header(table).items():
         setattr(project, name, value)
@@ -96,7 +105,7 @@ def replace_table(project: Project, table: Mapping, actor: str, action: str, sum
     db.session.flush()
     changes = diff(before, snapshot(project))
     if changes:
-        record(actor, action, "project", project.id, summary, changes)
+        record(actor, action, "project", project.id, summary, {**changes, **(noted or {})})
     return changes
 
 
@@ -128,15 +137,39 @@ def replace_plan(project: Project, percents: Sequence[Decimal]) -> None:
 
 
 def replace_indicators(project: Project, rows: Sequence[Mapping]) -> None:
-    """Store the indicator rows in order, each with its parsed target."""
-    project.indicators.clear()
+    """Store the indicator rows in order, each with its parsed target.
+
+    A row matching a stored one by (一级, 二级, 三级) (``perf.projects.matching``) updates it in place,
+    so its id and everything recorded against it (actual values, mid-year entries, self-evaluation
+    rows) stay; stored rows left over are deleted, and the database deletes what they carry.
+    """
+    stored = list(project.indicators)
+    plan = reconcile([stored_row(row) for row in stored], rows, ROW_ATTRIBUTES)
+    for i in plan.dropped:
+        project.indicators.remove(stored[i])
+    for i, _ in plan.pairs:  # out of the way of the new positions first: (project, position) is unique
+        stored[i].position = -1 - i
     db.session.flush()
     units = tunables.get("extra_units")
-    for position, row in enumerate(rows, start=1):
-        entered = {key: value for key, value in row.items() if key != "unit_hint"}
-        parsed = value_fields(row["value_text"], row["level1"], row["level2"], row.get("unit_hint"), units)
-        project.indicators.append(Indicator(position=position, **{**entered, **parsed}))
+    for i, j in plan.pairs:
+        for name, value in _row_fields(j + 1, rows[j], units).items():
+            setattr(stored[i], name, value)
+    for j in plan.added:
+        project.indicators.append(Indicator(**_row_fields(j + 1, rows[j], units)))
     db.session.flush()
+    db.session.expire(project, ["indicators"])  # read back in the new order
+
+
+def stored_row(indicator: Indicator) -> dict:
+    """A stored row as the one schema loads it (entered fields by model attribute)."""
+    return {name: getattr(indicator, name) for name in ROW_ATTRIBUTES}
+
+
+def _row_fields(position: int, row: Mapping, units) -> dict:
+    """The model columns of a loaded row at ``position``: as entered, and the parsed target."""
+    typed = {key: value for key, value in row.items() if key != "unit_hint"}
+    parsed = value_fields(row["value_text"], row["level1"], row["level2"], row.get("unit_hint"), units)
+    return {"position": position, **typed, **parsed}
 
 
 def _check_code_free(year: BudgetYear, code: str) -> None:

@@ -6,9 +6,12 @@ from perf.documents.importer import ImportResult, import_disclosure, sha256
 from perf.evaluation.workflow import import_weights
 
 
-def import_targets(flat: FlatTargets, digest: str, actor: str, replace: bool = False) -> ImportResult:
-    """Write the file's projects (as ``import_disclosure``) and their weights; on any problem nothing."""
-    result = import_disclosure(flat, digest, actor, replace=replace)
+def import_targets(
+    flat: FlatTargets, digest: str, actor: str, replace: bool = False, drop_recorded: bool = False
+) -> ImportResult:
+    """Write the file's projects (as ``import_disclosure``, which keeps matched rows and what they carry)
+    and their weights; on any problem nothing."""
+    result = import_disclosure(flat, digest, actor, replace=replace, drop_recorded=drop_recorded)
     if not result.ok:
         return result
     for code, project in result.projects.items():
@@ -18,6 +21,8 @@ def import_targets(flat: FlatTargets, digest: str, actor: str, replace: bool = F
     return result
 
 
-def import_targets_file(data: bytes, filename: str, actor: str, year: int | None = None, replace=False):
-    """Read and import a file (the command line's and the upload's one path)."""
-    return import_targets(load_targets(data, filename, year), sha256(data), actor, replace=replace)
+def import_targets_file(
+    data: bytes, filename: str, actor: str, year: int | None = None, replace=False, drop_recorded=False
+):
+    """Read and import a file (the command line's)."""
+    return import_targets(load_targets(data, filename, year), sha256(data), actor, replace, drop_recorded)

@@ -3,7 +3,9 @@
 import io
 from datetime import date
 
+from tests.documents.test_replace_keeps_work import REMOVED
 from tests.imports.conftest import CODE, OTHER, xlsx
+from tests.imports.test_replace_uploads import ONLINE, actual_count, record_actual
 
 ROWS = [
     [CODE, date(2024, 6, 30), "90,000.00", "PZ001", "网络维护费"],
@@ -24,6 +26,8 @@ def test_api_upload_answers_202_then_the_check_then_applies(api, tokens, session
         "status": "checked",
         "progress": 100,
         "summary": {"new": 2, "changed": 0, "unchanged": 0},
+        "indicators": None,
+        "dropping": [],
         "problems": [],
     }
     applied = api("POST", f"/api/v1/imports/{body['id']}/apply", "reviewer")
@@ -59,3 +63,27 @@ def test_an_upload_over_the_limit_gets_413_json(app, api, tokens):
         assert envelope["errors"]["file"][0].startswith("上传的文件过大")
     finally:
         app.config["MAX_CONTENT_LENGTH"] = 20 * 1024 * 1024
+
+
+def test_the_api_lists_dropping_refuses_with_409_and_applies_with_drop_recorded(api, tokens, session):
+    record_actual(session, "网上审批率", "98%", "98")
+    data = {"kind": "disclosure", "file": (io.BytesIO(REMOVED.encode()), "公开.txt")}
+    started = api("POST", "/api/v1/imports", "reviewer", data=data, content_type="multipart/form-data").get_json()
+    shown = api("GET", f"/api/v1/imports/{started['id']}", "reviewer").get_json()
+    assert shown["dropping"] == [{**ONLINE, "recorded": ["实际完成值 1 条"]}]
+    assert shown["indicators"] == {"kept": 7, "changed": 0, "dropped": 1, "added": 0}
+    assert shown["problems"] == [] and shown["status"] == "checked"
+
+    refused = api("POST", f"/api/v1/imports/{started['id']}/apply", "reviewer")
+    assert refused.status_code == 409
+    envelope = refused.get_json()
+    assert envelope["code"] == 409 and "网上审批率" in envelope["errors"]["drop_recorded"][0]
+    assert actual_count(session) == 1
+    unreadable = api("POST", f"/api/v1/imports/{started['id']}/apply?drop_recorded=maybe", "reviewer")
+    assert unreadable.status_code == 422 and "drop_recorded" in unreadable.get_json()["errors"]
+
+    applied = api("POST", f"/api/v1/imports/{started['id']}/apply?drop_recorded=true", "reviewer")
+    assert applied.status_code == 200
+    assert applied.get_json()["status"] == "applied" and applied.get_json()["dropping"][0]["name"] == "网上审批率"
+    session.expire_all()
+    assert actual_count(session) == 0

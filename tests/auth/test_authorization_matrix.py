@@ -167,6 +167,14 @@ MATRIX = [
     ("midyear.round_page", "GET", "/projects/{approved}/midyear", None, statuses(302, 200, 403, 200, 200)),
     ("midyear.save_round", "POST", "/projects/{approved}/midyear", {}, statuses(401, 302, 403, 403, 403)),
     ("projects.table_xlsx", "GET", "/projects/{approved}/target-table.xlsx", None, statuses(302, 200, 403, 200, 200)),
+    # the department's projects the viewer sees; the other unit holds none of the sample's
+    (
+        "publish.department_targets",
+        "GET",
+        "/departments/306/2024/targets.docx",
+        None,
+        statuses(302, 200, 404, 200, 200),
+    ),
     ("midyear.round_xlsx", "GET", "/projects/{approved}/midyear.xlsx", None, statuses(302, 200, 403, 200, 200)),
     ("midyear.department_round", "GET", "/departments/306/2024/midyear", None, VIEW_ALL),
     ("actuals.actuals", "GET", "/projects/{approved}/actuals", None, statuses(302, 200, 403, 200, 200)),

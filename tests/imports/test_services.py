@@ -172,7 +172,8 @@ def test_a_disclosure_whose_table_differs_previews_the_project_as_changed_and_ov
     text = _sample().replace("为新开办企业提供印章免费刻制服务。每套", "为全区新开办企业提供印章免费刻制服务。每套")
     record = services.check("disclosure", "公开.txt", text.encode(), users["reviewer"])
     assert record.problems == []
-    assert record.summary == {"new": 0, "changed": 1, "unchanged": 6}
+    rows = {"kept": 8, "changed": 0, "dropped": 0, "added": 0}  # only the header differs: every indicator stays
+    assert record.summary == {"new": 0, "changed": 1, "unchanged": 6, "indicators": rows}
     (changed,) = [p for p in record.preview if p["changed"]]
     assert changed["code"] == OTHER and changed["changed"][0].startswith("以文件覆盖现有的绩效目标表")
     assert "为全区新开办企业" not in project_by_code(OTHER, 2024).purpose
