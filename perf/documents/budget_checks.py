@@ -347,3 +347,15 @@ def check_budget_tables(tables: Sequence[BudgetTable], projects: Decimal | None,
 
 def warnings_of(runs: Iterable[CheckRun]) -> list[Problem]:
     return [warning for run in runs for warning in run.warnings]
+
+
+def summary_lines(tables: Sequence[BudgetTable], runs: Iterable[CheckRun]) -> list[str]:
+    """Which tables were read and what each check compared and found, for an import's summary."""
+    if not tables:
+        return []
+    lines = [f"部门预算表：{len(tables)} 张（{'、'.join(t.title for t in tables)}）"]
+    for run in runs:
+        if run.compared:
+            found = f"{run.failed} 处不一致" if run.failed else "全部一致"
+            lines.append(f"核对 {run.name}：{run.compared} 处，{found}")
+    return lines

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from perf.actuals.importer import ActualsResult
 from perf.actuals.models import ActualValue
+from perf.documents.budget_checks import summary_lines
 from perf.documents.importer import ImportResult as DisclosureResult
 from perf.extensions import db
 from perf.numbers import grouped
@@ -98,6 +99,9 @@ def _disclosure_preview(result: DisclosureResult, preview: Preview) -> None:
             if kind == "changed":
                 text = f"以文件覆盖现有的{text}"
             projects.add(code, table.name, kind, text)
+    disclosure = result.disclosure
+    preview.summary["budget_tables"] = summary_lines(disclosure.budget_tables, disclosure.budget_checks)
+    preview.summary["warnings"] = [str(w) for w in disclosure.warnings]
 
 
 def _project_names(codes: set[str]) -> dict[str, str]:
