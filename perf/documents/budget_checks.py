@@ -82,16 +82,11 @@ class _Checker:
                         continue  # the 支出总表's 合计 = 基本支出 + 项目支出 is disclosure.py's own check
                     stated = row.amount(total.label)
                     computed = _sum(row.amount(p.label) for p in parts)
-                    shown = [p for p in parts if p.label in row.amounts] or parts[:1]
 
-                    def message(
-                        row=row, total=total, stated=stated, computed=computed, shown=shown, parts=parts
-                    ) -> str:
-                        terms = " + ".join(f"{p.label} {wan(row.amount(p.label))}" for p in shown)
-                        return (
-                            f"“{_row_name(row)}”行的{total.label} {wan(stated)}，"
-                            f"与{terms}{'' if len(shown) == 1 and len(parts) == 1 else f' = {wan(computed)}'}不一致"
-                        )
+                    def message(row=row, total=total, stated=stated, computed=computed, parts=parts) -> str:
+                        terms = " + ".join(f"{p.label} {wan(row.amount(p.label))}" for p in parts)
+                        equals = f" = {wan(computed)}" if len(parts) > 1 else ""
+                        return f"“{_row_name(row)}”行的{total.label} {wan(stated)}，与{terms}{equals}不一致"
 
                     self.compare(check, f"{table.title}，{row.where}", stated, computed, message)
 

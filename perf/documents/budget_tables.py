@@ -29,6 +29,8 @@ NAME_LABELS = ("科目名称", "项目", "名称", "功能分类科目名称", "
 _UNIT = re.compile(r"(?:金额)?单位：(万元|元)")
 _CODE = re.compile(r"\d{3,}")
 _MAX_TITLE = 40
+#: A header line written as a paragraph above its table: "预算年度：2024", "306唐山市丰南区行政审批局".
+_HEADER_LINE = re.compile(r"预算年度|(?:部门|单位)(?:名称)?：|\d{2,}[^\d、.．]")
 
 # Kinds, in the order a document publishes them (never shown: the page shows each table's own title).
 SUMMARY = "summary"  # 部门预算收支总表
@@ -168,6 +170,8 @@ class _Scanner:
             self.unit = match[1] if self.title is not None else self.unit
         else:
             self.open = None
+            if not _HEADER_LINE.match(label(block.text)) or len(label(block.text)) > _MAX_TITLE:
+                self.title = None  # any other paragraph (the next chapter) ends the wait for the titled table
 
     def finish(self) -> None:
         rows, self.rows = self.rows, []
