@@ -100,8 +100,10 @@ def _disclosure_preview(result: DisclosureResult, preview: Preview) -> None:
                 text = f"以文件覆盖现有的{text}"
             projects.add(code, table.name, kind, text)
     disclosure = result.disclosure
-    preview.summary["budget_tables"] = summary_lines(disclosure.budget_tables, disclosure.budget_checks)
-    preview.summary["warnings"] = [str(w) for w in disclosure.warnings]
+    budget = summary_lines(disclosure.budget_tables, disclosure.budget_checks)
+    warnings = [str(w) for w in disclosure.warnings]
+    if budget or warnings:  # what the document's budget tables hold and every warning (none is fatal)
+        preview.summary["notes"] = {"budget_tables": budget, "warnings": warnings}
 
 
 def _project_names(codes: set[str]) -> dict[str, str]:
