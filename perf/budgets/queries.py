@@ -19,6 +19,11 @@ class ShownSide:
     #: (code, name, amounts in the document's unit, None for a blank cell)
     rows: list[tuple[str, str, list[Decimal | None]]]
 
+    @property
+    def coded(self) -> bool:
+        """True when the rows carry 科目编码 (a 功能分类 or 经济分类 table)."""
+        return any(code for code, _, _ in self.rows)
+
 
 @dataclass
 class ShownTable:

@@ -1,7 +1,9 @@
 """The budget tables through the import: stored in 万元 to six places, replaced whole and audited, shown on
 the department page with the findings; the CLI summary names the tables and what each check found."""
 
+import io
 from decimal import Decimal
+from importlib import resources
 
 import pytest
 import sqlalchemy as sa
@@ -9,6 +11,7 @@ import sqlalchemy as sa
 from perf.audit.models import AuditEntry
 from perf.budgets.models import BudgetAmount, BudgetRow, BudgetSet, BudgetTable
 from perf.budgets.services import replace_budget_tables
+from perf.documents.cli import SAMPLE
 from perf.documents.disclosure import load_disclosure
 from perf.extensions import db
 from perf.org.models import BudgetYear, Department
@@ -130,3 +133,26 @@ def test_the_department_page_names_each_finding_with_both_figures(client, review
     parts = "一、因公出国（境）费 0.00 万元 + 二、公务用车购置及运维费 5.00 万元 + 三、公务接待费 4.00 万元"
     assert f"““三公”经费小计”行的合计 8.00 万元，与{parts} = 9.00 万元不一致" in page
     assert '部门预算财政拨款“三公”经费支出表（单位：万元） <span class="warn">2 处不一致</span>' in page
+
+
+def test_the_upload_preview_names_the_tables_and_the_warnings_and_the_import_goes_ahead(client, reviewer, session):
+    lines = resources.files("perf.documents").joinpath(SAMPLE).read_text("utf-8").split("\n")
+    assert lines[1617 - 1] == "\t6" and lines[1619 - 1] == "\t5.00"
+    lines[1619 - 1] = lines[1620 - 1] = "\t4.00"  # 公务用车运行维护费 4.00 under a 公务用车购置及运维费 of 5.00
+    data = "\n".join(lines).encode()
+    response = client.post(
+        "/imports",
+        data={"kind": "disclosure", "file": (io.BytesIO(data), "公开.txt")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<h2>部门预算表</h2>" in page and "核对 “三公”经费 = 各分项：12 处，2 处不一致" in page
+    message = (
+        "部门预算财政拨款“三公”经费支出表，第1603行：“二、公务用车购置及运维费”行的合计 5.00 万元，"
+        "与其中：公务用车购置费 0.00 万元 + 公务用车运行维护费 4.00 万元 = 4.00 万元不一致"
+    )
+    assert message in page
+    assert client.post(response.headers["Location"] + "/apply").status_code == 302
+    department = client.get("/departments/306/2024").get_data(as_text=True)
+    assert "核对发现 2 处不一致" in department and message.split("：", 1)[1] in department
