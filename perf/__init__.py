@@ -47,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     from perf.alerts.views import bp as alerts_bp
     from perf.auth.token_views import bp as tokens_bp
     from perf.auth.views import bp as auth_bp
+    from perf.budgets import pages as budget_pages  # noqa: F401  (registers the department page's 部门预算表)
     from perf.evaluation.reports.views import bp as reports_bp
     from perf.evaluation.views import bp as evaluation_bp
     from perf.imports.views import bp as imports_bp

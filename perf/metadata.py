@@ -4,6 +4,15 @@ from perf.actuals.models import ActualValue
 from perf.alerts.models import Alert, InboxItem, Notification, ScanRun
 from perf.audit.models import AuditEntry
 from perf.auth.models import ApiToken, User
+from perf.budgets.models import (
+    BudgetAmount,
+    BudgetCheck,
+    BudgetColumn,
+    BudgetFinding,
+    BudgetRow,
+    BudgetSet,
+    BudgetTable,
+)
 from perf.evaluation.models import EvaluationRow, SelfEvaluation
 from perf.imports.models import ImportRecord
 from perf.jobs.models import Job
@@ -19,6 +28,13 @@ __all__ = [
     "Alert",
     "ApiToken",
     "AuditEntry",
+    "BudgetAmount",
+    "BudgetCheck",
+    "BudgetColumn",
+    "BudgetFinding",
+    "BudgetRow",
+    "BudgetSet",
+    "BudgetTable",
     "BudgetYear",
     "Checkpoint",
     "Department",

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from perf.auth.demo import ensure_demo_users
 from perf.boundary import committed
+from perf.documents.budget_checks import summary_lines
 from perf.documents.disclosure import load_disclosure
 from perf.documents.flat import FlatTargets
 from perf.documents.importer import ImportResult, import_disclosure, sha256
@@ -91,6 +92,15 @@ def print_summary(result: ImportResult) -> None:
         )
         for table, row in result.dropped:
             click.echo(f"删除的指标：{table.code} {table.name}：{row.described}")
+    for line in budget_lines(d):
+        click.echo(line)
     click.echo(f"警告：{len(d.warnings)} 条")
     for warning in d.warnings:
         click.echo(f"警告 {warning}")
+
+
+def budget_lines(disclosure) -> list[str]:
+    """What the summary says of the budget tables: which were read, what each check compared and found."""
+    if not disclosure.budget_tables and not isinstance(disclosure, FlatTargets):
+        return ["部门预算表：未找到"]
+    return summary_lines(disclosure.budget_tables, disclosure.budget_checks)

@@ -16,6 +16,8 @@ from itertools import pairwise
 from perf.documents import _headers as h
 from perf.documents import _tables as t
 from perf.documents._tables import IndicatorRow, Problem, UnitRow
+from perf.documents.budget_checks import CheckRun, check_budget_tables
+from perf.documents.budget_tables import BudgetTable, read_budget_tables
 from perf.documents.reader import Block, DocumentError, Paragraph, Row, read_document
 from perf.numbers import fmt2
 from perf.projects.plan import plan_problems
@@ -58,6 +60,9 @@ class Disclosure:
     stated_project: Decimal | None = None
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    #: The 部门预算 tables the document holds (收支总表 … 三公经费) and the checks run on them.
+    budget_tables: list[BudgetTable] = field(default_factory=list)
+    budget_checks: list[CheckRun] = field(default_factory=list)
 
     @property
     def scheme(self) -> str | None:
@@ -91,6 +96,10 @@ def parse_disclosure(blocks: Sequence[Block]) -> Disclosure:
         result.stated_project = stated.project
     projects = sum((p.total for p in result.projects), Decimal(0)) if result.projects else None
     result.warnings.extend(t.total_warnings(stated, projects))
+    result.budget_tables = read_budget_tables(blocks)
+    result.budget_checks = check_budget_tables(result.budget_tables, projects, stated)
+    result.warnings.extend(w for table in result.budget_tables for w in table.warnings)
+    result.warnings.extend(w for run in result.budget_checks for w in run.warnings)
     return result
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from perf.audit.services import record
+from perf.budgets.services import replace_budget_tables
 from perf.documents.disclosure import Disclosure, Problem, ProjectTable
 from perf.documents.flat import FlatTargets, is_local_code
 from perf.errors import RuleError, place
@@ -49,6 +50,8 @@ class ImportResult:
     weighted: int = 0
     #: table code -> what replacing the project does to its indicator rows (replaced projects only).
     rows: dict[str, RowChanges] = field(default_factory=dict)
+    #: True when the document's budget tables were stored (new, or replacing other content).
+    budget_tables_written: bool = False
 
     @property
     def ok(self) -> bool:
@@ -252,6 +255,8 @@ def _write(disclosure, digest, actor, existing, result) -> None:
             keep_version(TARGET, project, "imported", None, "以文件覆盖", snapshot(project))
             result.replaced.append(table.code)
         result.projects[table.code] = project
+    tables, checks = disclosure.budget_tables, disclosure.budget_checks
+    result.budget_tables_written = replace_budget_tables(department, year, tables, checks, actor, digest)
     if result.changed:
         if not isinstance(disclosure, FlatTargets):  # a flat table states no department totals
             _store_totals(disclosure, department, year, digest)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from perf.actuals.importer import ActualsResult
 from perf.actuals.models import ActualValue
+from perf.documents.budget_checks import summary_lines
 from perf.documents.importer import ImportResult as DisclosureResult
 from perf.extensions import db
 from perf.numbers import grouped
@@ -107,6 +108,11 @@ def _disclosure_preview(result: DisclosureResult, preview: Preview) -> None:
                 entry["dropping"] = [row.as_dict() for row in rows.dropped]
     if result.replaced:
         preview.summary["indicators"] = result.row_counts()
+    disclosure = result.disclosure
+    budget = summary_lines(disclosure.budget_tables, disclosure.budget_checks)
+    warnings = [str(w) for w in disclosure.warnings]
+    if budget or warnings:  # what the document's budget tables hold and every warning (none is fatal)
+        preview.summary["notes"] = {"budget_tables": budget, "warnings": warnings}
 
 
 def _project_names(codes: set[str]) -> dict[str, str]:

@@ -3,7 +3,8 @@
 
 The review room adds its findings, steps and versions, the payments room its payments; each panel
 is a function of the project giving template context. The page asks every registered panel,
-so this room never imports the rooms that extend it. A list (the department page, 我的项目) asks every
+so this room never imports the rooms that extend it. The department page has its panels too (the budgets
+room's 部门预算表). A list (the department page, 我的项目) asks every
 row note once for all its rows: the review room says which tables and self-evaluations stand returned.
 """
 
@@ -46,3 +47,22 @@ def notes_of(projects) -> dict[int, dict]:
         for project_id, found in build(projects).items():
             notes.setdefault(project_id, {}).update(found)
     return notes
+
+
+#: (department, budget year) -> template context of the department page, in registration order.
+DEPARTMENT_PANELS: list[Callable[[object, object], dict]] = []
+
+
+def department_panel(build: Callable[[object, object], dict]) -> Callable[[object, object], dict]:
+    """Register a panel of the department page (once), e.g. the budgets room's 部门预算表."""
+    if build not in DEPARTMENT_PANELS:
+        DEPARTMENT_PANELS.append(build)
+    return build
+
+
+def department_panels_of(department, year) -> dict:
+    """The template context of every registered department panel."""
+    context: dict = {}
+    for build in DEPARTMENT_PANELS:
+        context.update(build(department, year))
+    return context

@@ -14,7 +14,7 @@ from perf.paging import ListArgs
 from perf.projects import library, queries, services, xlsx
 from perf.projects.forms import ProjectForm
 from perf.projects.indicators import value_fields
-from perf.projects.pages import notes_of, panels_of
+from perf.projects.pages import department_panels_of, notes_of, panels_of
 from perf.projects.taxonomy import taxonomy
 from perf.templating import describe_value
 
@@ -38,7 +38,8 @@ def index():
 def department(code: str, year: int):
     """A department's projects for one year."""
     page = queries.department_page(code, year, current_user) or abort(404)
-    return render_template("projects/department.html", page=page, notes=notes_of(page.projects))
+    panels = department_panels_of(page.department, page.year)
+    return render_template("projects/department.html", page=page, notes=notes_of(page.projects), **panels)
 
 
 @bp.get("/projects/<int:year>/<code>")

@@ -220,14 +220,22 @@ def _department_line(table: Table, publication: Publication, last: int) -> None:
 
 
 def _summary(document, publication: Publication) -> None:
-    """The 合计 line of the 支出总表 as stored, so a re-import keeps the department's stated totals."""
-    table = _table(document, 3, len(SUMMARY_HEAD))
-    _department_line(table, publication, len(SUMMARY_HEAD) - 1)
-    for col, text in enumerate(SUMMARY_HEAD):
-        _put(table.cell(1, col), text, bold=True, center=True)
-    _put(table.cell(2, 0), "合计", bold=True, center=True)
-    for col, amount in enumerate(publication.stated or (), 1):
-        _put(table.cell(2, col), "" if amount is None else exact(amount), center=True)
+    """The 合计 line of the 支出总表 as stored, so a re-import keeps the department's stated totals.
+
+    In the published layout: 功能分类科目 over 科目编码 | 科目名称, each amount column merged down its two
+    header rows, as the budget-table reader and the stated-totals reader both expect.
+    """
+    width = len(SUMMARY_HEAD) + 1
+    table = _table(document, 4, width)
+    _department_line(table, publication, width - 1)
+    _label(table, 1, 0, SUMMARY_HEAD[0], last=1)
+    _put(table.cell(2, 0), "科目编码", bold=True, center=True)
+    _put(table.cell(2, 1), "科目名称", bold=True, center=True)
+    for col, text in enumerate(SUMMARY_HEAD[1:], 2):
+        _label(table, 1, col, text, bottom=2)
+    _put(table.cell(3, 1), "合计", bold=True, center=True)
+    for col, amount in enumerate(publication.stated or (), 2):
+        _put(table.cell(3, col), "" if amount is None else exact(amount), center=True)
 
 
 def _project_header(document, publication: Publication, project: PublishedProject) -> None:

@@ -75,7 +75,9 @@ def test_importing_the_same_document_twice_changes_nothing(runner, demo, session
 
 def test_import_is_audited(demo, session):
     actions = session.scalars(sa.select(AuditEntry.action)).all()
-    assert sorted(actions) == ["disclosure.import"] + ["project.import"] * 7 + ["user.create"] * 5
+    assert (
+        sorted(actions) == ["budget.tables.import", "disclosure.import"] + ["project.import"] * 7 + ["user.create"] * 5
+    )
 
 
 def test_export_project_json(runner, demo):

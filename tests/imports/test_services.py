@@ -126,7 +126,10 @@ def test_the_sample_disclosure_checks_unchanged_for_its_reviewer(session, users,
     data = resources.files("perf.documents").joinpath("sample/fengnan_approval_bureau_2024.txt").read_bytes()
     record = services.check("disclosure", "公开.txt", data, users["reviewer"])
     assert record.problems == []
+    notes = record.summary.pop("notes")
     assert record.summary == {"new": 0, "changed": 0, "unchanged": 7}
+    assert notes["warnings"] == [] and notes["budget_tables"][0].startswith("部门预算表：9 张（部门预算收支总表")
+    assert "核对 科目逐级汇总：183 处，全部一致" in notes["budget_tables"]
     admin = services.check("disclosure", "公开.txt", data, users["admin"])
     assert admin.summary["unchanged"] == 7
 
@@ -173,7 +176,12 @@ def test_a_disclosure_whose_table_differs_previews_the_project_as_changed_and_ov
     record = services.check("disclosure", "公开.txt", text.encode(), users["reviewer"])
     assert record.problems == []
     rows = {"kept": 8, "changed": 0, "dropped": 0, "added": 0}  # only the header differs: every indicator stays
-    assert record.summary == {"new": 0, "changed": 1, "unchanged": 6, "indicators": rows}
+    assert {k: v for k, v in record.summary.items() if k != "notes"} == {
+        "new": 0,
+        "changed": 1,
+        "unchanged": 6,
+        "indicators": rows,
+    }
     (changed,) = [p for p in record.preview if p["changed"]]
     assert changed["code"] == OTHER and changed["changed"][0].startswith("以文件覆盖现有的绩效目标表")
     assert "为全区新开办企业" not in project_by_code(OTHER, 2024).purpose
