@@ -65,8 +65,7 @@ def _register() -> None:
     from perf.evaluation.self_eval_cli import self_eval
     from perf.jobs.cli import worker
     from perf.office.cli import remind_command, todo_command
-    from perf.projects.cli import export_project
-    from perf.publish.cli import export_disclosure
+    from perf.publish.cli import export_disclosure, export_project
     from perf.review.cli import review
     from perf.spending.cli import import_payments_command
     from perf.targets.cli import import_targets_command

@@ -43,8 +43,9 @@ def bounded_id(value) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
-#: Money in 万元 as published: two decimal places.
-Wan = Annotated[Decimal, mapped_column(Numeric(14, 2))]
+#: Money in 万元, exact to the 分: six decimal places (330.984 万元 is 3,309,840.00 元); the pages show two
+#: places where that is exact (``perf.numbers.wan_text``). See docs/domain.md#money-precision.
+Wan = Annotated[Decimal, mapped_column(Numeric(18, 6))]
 #: Money in 元 (payments): two decimal places.
 Yuan = Annotated[Decimal, mapped_column(Numeric(16, 2))]
 #: A moment, stored with its time zone (always UTC when perf writes it).

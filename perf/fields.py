@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from marshmallow import Schema, ValidationError, fields, missing, validate
 
 from perf.db import MAX_ID
-from perf.numbers import FULL_WIDTH, fmt2, plain
+from perf.numbers import FULL_WIDTH, WAN_INTEGER_DIGITS, WAN_PLACES, fmt2, plain, wan_text
 
 REQUIRED = "必填"
 NULL = "不能为空（null）"
@@ -294,6 +294,25 @@ class Number(Field):
         return fmt2(value)
 
 
+class WanAmount(Number):
+    """An amount in 万元, exact to the 分: up to six places ("330.984" is 3,309,840.00 元) and nine digits
+    before the point. Dumps with two places when that is exact ("28.00"), else every place it has."""
+
+    def __init__(self, label: str | None = None, *, integer_digits: int = WAN_INTEGER_DIGITS, **kw):
+        super().__init__(label, places=WAN_PLACES, integer_digits=integer_digits, **kw)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> Decimal | None:
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError as error:
+            if error.messages == [f"最多 {WAN_PLACES} 位小数"]:
+                raise ValidationError(f"以万元计最多 {WAN_PLACES} 位小数（即精确到分）") from None
+            raise
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return wan_text(value)
+
+
 class Money(fields.String):
     """A Decimal shown with exactly two places ("28.00", "-500.00"); output only."""
 
@@ -302,6 +321,13 @@ class Money(fields.String):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return fmt2(value)
+
+
+class WanMoney(Money):
+    """A stored 万元 amount: two places where that is exact ("28.00"), else every place it has ("330.984")."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return wan_text(value)
 
 
 class Exact(fields.String):

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, request, url_for
 
 from perf.forms import kept_form, problem_count, unclaimed_kept
-from perf.numbers import fmt2, grouped, plain
+from perf.numbers import fmt2, grouped, plain, wan_grouped, wan_text
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 KIND_LABELS = {"quantitative": "定量", "qualitative": "定性"}
@@ -25,6 +25,17 @@ def money(value) -> str:
 
 #: The same filter under the name the alert page first used.
 amount = money
+
+
+def wan(value) -> str:
+    """A stored 万元 amount (预算数 and its split): grouped, two places where that is exact, else every
+    place it has (1,330.984, which is 13,309,840.00 元); blank for None. See ``perf.numbers.wan_grouped``."""
+    return wan_grouped(value) or ""
+
+
+def wan_plain(value) -> str:
+    """A stored 万元 amount as a form input is filled: ungrouped, exact ("330.984", "28.00")."""
+    return wan_text(value) or ""
 
 
 def num2(value) -> str:
@@ -84,6 +95,8 @@ def init_app(app: Flask) -> None:
     app.add_template_global(unclaimed_kept)
     app.add_template_filter(when)
     app.add_template_filter(money)
+    app.add_template_filter(wan)
+    app.add_template_filter(wan_plain, "wan_text")
     app.add_template_filter(amount)
     app.add_template_filter(num2)
     app.add_template_filter(pct)

@@ -13,7 +13,7 @@ import perf.db
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0014'  # 0015 (money) when merged
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

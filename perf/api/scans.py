@@ -8,7 +8,7 @@ from perf.alerts import bookkeeping
 from perf.api import examples, queries
 from perf.api.common import Blueprint, PageArgs, allow, api_abort, not_found, page_list, page_of, paginate
 from perf.auth.permissions import Perm
-from perf.fields import Choice, Day, Flag, Id, Int, Items, Moment, Money, Obj, PerfSchema, Text, Year
+from perf.fields import Choice, Day, Flag, Id, Int, Items, Moment, Money, Obj, PerfSchema, Text, WanMoney, Year
 from perf.spending.lag import LEVELS
 from perf.spending.status import compute, scan_year
 
@@ -46,7 +46,7 @@ class StatusSchema(PerfSchema):
     ratio = Money(allow_none=True, metadata={"description": "实际 ÷ 计划 × 100"})
     level = Text(dump_only=True, metadata={"description": "green 绿灯 / yellow 黄灯 / red 红灯"})
     time_pct = Money(metadata={"description": "序时进度（%）"})
-    budget = Money(metadata={"description": "预算数（万元）"})
+    budget = WanMoney(metadata={"description": "预算数（万元）"})
     paid_yuan = Money(attribute="paid", metadata={"description": "已支付（元）"})
     has_plan = Flag(dump_only=True)
     forecast_pct = Money(

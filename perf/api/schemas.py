@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from perf.api.common import PageArgs
-from perf.fields import Day, Flag, Id, Int, Items, Moment, Money, Obj, PerfSchema, Text, Year
+from perf.fields import Day, Flag, Id, Int, Items, Moment, Money, Obj, PerfSchema, Text, WanMoney, Year
 from perf.projects.models import STATUSES
 from perf.projects.schemas import IndicatorRowSchema, TargetTableSchema
 
@@ -113,9 +113,9 @@ class ProjectSummarySchema(PerfSchema):
     unit = Text(attribute="unit.name", dump_only=True, metadata={"description": "实施单位名称"})
     status = Text(dump_only=True, metadata={"description": "draft 草稿 / submitted 已提交 / approved 已批复"})
     status_label = Text(dump_only=True, metadata={"description": "草稿 / 已提交 / 已批复 / 调整中 / 调整待审"})
-    total = Money(metadata={"description": "预算数（万元）"})
-    fiscal = Money(metadata={"description": "财政资金（万元）"})
-    other = Money(metadata={"description": "其他资金（万元）"})
+    total = WanMoney(metadata={"description": "预算数（万元，精确到分时可多于两位小数）"})
+    fiscal = WanMoney(metadata={"description": "财政资金（万元）"})
+    other = WanMoney(metadata={"description": "其他资金（万元）"})
     lock_version = Int(dump_only=True, metadata={"description": "版本号，每次保存加 1"})
     updated_at = Moment(dump_only=True, metadata={"description": "最后修改时间"})
 

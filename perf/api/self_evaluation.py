@@ -18,7 +18,7 @@ from perf.evaluation.models import EVALUATION_STATUS_LABELS
 from perf.evaluation.schemas import EntriesSchema
 from perf.evaluation.services import evaluation_of
 from perf.evaluation.workflow import SELF_EVALUATION
-from perf.fields import Int, Items, Number, Obj, PerfSchema, Text
+from perf.fields import Int, Items, Number, Obj, PerfSchema, Text, WanMoney
 from perf.projects.queries import project_by_id
 
 blp = Blueprint(
@@ -50,8 +50,8 @@ class EvaluationEntriesSchema(PerfSchema):
     status = Text(dump_only=True, metadata={"description": "draft 填报中 / submitted 待审核 / signed 已审核"})
     status_label = Text(dump_only=True)
     outcome = Text(dump_only=True)
-    full_year_budget = Number(dump_only=True, allow_none=True)
-    carried_over = Number(dump_only=True, allow_none=True)
+    full_year_budget = WanMoney(allow_none=True)
+    carried_over = WanMoney(allow_none=True)
     rows = Items(Obj(RowSchema), dump_only=True)
     problems = Items(Text(), dump_only=True, metadata={"description": "提交前须处理的问题"})
     version = Int(dump_only=True, metadata={"description": "与 ETag 相同的版本号（未填报为 0）"})

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from perf.documents.reader import Block, Paragraph, Row
-from perf.numbers import fmt2
+from perf.numbers import WAN_INTEGER_DIGITS, WAN_PLACES, wan_text
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _WHITESPACE = re.compile(r"\s+")
@@ -81,7 +81,7 @@ def number(text: str) -> Decimal | None:
 
 
 def amount(text: str, name: str) -> tuple[Decimal | None, str | None]:
-    """Parse an amount in 万元: (value, None) or (None, Chinese message naming ``name``)."""
+    """An amount in 万元, exact to the 分 (up to six places): (value, None) or (None, a message naming ``name``)."""
     cleaned = label(text).removesuffix("万元")
     if not cleaned:
         return None, f"{name}为空"
@@ -91,8 +91,10 @@ def amount(text: str, name: str) -> tuple[Decimal | None, str | None]:
     if value < 0:
         return None, f"{name} {text} 不能为负数"
     exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
-        return None, f"{name} {text} 超过两位小数"
+    if isinstance(exponent, int) and exponent < -WAN_PLACES:
+        return None, f"{name} {text} 超过 {WAN_PLACES} 位小数（以万元计应精确到分）"
+    if value >= Decimal(10) ** WAN_INTEGER_DIGITS:
+        return None, f"{name} {text} 过大（整数部分最多 {WAN_INTEGER_DIGITS} 位）"
     return value, None
 
 
@@ -199,10 +201,18 @@ def expenditure_summary(tables: Sequence[Table]) -> Stated | None:
 
 
 def _stated(text: str | None) -> Decimal | None:
-    """A blank cell of the 合计 row is 0; an absent or unparseable one is None."""
+    """A figure of the 合计 row in the table's own unit; a blank cell is 0, an absent or unparseable one None."""
     if text is None:
         return None
-    return amount(text, "")[0] if text.strip() else Decimal(0)
+    return number(label(text).removesuffix("万元").removesuffix("元")) if text.strip() else Decimal(0)
+
+
+def stated_in_wan(stated: Stated | None, unit: str) -> Stated | None:
+    """The 合计 row's figures in 万元, from a table stated in ``unit`` (元 or 万元)."""
+    if stated is None or unit != "元":
+        return stated
+    wan = (None if v is None else v.scaleb(-4) for v in (stated.total, stated.basic, stated.project))
+    return Stated(*wan, where=stated.where)
 
 
 def total_warnings(stated: Stated | None, projects: Decimal | None) -> list[Problem]:
@@ -214,14 +224,16 @@ def total_warnings(stated: Stated | None, projects: Decimal | None) -> list[Prob
         message = f"未找到{SUMMARY}中的项目支出，无法核对各项目预算数合计"
         warnings.append(Problem(stated.where, message))
     elif projects is not None and projects != stated.project:
-        message = f"各项目预算数合计 {fmt2(projects)} 万元，与{SUMMARY}中的项目支出 {fmt2(stated.project)} 万元不一致"
+        message = (
+            f"各项目预算数合计 {wan_text(projects)} 万元，与{SUMMARY}中的项目支出 {wan_text(stated.project)} 万元不一致"
+        )
         warnings.append(Problem(stated.where, message))
     if stated.total is not None and stated.basic is not None and stated.project is not None:
         parts = stated.basic + stated.project
         if parts != stated.total:
             message = (
-                f"{SUMMARY}中合计 {fmt2(stated.total)} 万元，与基本支出 {fmt2(stated.basic)} 万元"
-                f" + 项目支出 {fmt2(stated.project)} 万元 = {fmt2(parts)} 万元不一致"
+                f"{SUMMARY}中合计 {wan_text(stated.total)} 万元，与基本支出 {wan_text(stated.basic)} 万元"
+                f" + 项目支出 {wan_text(stated.project)} 万元 = {wan_text(parts)} 万元不一致"
             )
             warnings.append(Problem(stated.where, message))
     return warnings

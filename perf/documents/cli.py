@@ -15,7 +15,7 @@ from perf.documents.flat import FlatTargets
 from perf.documents.importer import ImportResult, import_disclosure, sha256
 from perf.errors import fail_file
 from perf.extensions import db
-from perf.numbers import fmt2
+from perf.numbers import wan_text
 from perf.org.models import Department
 
 SAMPLE = "sample/fengnan_approval_bureau_2024.txt"
@@ -78,12 +78,12 @@ def print_summary(result: ImportResult) -> None:
         f"未变 {len(result.unchanged)}）"
     )
     if isinstance(d, FlatTargets):
-        click.echo(f"项目预算合计：{fmt2(total)} 万元（文件金额单位：{d.amount_unit}）")
+        click.echo(f"项目预算合计：{wan_text(total)} 万元（文件金额单位：{d.amount_unit}）")
         click.echo(f"自评权重：{result.weighted} 个指标")
         if d.ignored_columns:
             click.echo(f"未读取的列：{'、'.join(d.ignored_columns)}")
     else:
-        click.echo(f"项目预算合计：{fmt2(total)} 万元（支出总表项目支出：{fmt2(d.stated_project)} 万元）")
+        click.echo(f"项目预算合计：{wan_text(total)} 万元（支出总表项目支出：{wan_text(d.stated_project)} 万元）")
     if result.replaced:
         counts = result.row_counts()
         click.echo(

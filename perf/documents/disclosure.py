@@ -17,9 +17,9 @@ from perf.documents import _headers as h
 from perf.documents import _tables as t
 from perf.documents._tables import IndicatorRow, Problem, UnitRow
 from perf.documents.budget_checks import CheckRun, check_budget_tables
-from perf.documents.budget_tables import BudgetTable, read_budget_tables
+from perf.documents.budget_tables import EXPENDITURE, BudgetTable, read_budget_tables
 from perf.documents.reader import Block, DocumentError, Paragraph, Row, read_document
-from perf.numbers import fmt2
+from perf.numbers import wan_text
 from perf.projects.plan import plan_problems
 from perf.projects.taxonomy import scheme_of_table
 
@@ -90,13 +90,14 @@ def parse_disclosure(blocks: Sequence[Block]) -> Disclosure:
         result.warnings.append(Problem(FILE, message))
     result.units = units or []
     _read_projects(blocks, result)
-    stated = t.expenditure_summary(tables)
+    result.budget_tables = read_budget_tables(blocks)
+    expenditure = next((b for b in result.budget_tables if b.kind == EXPENDITURE), None)
+    stated = t.stated_in_wan(t.expenditure_summary(tables), expenditure.unit if expenditure else "万元")
     if stated is not None:
         result.stated_total, result.stated_basic = stated.total, stated.basic
         result.stated_project = stated.project
     projects = sum((p.total for p in result.projects), Decimal(0)) if result.projects else None
     result.warnings.extend(t.total_warnings(stated, projects))
-    result.budget_tables = read_budget_tables(blocks)
     result.budget_checks = check_budget_tables(result.budget_tables, projects, stated)
     result.warnings.extend(w for table in result.budget_tables for w in table.warnings)
     result.warnings.extend(w for run in result.budget_checks for w in run.warnings)
@@ -247,9 +248,9 @@ class _ProjectReader:
         other, _ = self.amount("其他资金", lambda text: text.endswith("其他资金"), Decimal(0))
         if total is not None and fiscal is not None and other is not None:
             parts = fiscal + other
-            message = f"财政资金 {fmt2(fiscal)} 万元 + 其他资金 {fmt2(other)} 万元 = {fmt2(parts)} 万元"
+            message = f"财政资金 {wan_text(fiscal)} 万元 + 其他资金 {wan_text(other)} 万元 = {wan_text(parts)} 万元"
             if parts != total:
-                self.problem(where, f"{message}，与预算数 {fmt2(total)} 万元不一致")
+                self.problem(where, f"{message}，与预算数 {wan_text(total)} 万元不一致")
         return total or Decimal(0), fiscal or Decimal(0), other or Decimal(0)
 
     def amount(

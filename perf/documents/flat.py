@@ -31,6 +31,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError
 
+from perf.documents._headers import yuan_to_wan
 from perf.documents._tables import IndicatorRow, Problem, UnitRow
 from perf.documents.disclosure import Disclosure, ProjectTable
 from perf.documents.flat_plan import PlanColumn, is_plan_header, plan_columns, read_plan
@@ -43,8 +44,8 @@ from perf.documents.tabular import (
     find_header,
     read_rows,
 )
-from perf.fields import Number, TypedText
-from perf.numbers import FULL_WIDTH
+from perf.fields import Number, TypedText, WanAmount
+from perf.numbers import FULL_WIDTH, WAN_INTEGER_DIGITS
 from perf.projects.models import LOCAL_CODE_PREFIX
 
 FILE = "文件"
@@ -52,7 +53,6 @@ FILE = "文件"
 LOCAL_PREFIX = LOCAL_CODE_PREFIX
 #: The self-evaluation weights of a project's indicators add up to this (100 less 预算执行率's 10).
 WEIGHT_TOTAL = Decimal(90)
-_TEN_THOUSAND = Decimal(10000)
 _YEAR = re.compile(r"(\d{4})\s*年")
 _CODED = re.compile(r"^\s*([0-9A-Za-z]+)\s*[-－—_]\s*(\S.*?)\s*$")
 _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
@@ -119,7 +119,11 @@ ROW = FlatRow()
 COLUMNS = columns_of(ROW)
 _PROJECT_FIELDS = ("unit", "code", "name", "total", "fiscal", "other", "goal", "purpose")
 _INDICATOR_FIELDS = ("level1", "level2", "indicator", "value")
-_AMOUNT = Number(places=2, integer_digits=14)
+#: An amount in 元 is exact to the 分 and, in 万元, within what perf holds (perf.numbers.WAN_INTEGER_DIGITS).
+_YUAN = Number(places=2, integer_digits=WAN_INTEGER_DIGITS + 4)
+_WAN = WanAmount()
+#: A weight (分值) as the self-evaluation holds it: Numeric(6, 2).
+_WEIGHT = Number(places=2, integer_digits=4)
 
 
 @dataclass
@@ -288,7 +292,7 @@ def _indicator(line: int, row: dict, project: FlatProject, result: FlatTargets) 
     weight = None
     if row.get("weight"):
         try:
-            weight = _AMOUNT.deserialize(row["weight"])
+            weight = _WEIGHT.deserialize(row["weight"])
         except ValidationError as error:
             result.problems.append(Problem(f"第{line}行", f"权重：{_flat(error.messages)[0]}"))
             return
@@ -398,12 +402,13 @@ def _amount(text: str | None, key: str, where: str, result: FlatTargets) -> Deci
     if not text:
         return None
     try:
-        number = _AMOUNT.deserialize(_nfkc(text).translate(FULL_WIDTH))
+        in_yuan = result.amount_unit == "元"
+        number = (_YUAN if in_yuan else _WAN).deserialize(_nfkc(text).translate(FULL_WIDTH))
     except ValidationError as error:
         label = ROW.fields[key].metadata["label"]
         result.problems.append(Problem(where, f"{label}“{text}”：{_flat(error.messages)[0]}"))
         return None
-    return number / _TEN_THOUSAND if result.amount_unit == "元" else number
+    return yuan_to_wan(number) if in_yuan else number
 
 
 def _coded(text: str) -> tuple[str, str]:

@@ -16,7 +16,7 @@ from perf.documents.disclosure import Disclosure, Problem, ProjectTable
 from perf.documents.flat import FlatTargets, is_local_code
 from perf.errors import RuleError, place
 from perf.extensions import db
-from perf.numbers import fmt2
+from perf.numbers import wan_text
 from perf.org.models import BudgetYear, Department, DepartmentBudget, Unit
 from perf.org.services import (
     ensure_department,
@@ -300,7 +300,7 @@ def _summary(result: ImportResult) -> str:
     text = (
         f"导入 {d.department_code}{d.department_name} {d.year} 年度："
         f"新增 {len(result.created)} 个项目，覆盖 {len(result.replaced)} 个，"
-        f"未变 {len(result.unchanged)} 个，项目预算合计 {fmt2(total)} 万元"
+        f"未变 {len(result.unchanged)} 个，项目预算合计 {wan_text(total)} 万元"
     )
     if result.replaced:
         counts = result.row_counts()

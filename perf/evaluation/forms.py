@@ -4,7 +4,7 @@ from wtforms import FieldList, Form, FormField, HiddenField, SelectField, String
 
 from perf.evaluation.schemas import RowData
 from perf.forms import ChineseForm
-from perf.numbers import fmt2
+from perf.numbers import fmt2, wan_text
 
 
 class EvaluationRowForm(Form):
@@ -35,8 +35,8 @@ class SelfEvaluationForm(ChineseForm):
         """Pre-fill from what is stored (the default weights where nothing is)."""
         self.lock_version.data = str(evaluation.lock_version) if evaluation else ""
         self.outcome.data = evaluation.outcome if evaluation else ""
-        self.full_year_budget.data = _two(evaluation.full_year_budget) if evaluation else ""
-        self.carried_over.data = _two(evaluation.carried_over) if evaluation else ""
+        self.full_year_budget.data = (wan_text(evaluation.full_year_budget) or "") if evaluation else ""
+        self.carried_over.data = (wan_text(evaluation.carried_over) or "") if evaluation else ""
         for row in rows:
             self.rows.append_entry(
                 {

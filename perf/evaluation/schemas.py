@@ -11,7 +11,7 @@ from decimal import Decimal
 from marshmallow import ValidationError, post_load
 
 from perf.errors import RuleError
-from perf.fields import Id, Items, Number, Obj, PerfSchema, Text, TypedText
+from perf.fields import Id, Items, Number, Obj, PerfSchema, Text, TypedText, WanAmount
 
 #: Text limits (the columns are TEXT; these keep a 自评表 printable).
 MAX_OUTCOME = 2000
@@ -55,8 +55,9 @@ class EntriesSchema(PerfSchema):
     """The owner's part of the 自评表; every indicator of the project once."""
 
     outcome = Text("实际完成情况", MAX_OUTCOME, load_default="")
-    full_year_budget = Number("全年预算数", integer_digits=24, allow_none=True, load_default=None)
-    carried_over = Number("上年结转资金", integer_digits=24, allow_none=True, load_default=None)
+    # Too large an amount is a rule of the save (workflow._check), reported with every other problem.
+    full_year_budget = WanAmount("全年预算数", integer_digits=24, allow_none=True, load_default=None)
+    carried_over = WanAmount("上年结转资金", integer_digits=24, allow_none=True, load_default=None)
     rows = Items(Obj(RowEntrySchema), required=True)
 
     @post_load

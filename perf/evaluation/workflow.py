@@ -24,14 +24,11 @@ from perf.evaluation.schemas import MAX_OUTCOME, MAX_REASON, EvaluationData, Row
 from perf.evaluation.scoring import ScoringError, band_range, default_weights, find_band
 from perf.evaluation.services import evaluation_of, scoring_settings
 from perf.extensions import db
-from perf.numbers import fmt2, plain
+from perf.numbers import WAN_INTEGER_DIGITS, fmt2, plain, wan_text
 from perf.projects.indicator_value import Kind
 from perf.projects.models import Project
 from perf.workflow.engine import State, Transition, Workflow, events, register, version, versions
 from perf.workflow.models import KeptVersion
-
-#: 全年预算数 and 上年结转 are Numeric(14, 2) in 万元.
-MAX_AMOUNT = Decimal(10) ** 12
 
 
 def stored_evaluation(project: Project) -> SelfEvaluation | None:
@@ -129,8 +126,8 @@ def _check(project: Project, data: EvaluationData) -> dict[str, list[str]]:
         fields.setdefault("outcome", []).append(f"最多 {MAX_OUTCOME} 个字")
     for name in ("full_year_budget", "carried_over"):
         amount = getattr(data, name)
-        if amount is not None and amount >= MAX_AMOUNT:
-            fields.setdefault(name, []).append("金额过大（整数部分最多 12 位）")
+        if amount is not None and amount >= Decimal(10) ** WAN_INTEGER_DIGITS:
+            fields.setdefault(name, []).append(f"金额过大（整数部分最多 {WAN_INTEGER_DIGITS} 位）")
     indicators = {ind.id: ind for ind in project.indicators}
     if sorted(row.indicator_id for row in data.rows) != sorted(indicators):
         return {**fields, "rows": ["指标与绩效目标表不一致，请刷新页面后重新填写"]}
@@ -207,8 +204,8 @@ def _content(evaluation: SelfEvaluation, names: dict[int, str]) -> dict[str, str
     """A flat, comparable view of what the owner entered (for the audit entry's before/after)."""
     content = {
         "实际完成情况": evaluation.outcome or "",
-        "全年预算数": fmt2(evaluation.full_year_budget),
-        "上年结转资金": fmt2(evaluation.carried_over),
+        "全年预算数": wan_text(evaluation.full_year_budget),
+        "上年结转资金": wan_text(evaluation.carried_over),
     }
     for row in evaluation.rows:
         name = names.get(row.indicator_id, str(row.indicator_id))
@@ -252,8 +249,8 @@ def _snapshot(evaluation: SelfEvaluation, scored, comment: str) -> dict:
     return {
         "scoring": scored.to_json(),
         "outcome": evaluation.outcome,
-        "full_year_budget": fmt2(evaluation.full_year_budget),
-        "carried_over": fmt2(evaluation.carried_over),
+        "full_year_budget": wan_text(evaluation.full_year_budget),
+        "carried_over": wan_text(evaluation.carried_over),
         "comment": comment,
     }
 

@@ -15,7 +15,7 @@ from perf.actuals.models import ActualValue
 from perf.documents.budget_checks import summary_lines
 from perf.documents.importer import ImportResult as DisclosureResult
 from perf.extensions import db
-from perf.numbers import grouped
+from perf.numbers import grouped, wan_grouped
 from perf.projects.models import Project
 from perf.spending.importer import ImportResult as PaymentsResult
 
@@ -96,7 +96,7 @@ def _disclosure_preview(result: DisclosureResult, preview: Preview) -> None:
     for kind, codes in (("new", result.created), ("changed", result.replaced), ("unchanged", result.unchanged)):
         for code in codes:
             table = tables[code]
-            text = f"绩效目标表（预算 {grouped(table.total)} 万元，{len(table.indicators)} 项指标）"
+            text = f"绩效目标表（预算 {wan_grouped(table.total)} 万元，{len(table.indicators)} 项指标）"
             if kind == "changed":
                 text = f"以文件覆盖现有的{text}"
             projects.add(code, table.name, kind, text)

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from perf.midyear import lights
 from perf.midyear.models import CAUSE_LABELS, CAUSES, LIKELIHOOD_LABELS, LIKELIHOODS
 from perf.midyear.queries import Row, Sheet
-from perf.numbers import HUNDRED, MONEY_FORMAT, fmt2, round2
+from perf.numbers import HUNDRED, MONEY_FORMAT, WAN_FORMAT, exact_wan, fmt2, round2
 from perf.sheets import fit_to_a4, workbook_bytes
 from perf.spending.lag import LEVEL_LABELS
 from perf.units import YUAN_PER_WAN
@@ -124,7 +124,7 @@ def _project_rows(ws, sheet: Sheet) -> None:
     paid = round2(status.paid / YUAN_PER_WAN) if status else None
     execution = status.actual_pct / HUNDRED if status and status.actual_pct is not None else None
     _label(ws, 5, 1, "年度预算数")
-    _put(ws, 5, 2, round2(project.total), align=RIGHT, fmt=MONEY_FORMAT)
+    _put(ws, 5, 2, exact_wan(project.total), align=RIGHT, fmt=WAN_FORMAT)
     _label(ws, 5, 3, f"{sheet.period}执行数")
     _put(ws, 5, 4, paid, align=RIGHT, fmt=MONEY_FORMAT)
     _label(ws, 5, 5, "预算执行率")

@@ -33,7 +33,8 @@ class Project(db.Model):
         UniqueConstraint("year_id", "code"),
         UniqueConstraint("id", "year_id"),
         CheckConstraint("total >= 0 AND fiscal >= 0 AND other >= 0", name="amounts_not_negative"),
-        CheckConstraint("total = fiscal + other", name="total_is_sum"),
+        # Within half a 0.000001 万元: SQLite holds Numeric as REAL, where 0.1 + 0.2 is not 0.3.
+        CheckConstraint("abs(total - fiscal - other) < 0.0000005", name="total_is_sum"),
         CheckConstraint(f"status IN {STATUSES}", name="status_known"),
     )
 

@@ -19,8 +19,8 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 
 from perf import tunables
 from perf.errors import Problems, RuleError
-from perf.fields import Exact, Items, Number, Obj, PerfSchema, Text, TypedText
-from perf.numbers import fmt2, plain
+from perf.fields import Exact, Items, Number, Obj, PerfSchema, Text, TypedText, WanAmount
+from perf.numbers import fmt2, plain, wan_text, wan_to_yuan
 from perf.projects.indicators import value_fields
 from perf.projects.plan import plan_findings
 from perf.projects.taxonomy import taxonomy
@@ -72,9 +72,9 @@ class TargetTableSchema(PerfSchema):
         metadata=_form("项目编码"),
     )
     name = TypedText("项目名称", 200, required=True, metadata=_form("项目名称"))
-    total = Number("预算数", required=True, metadata=_form("预算数（万元）"))
-    fiscal = Number("财政资金", required=True, metadata=_form("其中：财政资金（万元）"))
-    other = Number("其他资金", load_default=Number.ZERO, metadata=_form("其他资金（万元）"))
+    total = WanAmount("预算数", required=True, metadata=_form("预算数（万元）"))
+    fiscal = WanAmount("财政资金", required=True, metadata=_form("其中：财政资金（万元）"))
+    other = WanAmount("其他资金", load_default=Number.ZERO, metadata=_form("其他资金（万元）"))
     purpose = Text("资金用途", 5000, load_default="", metadata=_form("资金用途", "textarea"))
     spend_plan = Items(
         Number("计划支出进度", integer_digits=3, percent=True, required=True, metadata={"example": "30"}),
@@ -207,12 +207,27 @@ class PlainDecimal(fields.Field):
         return plain(value)
 
 
-class BudgetSchema(PerfSchema):
-    """预算数 and its split, in 万元."""
+class WanText(fields.Field):
+    """A 万元 amount: two places when that is exact ("28.00"), else every place it has ("330.984")."""
 
-    total = TwoPlaces()
-    fiscal = TwoPlaces()
-    other = TwoPlaces()
+    def _serialize(self, value, attr, obj, **kwargs):
+        return wan_text(value)
+
+
+def _yuan(name: str) -> fields.Function:
+    """The 万元 amount ``name`` written in 元 with two places ("3309840.00")."""
+    return fields.Function(lambda obj: fmt2(wan_to_yuan(getattr(obj, name))))
+
+
+class BudgetSchema(PerfSchema):
+    """预算数 and its split, in 万元 and again in 元 (exact to the 分)."""
+
+    total = WanText()
+    fiscal = WanText()
+    other = WanText()
+    total_yuan = _yuan("total")
+    fiscal_yuan = _yuan("fiscal")
+    other_yuan = _yuan("other")
 
 
 class PlanEntrySchema(PerfSchema):

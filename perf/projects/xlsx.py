@@ -34,7 +34,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from perf.numbers import HUNDRED
+from perf.numbers import HUNDRED, WAN_FORMAT, exact_wan
 from perf.projects.models import Project
 from perf.sheets import fit_to_a4, workbook_bytes
 
@@ -165,7 +165,7 @@ def _funds(out: _Sheet, project: Project) -> None:
     for label, amount in funds:
         row = out.next_row()
         out.put(Spot(row, 2, colspan=2), label, bold=True, align=CENTER)
-        out.put(Spot(row, 4, colspan=3), Decimal(amount), align=RIGHT, number_format=MONEY)
+        out.put(Spot(row, 4, colspan=3), exact_wan(amount), align=RIGHT, number_format=WAN_FORMAT)
     row = out.next_row()
     out.put(Spot(row, 1), "资金用途", head=True, align=CENTER)
     out.put(Spot(row, 2, colspan=COLUMNS - 1), project.purpose or "")

@@ -8,8 +8,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from perf.auth.permissions import visible
 from perf.evaluation.models import EvaluationRow, SelfEvaluation
 from perf.extensions import db
+from perf.numbers import fmt2
 from perf.org.models import BudgetYear, Department, DepartmentBudget, Unit
 from perf.projects.models import Project
+from perf.projects.schemas import ProjectTableSchema
 from perf.publish.model import Publication, PublishedIndicator, PublishedProject, PublishedUnit
 
 
@@ -36,7 +38,7 @@ def publication(code: str, year: int, user=None) -> Publication | None:
     projects = list(db.session.scalars(query if user is None else visible(query, user, Project)))
     if user is not None and not projects:
         return None
-    weights = _weights([p.id for p in projects])
+    weights = indicator_weights([p.id for p in projects])
     units = {unit.id: _unit(unit) for unit in sorted(department.units, key=lambda u: u.id)}
     shown = units if user is None else {p.unit_id: units[p.unit_id] for p in projects}
     return Publication(
@@ -54,7 +56,7 @@ def _unit(unit: Unit) -> PublishedUnit:
     return PublishedUnit(unit.name, unit.code or "", unit.nature or "", unit.rank or "", unit.funding or "")
 
 
-def _weights(project_ids: list[int]) -> dict[int, Decimal]:
+def indicator_weights(project_ids: list[int]) -> dict[int, Decimal]:
     """indicator id -> its saved self-evaluation weight (indicators without one are absent)."""
     if not project_ids:
         return {}
@@ -106,3 +108,13 @@ def _stated(department: Department, year: BudgetYear):
     if stated is None or (stated.total, stated.basic, stated.project) == (None, None, None):
         return None
     return stated.total, stated.basic, stated.project
+
+
+def project_document(project: Project) -> dict:
+    """A project's 绩效目标表 as ``perf export-project`` prints it: the table as kept (``ProjectTableSchema``)
+    and each indicator's saved self-evaluation weight ("12.00", or None where none was saved)."""
+    document = ProjectTableSchema().dump(project)
+    weights = indicator_weights([project.id])
+    for row, indicator in zip(document["indicators"], project.indicators, strict=True):
+        row["weight"] = fmt2(weights.get(indicator.id))
+    return document

@@ -7,7 +7,7 @@ See docs/domain.md#target-review.
 
 from collections.abc import Iterator
 
-from perf.numbers import HUNDRED, fmt2, plain
+from perf.numbers import HUNDRED, plain, wan_text
 from perf.projects.indicator_value import Comparator, Kind
 from perf.projects.indicators import is_cost
 from perf.projects.plan import plan_problems
@@ -202,7 +202,7 @@ def cost_over_budget(table: TableInput) -> Iterator[Hit]:
         if amount is not None and amount > table.total:
             message = (
                 f"成本指标值“{parsed.text}”（合{plain(amount)}万元）超过项目预算数"
-                f"{fmt2(table.total)}万元，成本目标不应高于预算数，请核对指标值或预算数"
+                f"{wan_text(table.total)}万元，成本目标不应高于预算数，请核对指标值或预算数"
             )
             yield row, message
 

@@ -1,5 +1,6 @@
 """The schema comes from the migrations: one head, upgrade from empty, no drift from the models."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from flask_migrate import downgrade, upgrade
 import perf.metadata  # noqa: F401
 from perf import create_app
 from perf.extensions import db
+from perf.projects.schemas import BUDGET
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -75,3 +77,38 @@ def _drop_pg_database(url: str) -> None:
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
     admin.dispose()
+
+
+def test_the_exact_money_upgrade_keeps_every_row_and_amount(database_url, tmp_path):
+    """0017 -> 0018 rebuilds ``project`` on SQLite: its indicators, plan and versions survive (no cascade),
+    the amounts read back the same, and afterwards 330.984 万元 (3,309,840.00 元) is held exactly."""
+    url = (
+        f"sqlite:///{tmp_path / 'money.sqlite'}"
+        if database_url.startswith("sqlite")
+        else _fresh_pg_database(database_url)
+    )
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    tables = ("project", "indicator", "plan_entry", "kept_version", "self_evaluation", "department_budget")
+    with app.app_context():
+        upgrade(revision="0017")
+        assert app.test_cli_runner().invoke(args=["perf", "demo"]).exit_code == 0
+        with db.engine.connect() as conn:
+            before = {t: conn.scalar(sa.text(f"SELECT count(*) FROM {t}")) for t in tables}
+            old = sa.table("project", sa.column("code"), *(sa.column(c, sa.Numeric(14, 2)) for c in BUDGET))
+            amounts = conn.execute(sa.select(old).order_by(old.c.code)).all()
+        assert before["indicator"] > 0 and before["plan_entry"] > 0
+        upgrade()
+        with db.engine.begin() as conn:
+            assert {t: conn.scalar(sa.text(f"SELECT count(*) FROM {t}")) for t in tables} == before
+            project = sa.table("project", sa.column("code"), *(sa.column(c, sa.Numeric(18, 6)) for c in BUDGET))
+            read = conn.execute(sa.select(project).order_by(project.c.code)).all()
+            assert [tuple(r) for r in read] == [tuple(r) for r in amounts]
+            code = amounts[0].code
+            values = {"total": Decimal("330.984"), "fiscal": Decimal("330.974321"), "other": Decimal("0.009679")}
+            conn.execute(sa.update(project).where(project.c.code == code).values(**values))
+            stored = conn.execute(sa.select(project).where(project.c.code == code)).one()
+            assert (stored.total, stored.fiscal, stored.other) == tuple(values.values())
+            assert conn.scalar(sa.text("PRAGMA foreign_keys")) == 1 if url.startswith("sqlite") else True
+        db.engine.dispose()
+    if not url.startswith("sqlite"):
+        _drop_pg_database(url)

@@ -79,11 +79,17 @@ class Spec:
     projects: list[Project] = field(default_factory=lambda: [Project()])
     #: "cells": the department header is a one-row table (the sample); "paragraphs": lines above the tables.
     header: str = "cells"
+    #: The unit the department header states for the 支出总表 ("单位：万元" or "单位：元").
+    summary_unit: str = "万元"
 
 
 def header_lines(spec: Spec) -> list[str]:
     """The department header as paragraphs, as offices type them above the first table."""
-    return [f"部门名称：{spec.department}", f"部门编码：{spec.code}", f"预算年度：{spec.year}\u3000\u3000单位：万元"]
+    return [
+        f"部门名称：{spec.department}",
+        f"部门编码：{spec.code}",
+        f"预算年度：{spec.year}\u3000\u3000单位：{spec.summary_unit}",
+    ]
 
 
 Grid = list[list[str]]
@@ -91,7 +97,7 @@ Element = str | Grid  # a paragraph's text, or a table
 
 
 def department_table(spec: Spec) -> Grid:
-    return [[f"{spec.code}{spec.department}", f"预算年度：{spec.year}", "单位：万元"]]
+    return [[f"{spec.code}{spec.department}", f"预算年度：{spec.year}", f"单位：{spec.summary_unit}"]]
 
 
 def summary_table(spec: Spec) -> Grid:

@@ -30,14 +30,14 @@ def test_every_layout_of_the_same_table_reads_the_same(data):
         ("820002", "井研县马踏镇社会事务服务中心"),
     ]
     assert [(t.code, t.unit, t.total, t.fiscal, t.other) for t in result.projects] == [
-        ("51112323R000000012345", "井研县马踏镇人民政府", Decimal("330.98"), Decimal("330.98"), Decimal(0)),
+        ("51112323R000000012345", "井研县马踏镇人民政府", Decimal("330.984"), Decimal("330.984"), Decimal(0)),
         ("51112323R000000012346", "井研县马踏镇人民政府", Decimal("50"), Decimal("50"), Decimal(0)),
         ("51112323R000000012347", "井研县马踏镇社会事务服务中心", Decimal("120"), Decimal("120"), Decimal(0)),
     ]
     assert _indicator_values(result, "51112323R000000012345") == [
         ("产出指标", "养护道路里程", "≥35公里"),
         ("效益指标", "道路完好率", "≥95%"),
-        ("产出指标", "养护成本", "≤330.98万元"),
+        ("产出指标", "养护成本", "≤330.984万元"),
         ("满意度指标", "群众满意度", "≥90%"),
         ("产出指标", "完成时限", "年底前完成"),
     ]
@@ -68,15 +68,15 @@ def test_amounts_in_wan_are_read_as_wan():
     rows = f.flat_rows()
     for row in rows:
         if row[3] and row[2]:
-            row[3] = {"3,309,800.00": "330.98", "500,000.00": "50", "1,200,000.00": "120"}[row[3]]
+            row[3] = {"3,309,840.00": "330.984", "500,000.00": "50", "1,200,000.00": "120"}[row[3]]
     result = load_targets(f.xlsx(rows, unit_line="单位：万元"), "t.xlsx")
     assert result.problems == [] and result.amount_unit == "万元"
-    assert [t.total for t in result.projects] == [Decimal("330.98"), Decimal("50"), Decimal("120")]
+    assert [t.total for t in result.projects] == [Decimal("330.984"), Decimal("50"), Decimal("120")]
 
 
 def test_a_file_without_unit_line_is_read_in_yuan_with_a_warning():
     result = load_targets(f.xlsx(unit_line=None), "t.xlsx")
-    assert result.projects[0].total == Decimal("330.98")
+    assert result.projects[0].total == Decimal("330.984")
     assert [w.message for w in result.warnings] == ["文件未注明金额单位，按“元”读取"]
 
 
@@ -134,7 +134,7 @@ def test_a_project_cell_that_differs_on_a_later_row_is_a_problem():
     rows[3][3] = "3,309,900.00"
     result = load_targets(f.xlsx(rows, merge=False), "t.xlsx")
     assert [p.location for p in result.problems] == ["第7行"]
-    assert "预算数“3,309,900.00”与本项目上方的“3,309,800.00”不同" in result.problems[0].message
+    assert "预算数“3,309,900.00”与本项目上方的“3,309,840.00”不同" in result.problems[0].message
 
 
 def test_direction_against_the_comparator_and_weights_off_90_are_warnings():

@@ -34,11 +34,11 @@ def test_the_command_writes_projects_under_their_units_with_weights(runner, sess
         ("820002", "井研县马踏镇社会事务服务中心"),
     ]
     road = session.scalar(sa.select(Project).where(Project.code == ROAD))
-    assert (road.unit.name, road.total, road.status) == ("井研县马踏镇人民政府", Decimal("330.98"), "approved")
+    assert (road.unit.name, road.total, road.status) == ("井研县马踏镇人民政府", Decimal("330.984"), "approved")
     assert [(i.level1, i.name, i.comparator, i.target, i.unit) for i in road.indicators][:3] == [
         ("产出指标", "养护道路里程", "≥", Decimal(35), "公里"),
         ("效益指标", "道路完好率", "≥", Decimal(95), "%"),
-        ("产出指标", "养护成本", "≤", Decimal("330.98"), "万元"),
+        ("产出指标", "养护成本", "≤", Decimal("330.984"), "万元"),
     ]
     weights = session.execute(
         sa.select(EvaluationRow.weight)
@@ -48,6 +48,17 @@ def test_the_command_writes_projects_under_their_units_with_weights(runner, sess
     assert sorted(weights) == sorted(Decimal(w) for w in ("20", "20", "20", "15", "15"))
     exported = json.loads(runner.invoke(args=["perf", "export-project", ROAD]).output)
     assert exported["name"] == "镇村道路养护经费" and exported["goal"] == f.GOAL_A
+    # 3,309,840.00 元 is 330.984 万元, held exactly and given back in both units.
+    assert exported["total"] == "330.984"
+    assert exported["budget"] == {
+        "total": "330.984",
+        "fiscal": "330.984",
+        "other": "0.00",
+        "total_yuan": "3309840.00",
+        "fiscal_yuan": "3309840.00",
+        "other_yuan": "0.00",
+    }
+    assert [i["weight"] for i in exported["indicators"]] == ["20.00", "20.00", "20.00", "15.00", "15.00"]
     again = run(runner, tmp_path, f.csv_bytes(), name="绩效目标.csv")  # the same table as a GBK CSV
     assert again.exit_code == 0, again.output
     assert "项目：3 个（新增 0，覆盖 0，未变 3）" in again.output

@@ -148,10 +148,11 @@ def test_amount_in(text, unit, expected):
     assert amount_in(text, "预算数", unit) == expected
 
 
-def test_an_amount_in_yuan_beyond_two_wan_places_is_refused_naming_the_figure_as_written():
-    # 3,309,840.00 元 = 330.984 万元: refused while 万元 amounts hold two places (a 6-place amount() lifts it)
-    value, error = amount_in("3,309,840.00", "预算数", "元")
-    if value is None:
-        assert error == "预算数 330.984 超过两位小数（文件中为 3,309,840.00 元）"
-    else:
-        assert value == Decimal("330.984")
+def test_an_amount_in_yuan_to_the_fen_is_exact_in_wan_and_one_too_large_is_named_as_written():
+    # 3,309,840.00 元 = 330.984 万元: six places in 万元 hold every amount in 元 to the 分.
+    assert amount_in("3,309,840.00", "预算数", "元") == (Decimal("330.984"), None)
+    assert amount_in("0.01", "预算数", "元") == (Decimal("0.000001"), None)
+    assert amount_in("10,000,000,000,000.00", "预算数", "元") == (
+        None,
+        "预算数 1000000000.00 过大（整数部分最多 9 位）（文件中为 10,000,000,000,000.00 元）",
+    )

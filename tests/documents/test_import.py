@@ -88,7 +88,16 @@ def test_export_project_json(runner, demo):
     assert table["name"] == "“互联网+政务服务”行政审批网络维护费"
     assert (table["year"], table["department"]) == (2024, "唐山市丰南区行政审批局")
     assert table["unit"] == "唐山市丰南区行政审批局本级"
-    assert table["budget"] == {"total": "28.00", "fiscal": "28.00", "other": "0.00"}
+    assert table["budget"] == {
+        "total": "28.00",
+        "fiscal": "28.00",
+        "other": "0.00",
+        "total_yuan": "280000.00",
+        "fiscal_yuan": "280000.00",
+        "other_yuan": "0.00",
+    }
+    # No self-evaluation weights are saved yet: every indicator says so.
+    assert {i["weight"] for i in table["indicators"]} == {None}
     assert table["spend_plan"] == [
         {"checkpoint": "2024-03-31", "cumulative_pct": "15.00"},
         {"checkpoint": "2024-06-30", "cumulative_pct": "30.00"},

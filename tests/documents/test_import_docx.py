@@ -65,7 +65,14 @@ def test_a_docx_imports_like_its_text_export(runner, session, tmp_path):
 def test_the_2021_scheme_keeps_cost_as_level1_and_scores_it_lower_is_better(runner, session, tmp_path):
     assert _import(runner, tmp_path, "budget.docx", to_docx(spec())).exit_code == 0
     table = _export(runner, "13020724P00F48410007F")
-    assert table["budget"] == {"total": "5.71", "fiscal": "3.71", "other": "2.00"}
+    assert table["budget"] == {
+        "total": "5.71",
+        "fiscal": "3.71",
+        "other": "2.00",
+        "total_yuan": "57100.00",
+        "fiscal_yuan": "37100.00",
+        "other_yuan": "20000.00",
+    }
     cost = table["indicators"][2]
     assert (cost["level1"], cost["level2"], cost["target"], cost["unit"], cost["direction"]) == (
         "成本指标",
@@ -124,7 +131,14 @@ def test_a_real_world_docx_imports_like_the_sample_layout(runner, session, tmp_p
     assert "项目预算合计：33.71 万元（支出总表项目支出：33.71 万元）" in result.output
     assert "警告：0 条" in result.output
     exported = [_export(runner, code) for code in CODES]
-    assert exported[1]["budget"] == {"total": "5.71", "fiscal": "3.71", "other": "2.00"}
+    assert exported[1]["budget"] == {
+        "total": "5.71",
+        "fiscal": "3.71",
+        "other": "2.00",
+        "total_yuan": "57100.00",
+        "fiscal_yuan": "37100.00",
+        "other_yuan": "20000.00",
+    }
 
     again = _import(runner, tmp_path, "budget.docx", to_docx(spec()))  # the sample's layout, in 万元
     assert again.exit_code == 0, again.stderr

@@ -188,10 +188,6 @@ def test_two_units_for_one_table_are_a_problem():
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="万元 amounts hold two places on this branch; remove this mark after merging the six-place money work",
-)
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_yuan_amount_needing_three_wan_places_imports_exactly(kind):
     # 3,309,840.00 元 = 330.984 万元 (the example)
@@ -202,3 +198,23 @@ def test_a_yuan_amount_needing_three_wan_places_imports_exactly(kind):
     got = parsed(spec, kind)
     assert got.problems == []
     assert got.projects[0].total == Decimal("330.984")
+
+
+@pytest.mark.parametrize("header", ["cells", "paragraphs"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_summary_in_yuan_is_compared_with_the_projects_in_wan(kind, header):
+    # The 支出总表 in 元 (280,000.00 元 项目支出) and the project's table in 万元 (28.00): the same money.
+    spec = build.Spec(summary_unit="元", stated=("11,694,600.00", "11,414,600.00", "280,000.00"), header=header)
+    got = parsed(spec, kind)
+    assert got.problems == []
+    assert (got.stated_total, got.stated_basic, got.stated_project) == (
+        Decimal("1169.46"),
+        Decimal("1141.46"),
+        Decimal("28"),
+    )
+    assert not [w for w in got.warnings if "项目支出" in w.message], got.warnings
+    # and a real difference, 280,000.01 元 against 28.00 万元, is still found, in 万元
+    off = parsed(dataclasses.replace(spec, stated=("11,694,600.01", "11,414,600.00", "280,000.01")), kind)
+    assert [w.message for w in off.warnings if "各项目预算数合计" in w.message] == [
+        "各项目预算数合计 28.00 万元，与部门预算支出总表中的项目支出 28.000001 万元不一致"
+    ]

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from perf.evaluation.reports import layout_of
 from perf.evaluation.reports.layout import Layout, _amount_cells
 from perf.evaluation.reports.xlsx import to_bytes
+from perf.numbers import wan_grouped
 from perf.projects.models import Project
 from tests.evaluation.test_self_eval_cli import CODE, scored  # noqa: F401  (the fixture)
 
@@ -33,6 +34,8 @@ def shown(cell) -> str:
             return f"{D(str(value)):.2f}"
         if cell.number_format == "#,##0.00":
             return f"{D(str(value)):,.2f}"
+        if cell.number_format == "#,##0.00####":  # a stored 万元 amount: two places, or every place it has
+            return wan_grouped(D(str(value)))
         return f"{D(str(value)):f}"
     return "" if value is None else str(value)
 
@@ -86,15 +89,18 @@ def test_xlsx_holds_the_table(project):
 
 
 def test_xlsx_money_cells_are_grouped_numbers(project):
-    """Money (万元) is a number formatted #,##0.00; the rate keeps 0.00%, points and scores 0.00."""
+    """Money (万元) is a number: budgets as stored, #,##0.00#### (330.984 shows all its places), 执行数
+    #,##0.00; the rate keeps 0.00%, points and scores 0.00."""
     sheet = load_workbook(BytesIO(to_bytes([layout_of(project)])))[CODE]
-    money = [right_of(sheet, "年度资金总额", step) for step in (2, 3, 4)]
-    money += [right_of(sheet, "其中：本年财政拨款", step) for step in (2, 3, 4)]
-    money.append(right_of(sheet, "其他资金", 2))
-    for cell in money:
-        assert isinstance(cell.value, int | float), cell.coordinate
-        assert cell.number_format == "#,##0.00", cell.coordinate
-    assert [cell.value for cell in money[:3]] == [28, 28, 26.6]
+    budgets = [right_of(sheet, "年度资金总额", step) for step in (2, 3)]
+    budgets += [right_of(sheet, "其中：本年财政拨款", step) for step in (2, 3)]
+    budgets.append(right_of(sheet, "其他资金", 2))
+    spent = [right_of(sheet, "年度资金总额", 4), right_of(sheet, "其中：本年财政拨款", 4)]
+    for cells, wanted in ((budgets, "#,##0.00####"), (spent, "#,##0.00")):
+        for cell in cells:
+            assert isinstance(cell.value, int | float), cell.coordinate
+            assert cell.number_format == wanted, cell.coordinate
+    assert [budgets[0].value, budgets[1].value, spent[0].value] == [28, 28, 26.6]
     rate = right_of(sheet, "年度资金总额", 6)
     assert isinstance(rate.value, float) and rate.number_format == "0.00%"
     for cell in (right_of(sheet, "年度资金总额", 7), right_of(sheet, "自评得分"), right_of(sheet, "项目预算控制数", 4)):
@@ -105,9 +111,10 @@ def test_layout_text_groups_money():
     """The print page and the PDF draw the layout's text: money there has thousands separators."""
     layout = Layout("t", "c", "n", 2024)
     layout.new_row()
-    _amount_cells(layout, D("1231345.6"), D("1231345.6"), None)
-    assert [cell.text for cell in layout.cells] == ["1,231,345.60", "1,231,345.60", ""]
-    assert layout.cells[0].value == D("1231345.60") and layout.cells[0].number_format == "#,##0.00"
+    _amount_cells(layout, D("1231345.6"), D("1330.984"), D("1231345.6"))
+    assert [cell.text for cell in layout.cells] == ["1,231,345.60", "1,330.984", "1,231,345.60"]
+    assert layout.cells[0].value == D("1231345.60") and layout.cells[0].number_format == "#,##0.00####"
+    assert layout.cells[1].value == D("1330.984") and layout.cells[2].number_format == "#,##0.00"
 
 
 def test_xlsx_is_ready_to_print(project):

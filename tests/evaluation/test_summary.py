@@ -77,7 +77,7 @@ def test_rows_are_the_self_evaluation_figures(paid, users):
     assert rows[CODE].status_label == "填报中"  # scored stores a draft SelfEvaluation
     assert rows[BUSINESS].status_label == "未开始"  # no SelfEvaluation row
     assert rows[CODE].warning_label == "绿灯" and rows[CODE].unit == "唐山市丰南区行政审批局本级"
-    for row in summary.rows:  # two places, Decimal only
+    for row in summary.rows:  # two places (every sample budget is exact at two), Decimal only
         for value in (row.budget, row.spent, row.rate, row.planned, row.score):
             assert isinstance(value, D) and value.as_tuple().exponent == -2
 
@@ -241,17 +241,17 @@ def test_xlsx_download(paid, users, login):
     assert row_of(sheet, "等级分布")[4] == "优 0 个，良 1 个，中 0 个，差 6 个"
     assert row_of(sheet, "自评预警")[4] == "红灯 0 个，黄灯 5 个，绿灯 2 个"
     number_cell = sheet.cell(row=4, column=5)
-    assert number_cell.number_format == "#,##0.00" and number_cell.border.left.style == "thin"
+    assert number_cell.number_format == "#,##0.00####" and number_cell.border.left.style == "thin"
     # money (全年预算数, 全年执行数) is #,##0.00, percents and scores 0.00; every one a number
     for row in range(4, sheet.max_row + 1):
         if sheet.cell(row=row, column=1).value is None or not str(sheet.cell(row=row, column=1).value).isdigit():
             continue
-        for col, wanted in ((5, "#,##0.00"), (6, "#,##0.00"), (8, "0.00"), (9, "0.00")):
+        for col, wanted in ((5, "#,##0.00####"), (6, "#,##0.00"), (8, "0.00"), (9, "0.00")):
             cell = sheet.cell(row=row, column=col)
             assert isinstance(cell.value, int | float) and cell.number_format == wanted, cell.coordinate
     total_row = next(r[0].row for r in sheet.iter_rows() if r[0].value == "合计（7个项目）")
     assert [sheet.cell(row=total_row, column=c).number_format for c in (5, 6, 7, 8)] == [
-        "#,##0.00", "#,##0.00", "0.00", "0.00",
+        "#,##0.00####", "#,##0.00", "0.00", "0.00",
     ]  # fmt: skip
     assert sheet.freeze_panes == "A4"
     assert sheet.page_setup.orientation == "landscape" and str(sheet.page_setup.paperSize) == "9"

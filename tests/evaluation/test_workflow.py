@@ -193,7 +193,7 @@ def test_numbers_the_database_cannot_hold_are_refused_at_their_fields(users, pro
     with pytest.raises(RuleError) as refused:
         workflow.save(project, users["owner"], {**data, "full_year_budget": D("1000000000000")})
     assert refused.value.errors == {
-        "full_year_budget": ["金额过大（整数部分最多 12 位）"],
+        "full_year_budget": ["金额过大（整数部分最多 9 位）"],
         "rows.0.weight": ["分值不能超过 90.00"],
         f"rows.{position}.band_score": ["得分不能超过本行分值 10.00"],
     }

@@ -143,8 +143,8 @@ def test_xlsx_of_one_project(client, login, users, network, session):
     assert "截至2024年7月31日（1–7月）" in ws["A2"].value
     assert (ws["B3"].value, ws["I3"].value) == (network.name, network.code)
     assert (ws["B5"].value, ws["D5"].value, ws["F5"].value) == (28, 16.8, 0.6)
-    # money (万元) is a number as #,##0.00; the rates keep their percent format
-    assert (ws["B5"].number_format, ws["D5"].number_format) == ("#,##0.00", "#,##0.00")
+    # money (万元) is a number: the budget as stored (#,##0.00####), 执行数 #,##0.00; rates keep percents
+    assert (ws["B5"].number_format, ws["D5"].number_format) == ("#,##0.00####", "#,##0.00")
     assert (ws["F5"].number_format, ws["N5"].number_format) == ("0.00%", "0.00%")
     assert (ws["P5"].value, ws["Q5"].value) == ("支出灯", "绿灯")
     assert ws["B6"].value == "红" and ws["B6"].fill.fgColor.rgb.endswith("D92D20")

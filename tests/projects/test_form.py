@@ -1,11 +1,13 @@
 """The 绩效目标表 form through the test client: create, field-level errors, edit, stale saves."""
 
 import re
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from perf.audit.models import AuditEntry
+from perf.numbers import wan_text
 from perf.projects.models import Project
 from tests.factories import SIX_ROWS
 
@@ -70,13 +72,40 @@ def test_an_owner_creates_a_draft_with_six_indicators(client, owner, session):
 
 
 @pytest.mark.parametrize(
+    ("total", "fiscal", "other", "shown"),
+    [
+        # 3,309,840.00 元 = 330.984 万元: held exactly, shown as entered, filled back into the edit form.
+        ("330.984", "300.000001", "30.983999", ("330.984", "300.000001", "30.983999")),
+        # 0.30 = 0.10 + 0.20, which SQLite's REAL storage does not add up exactly.
+        ("0.30", "0.10", "0.20", ("0.30", "0.10", "0.20")),
+        ("1,330.984", "1330.984", "0", ("1,330.984", "1,330.984", "0.00")),
+    ],
+)
+def test_amounts_exact_to_the_fen_are_saved_shown_and_edited_as_entered(
+    client, owner, session, total, fiscal, other, shown
+):
+    response = client.post("/projects/new", data=form_data(owner.units[0].id, total=total, fiscal=fiscal, other=other))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    project = session.scalar(sa.select(Project).where(Project.code == "13020724P00TEST0001"))
+    session.refresh(project)
+    typed = [Decimal(v.replace(",", "")) for v in (total, fiscal, other)]
+    assert [project.total, project.fiscal, project.other] == typed
+    page = client.get(f"/projects/2024/{project.code}").get_data(as_text=True)
+    cells = re.findall(r'<td class="num">(?:<span class="label">其他资金</span> )?([\d,.]+)</td>', page)
+    assert cells[:3] == list(shown), page[page.find("预算数") : page.find("预算数") + 400]
+    edit = client.get(f"/projects/{project.id}/edit").get_data(as_text=True)
+    for name, value in zip(("total", "fiscal", "other"), typed, strict=True):
+        assert re.search(rf'name="{name}"[^>]*value="{wan_text(value)}"', edit), name
+
+
+@pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
         ({"other": "3.00"}, "total", "财政资金 8.00 万元 + 其他资金 3.00 万元 ≠ 预算数 10.00 万元"),
         ({"plan-1": "10"}, "plan-1", "6月底的计划支出进度 10% 低于上一节点的 20%，累计进度不能下降"),
         ({"plan-3": "90"}, "plan-3", "12月底的计划支出进度应为 100%，实为 90%"),
         ({"plan-2": "八十"}, "plan-2", "请输入数字"),
-        ({"total": "10.001"}, "total", "最多 2 位小数"),
+        ({"total": "10.0000001", "fiscal": "8.0000001"}, "total", "以万元计最多 6 位小数（即精确到分）"),
         ({"code": ""}, "code", "请填写项目编码"),
         ({"code": "编码-1"}, "code", "项目编码只能由字母和数字组成"),
         (

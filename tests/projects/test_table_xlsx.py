@@ -74,7 +74,7 @@ def test_the_download_is_laid_out_like_the_published_table(client, users, login,
         ("其中：财政拨款", Decimal("1000")),
         ("其他资金", Decimal("234.50")),
     ]
-    assert {sheet[f"D{r}"].number_format for r in (5, 6, 7)} == {"#,##0.00"}
+    assert {sheet[f"D{r}"].number_format for r in (5, 6, 7)} == {"#,##0.00####"}
     assert (sheet["A8"].value, sheet["B8"].value) == ("资金用途", "培训两期\n教材印制")
     assert sheet["A9"].value == "资金支出计划（%）"
     assert [sheet.cell(9, c).value for c in range(2, 6)] == ["3月底", "6月底", "10月底", "12月底"]

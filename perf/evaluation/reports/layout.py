@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from perf.evaluation.scoring import Evaluation
-from perf.numbers import HUNDRED, MONEY_FORMAT, grouped, plain, round2
+from perf.numbers import HUNDRED, MONEY_FORMAT, WAN_FORMAT, grouped, plain, round2, wan_grouped, wan_value
 
 COLUMNS = 9
 #: Column widths in spreadsheet characters (A–I); the HTML uses them as proportions.
@@ -188,8 +188,11 @@ def _funds(layout: Layout, project, evaluation: Evaluation, stored) -> None:
 
 
 def _amount_cells(layout: Layout, start: Decimal | None, full: Decimal | None, spent: Decimal | None) -> None:
-    for col, amount in enumerate((start, full, spent), 3):
-        layout.add(col, grouped(amount) or "", NUM, **_money(amount))
+    """年初预算数 and 全年预算数 exact as stored (330.984), 全年执行数 to two places."""
+    for col, amount in enumerate((start, full), 3):
+        cell = {} if amount is None else {"value": wan_value(amount), "number_format": WAN_FORMAT}
+        layout.add(col, wan_grouped(amount) or "", NUM, **cell)
+    layout.add(5, grouped(spent) or "", NUM, **_money(spent))
 
 
 def _goal(layout: Layout, project, stored) -> None:

@@ -37,7 +37,7 @@ from perf.evaluation.reports.layout import WARNING_LABELS
 from perf.evaluation.scoring import Evaluation
 from perf.evaluation.services import evaluations_of, scoring_settings
 from perf.extensions import db
-from perf.numbers import HUNDRED, round2
+from perf.numbers import HUNDRED, round2, wan_value
 from perf.org.models import BudgetYear, Department, Unit
 from perf.projects.models import Project
 from perf.spending.models import Payment
@@ -245,7 +245,7 @@ def summary_row(
         code=project.code,
         name=project.name,
         unit=project.unit.name,
-        budget=round2(execution.budget),
+        budget=wan_value(execution.budget),
         spent=round2(execution.spent),
         rate=None if execution.rate is None else round2(execution.rate),
         planned=round2(planned_at(plan, as_of, year)),

@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from perf.evaluation.reports.charts import ACTUAL_COLOR, PLANNED_COLOR, grade_colors
 from perf.evaluation.reports.summary import Summary
-from perf.numbers import MONEY_FORMAT
+from perf.numbers import MONEY_FORMAT, WAN_FORMAT
 from perf.sheets import fit_to_a4, workbook_bytes
 
 FONT = "宋体"
@@ -35,7 +35,7 @@ COLUMNS = (
     ("项目编码", 24, None),
     ("项目名称", 34, None),
     ("实施单位", 22, None),
-    ("全年预算数", 12, MONEY_FORMAT),
+    ("全年预算数", 12, WAN_FORMAT),
     ("全年执行数", 12, MONEY_FORMAT),
     ("执行率(%)", 10, NUMBER),
     ("计划进度(%)", 11, NUMBER),
