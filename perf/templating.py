@@ -86,9 +86,18 @@ def page_url(number: int) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def sort_url(key: str, descending: bool) -> str:
+    """This list page's address with the same filters, sorted by ``key`` (from the first page)."""
+    args = request.args.to_dict(flat=False)
+    args.pop("page", None)
+    args["sort"], args["order"] = [key], ["desc" if descending else "asc"]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
 def init_app(app: Flask) -> None:
     """Register the filters, the pager's link helper and the refused-form helpers every form's banner uses."""
     app.add_template_global(page_url)
+    app.add_template_global(sort_url)
     app.add_template_filter(shorten)
     app.add_template_global(problem_count)
     app.add_template_global(kept_form)

@@ -7,9 +7,13 @@ two scans at once (or a scan after a crash) cannot open, escalate or notify twic
 PostgreSQL the scan also holds a transaction-level advisory lock, so scans queue up.
 """
 
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import select, update
 
@@ -19,7 +23,7 @@ from perf.db import insert_ignoring_duplicates, transaction_lock, utcnow
 from perf.extensions import db
 from perf.projects.models import Project
 from perf.spending.lag import worse
-from perf.spending.status import Status, compute, scan_year
+from perf.spending.status import Status, compute, scan_year, store
 
 #: Any fixed number: the key of the PostgreSQL advisory lock that serialises scans.
 SCAN_LOCK = 7_402_331
@@ -47,8 +51,10 @@ def run_scan(as_of: date, source: str, year: int | None = None) -> ScanResult:
     budget_year = scan_year(as_of, year)
     result = ScanResult(as_of, budget_year.year if budget_year else None)
     if budget_year is not None:
-        result.statuses = compute(as_of, budget_year)
-        _bookkeep(as_of, budget_year, result)
+        with _collector_paused():
+            result.statuses = compute(as_of, budget_year)
+            store(result.statuses, budget_year, as_of)
+            _bookkeep(as_of, budget_year, result)
     run = ScanRun(
         as_of=as_of,
         source=source,
@@ -65,19 +71,32 @@ def run_scan(as_of: date, source: str, year: int | None = None) -> ScanResult:
 
 
 def _bookkeep(as_of: date, budget_year, result: ScanResult) -> None:
-    """Insert missing alerts, move the rest in a few set-based updates, and queue the messages."""
+    """Insert the alerts that are new, move the rest in a few set-based updates, and queue the messages.
+
+    Alerts are read as tuples; only those this scan moves are loaded as objects, for their messages.
+    """
+    known = _alerts_of(budget_year)
     lagging = [s for s in result.statuses if s.level in ("yellow", "red") and s.checkpoint_seq]
-    _insert_alerts([(s, s.checkpoint_seq, "lag", s.level) for s in lagging], as_of)
-    _insert_alerts([(s, s.reminder_seq, "reminder", "reminder") for s in result.statuses if s.reminder_seq], as_of)
-    existing = _alerts_of(budget_year)
+    lag_rows = [
+        (s, s.checkpoint_seq, "lag", s.level) for s in lagging if (s.project_id, s.checkpoint_seq, "lag") not in known
+    ]
+    reminder_rows = [
+        (s, s.reminder_seq, "reminder", "reminder")
+        for s in result.statuses
+        if s.reminder_seq and (s.project_id, s.reminder_seq, "reminder") not in known
+    ]
+    _insert_alerts(lag_rows, as_of)
+    _insert_alerts(reminder_rows, as_of)
+    existing = _alerts_of(budget_year) if lag_rows or reminder_rows else known
     plan = _transitions(result.statuses, existing)
     outbox = Outbox(Audience.load(), budget_year)
     figures = []
     for (event, old, new), pairs in plan.items():
-        moved = _move([alert.id for alert, _ in pairs], old, new, event)
-        for alert, status in pairs:
-            if alert.id in moved:
-                _apply(alert, status, event, new)
+        moved = _move([row.id for row, _ in pairs], old, new, event)
+        loaded = _loaded(moved)
+        for row, status in pairs:
+            if row.id in moved:
+                alert = loaded[row.id]
                 outbox.event(alert, status, event, owners_only=event == "reminder")
                 _count(result, event)
                 if event in ("escalated", "reopened"):
@@ -95,7 +114,38 @@ def _bookkeep(as_of: date, budget_year, result: ScanResult) -> None:
     outbox.write()
 
 
-def _transitions(statuses, existing) -> dict[tuple[str, str, str], list[tuple[Alert, Status]]]:
+class _Known(NamedTuple):
+    """An alert as the scan reads it: enough to decide what this scan does to it."""
+
+    id: int
+    status: str
+    level: str
+    kind: str
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Keep the cyclic garbage collector out of the scan's loops (they make no reference cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _loaded(ids: set[int]) -> dict[int, Alert]:
+    """The moved alerts as objects, read after the move (their new level or status included)."""
+    loaded: dict[int, Alert] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        query = select(Alert).where(Alert.id.in_(ordered[start : start + CHUNK]))
+        loaded.update((a.id, a) for a in db.session.scalars(query.execution_options(populate_existing=True)))
+    return loaded
+
+
+def _transitions(statuses, existing) -> dict[tuple[str, str, str], list[tuple[_Known, Status]]]:
     """(event, old value, new value) -> the alerts to move, decided from this scan's statuses.
 
     For ``escalated`` old/new are levels; for every other event they are statuses.
@@ -113,7 +163,7 @@ def _transitions(statuses, existing) -> dict[tuple[str, str, str], list[tuple[Al
     return plan
 
 
-def _step(alert: Alert, status: Status) -> tuple[str, str, str] | None:
+def _step(alert: _Known, status: Status) -> tuple[str, str, str] | None:
     """What this scan does to one lag alert, if anything."""
     lagging = status.level in ("yellow", "red")
     if lagging and alert.status == "new":
@@ -144,15 +194,6 @@ def _move(ids: list[int], old: str, new: str, event: str) -> set[int]:
         )
         moved.update(db.session.scalars(statement))
     return moved
-
-
-def _apply(alert: Alert, status: Status, event: str, new: str) -> None:
-    """Mirror a move on the loaded object (the row is already updated)."""
-    if event == "escalated":
-        alert.level = new
-    else:
-        alert.status = new
-    db.session.expire(alert, ["escalated_at", "resolved_at"])  # never written back by the ORM
 
 
 def _count(result: ScanResult, event: str) -> None:
@@ -189,12 +230,11 @@ def _insert_alerts(rows, as_of: date) -> None:
     insert_ignoring_duplicates(db.session, Alert, values, ["project_id", "checkpoint_seq", "kind"])
 
 
-def _alerts_of(budget_year) -> dict[tuple[int, int, str], Alert]:
-    """(project, checkpoint, kind) -> alert, for every project of the scanned year (one query)."""
-    alerts = db.session.scalars(
-        select(Alert)
+def _alerts_of(budget_year) -> dict[tuple[int, int, str], _Known]:
+    """(project, checkpoint, kind) -> alert, for every project of the scanned year (one query of tuples)."""
+    rows = db.session.execute(
+        select(Alert.project_id, Alert.checkpoint_seq, Alert.kind, Alert.id, Alert.status, Alert.level)
         .join(Project, Project.id == Alert.project_id)
         .where(Project.year_id == budget_year.id)
-        .execution_options(populate_existing=True)
     )
-    return {(a.project_id, a.checkpoint_seq, a.kind): a for a in alerts}
+    return {(p, seq, kind): _Known(id_, status, level, kind) for p, seq, kind, id_, status, level in rows}

@@ -35,6 +35,14 @@ def unread():
     }
 
 
+def _asked_date() -> date | None:
+    """The ``as_of`` the query string asks for, or None (none, or not a date)."""
+    try:
+        return date.fromisoformat(request.args.get("as_of", ""))
+    except ValueError:
+        return None
+
+
 def _as_of() -> date:
     try:
         return date.fromisoformat(request.args.get("as_of", ""))
@@ -163,9 +171,18 @@ def read():
 @require(Perm.PROJECT_VIEW)
 def dashboard(code: str, year: int):
     """Each project's light, planned vs actual percent and open alerts; sortable and filterable."""
-    as_of = _as_of()
-    board = queries.dashboard(code, year, as_of, current_user) or abort(404)
-    return render_template("alerts/dashboard.html", board=board, year=board.year, rows=board.rows, as_of=as_of)
+    asked = _asked_date()
+    filters = queries.DashboardFilters.parse(request.args, asked)
+    board = queries.dashboard(code, year, filters, current_user, clock.today()) or abort(404)
+    return render_template(
+        "alerts/dashboard.html",
+        board=board,
+        year=board.year,
+        rows=board.rows,
+        as_of=board.as_of,
+        filters=filters,
+        sorts=queries.DASHBOARD_SORTS,
+    )
 
 
 @bp.get("/projects/<int:project_id>/progress")

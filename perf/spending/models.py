@@ -1,8 +1,9 @@
 """Payments recorded against a project (entry and import come with spending progress)."""
 
 from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perf.db import BlankText, Moment, Yuan, utcnow
@@ -19,7 +20,7 @@ class Payment(db.Model):
     __table_args__ = (
         UniqueConstraint("project_id", "voucher_no"),
         #: Payments up to a date, per project: the scan, the summary, the curve.
-        Index("ix_payment_project_paid_on", "project_id", "paid_on"),
+        Index("ix_payment_project_paid_on", "project_id", "paid_on", postgresql_include=["amount"]),
         CheckConstraint(f"source IN {SOURCES}", name="source_known"),
         CheckConstraint("amount <> 0", name="amount_not_zero"),
         CheckConstraint("amount > 0 OR refund_of IS NOT NULL", name="refund_names_voucher"),
@@ -44,3 +45,37 @@ class Payment(db.Model):
     created_at: Mapped[Moment] = mapped_column(default=utcnow)
 
     project = relationship("Project", viewonly=True)
+
+
+class StoredStatus(db.Model):
+    """A project's spending status as the last scan computed it (``perf.spending.status.store``).
+
+    The dashboard pages, sorts, filters and counts its lights from these rows in SQL, so the page
+    costs the same for 100 or 100,000 projects; ``as_of`` says which date the figures are for.
+    """
+
+    __tablename__ = "project_status"
+    __table_args__ = (
+        #: The dashboard's counts per light and its light filter, per year.
+        Index("ix_project_status_year_light", "year_id", "light"),
+    )
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    year_id: Mapped[int] = mapped_column(ForeignKey("budget_year.id", ondelete="CASCADE"))
+    as_of: Mapped[date]
+    #: green / yellow / red, or "over" (超支) when more than the budget is paid (``Status.light``).
+    light: Mapped[str] = mapped_column(String(8))
+    level: Mapped[str] = mapped_column(String(8))
+    paid: Mapped[Yuan]
+    checkpoint_seq: Mapped[int | None]
+    planned_pct: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    actual_pct: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    gap_pp: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    ratio: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    time_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    has_plan: Mapped[bool]
+    reminder_seq: Mapped[int | None]
+    reminder_pct: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    forecast_pct: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    forecast_short: Mapped[bool]
+    over_budget: Mapped[bool]

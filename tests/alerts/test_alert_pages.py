@@ -1,10 +1,12 @@
 """Owners answer alerts, reviewers close them; inboxes count unread messages; dashboard and chart."""
 
 import re
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
+from perf.alerts.bookkeeping import run_scan
 from perf.alerts.models import Alert, InboxItem
 from perf.audit.models import AuditEntry
 from perf.projects.models import Project
@@ -66,7 +68,7 @@ def test_dashboard_lists_lights_and_open_alerts(client, users, login, lagging):
     assert sorted(rows) == ["red"] * 6 + ["yellow"]
     trading = page.split(TRADING, 1)[1].split("</tr>")[0]
     assert re.findall(r'<td class="num">([\d.—]+)', trading)[:4] == ["32.90", "50.00", "35.00", "15.00"]
-    assert "/static/js/table-tools.js" in page
+    assert "/static/js/autosubmit.js" in page  # served by perf itself, no CDN
 
 
 def test_progress_chart_page_serves_echarts_locally(client, users, login, lagging, session):
@@ -114,3 +116,26 @@ def test_the_reviewer_sends_an_answer_back_and_the_owner_answers_again(client, u
     history = client.get(f"/alerts/{lagging.id}").get_data(as_text=True).split('id="conversation"')[1]
     assert history.index("合同未签") < history.index("请说明合同签订的具体时间") < history.index("合同 7 月 15 日签订")
     assert client.post(f"/alerts/{lagging.id}/close").status_code == 302 and lagging.status == "closed"
+
+
+def test_after_a_scan_the_dashboard_reads_the_stored_statuses_paged_in_sql(client, users, login, lagging, session):
+    """A scan stores every status; without a date the dashboard shows that scan, filtered and paged in SQL."""
+    login(users["reviewer"])
+    computed = client.get("/departments/306/2024/dashboard?as_of=2024-07-02").get_data(as_text=True)
+    assert "按检查日期 2024-07-02 即时计算" in computed  # no scan stored for that date
+    run_scan(date(2024, 7, 1), "test")  # the fixture's scan, again: the statuses are stored once, not twice
+    session.commit()
+    stored = client.get("/departments/306/2024/dashboard").get_data(as_text=True)
+    assert "2024-07-01 扫描时" in stored
+    rows = re.findall(r'<tr data-level="(\w+)" data-unit="[^"]*">', stored)
+    assert sorted(rows) == ["red"] * 6 + ["yellow"]
+    trading = stored.split(TRADING, 1)[1].split("</tr>")[0]
+    assert re.findall(r'<td class="num">([\d.—]+)', trading)[:4] == ["32.90", "50.00", "35.00", "15.00"]
+    assert "共 7 个项目" in stored
+    yellow = client.get("/departments/306/2024/dashboard?level=yellow").get_data(as_text=True)
+    assert re.findall(r'<tr data-level="(\w+)"', yellow) == ["yellow"]
+    assert "共 7 个项目" in yellow  # the counts stay those of the whole department
+    second = client.get("/departments/306/2024/dashboard?per_page=5&page=2&sort=code&order=asc")
+    codes = re.findall(r'<td class="code">([^<]+)</td>', second.get_data(as_text=True))
+    assert len(codes) == 2 and codes == sorted(codes)
+    assert "第 2 页，共 7 条" in second.get_data(as_text=True)
