@@ -1,0 +1,64 @@
+"""Time the department dashboard on a generated year (bench/generate.py), as the reviewer sees it.
+
+Run after ``bench_scan.py`` (whose scans store the statuses), on the same database:
+
+    .venv/bin/python bench/bench_pages.py --url sqlite:///bench/out/perf_bench.sqlite [--repeat 5]
+
+For each page it prints the median wall time of ``--repeat`` requests (Flask test client, signed in as
+the generated reviewer), the SQL statements of the last request and the bytes of HTML; next to them
+the login page as a bare endpoint.
+"""
+
+import argparse
+import statistics
+import time
+
+import sqlalchemy as sa
+from generate import make_app  # bench/ is on sys.path: this script's folder
+
+from perf.extensions import db
+
+PAGES = {
+    "bare endpoint (/login, redirects when signed in)": "/login",
+    "dashboard, last scan (stored, SQL paging)": "/departments/900/2024/dashboard",
+    "dashboard, 红灯 only, by 完成比": "/departments/900/2024/dashboard?level=red&sort=ratio&order=asc",
+    "dashboard, another date (computed)": "/departments/900/2024/dashboard?as_of=2024-07-02",
+}
+REVIEWER_ID = 2
+
+
+def measure(url: str, repeat: int) -> list[tuple[str, float, int, int]]:
+    app = make_app(url)
+    results = []
+    with app.app_context():
+        statements = []
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(REVIEWER_ID)
+        for name, path in PAGES.items():
+            times, size = [], 0
+            for _ in range(repeat):
+                statements.clear()
+                start = time.perf_counter()
+                response = client.get(path)
+                times.append(time.perf_counter() - start)
+                assert response.status_code < 400, (path, response.status_code)
+                size = len(response.data)
+            results.append((name, statistics.median(times), len(statements), size))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    print("| page | median s | SQL statements | HTML bytes |")
+    print("|---|---:|---:|---:|")
+    for name, seconds, count, size in measure(args.url, args.repeat):
+        print(f"| {name} | {seconds:.3f} | {count} | {size:,} |")
+
+
+if __name__ == "__main__":
+    main()
