@@ -236,8 +236,9 @@ def dashboard(code: str, year: int, filters: DashboardFilters, user, today: date
 
     Without a date, or for the date the last scan stored, every figure is read from the stored
     statuses and sorted, filtered, counted and paged in SQL: the page costs the same for 100 or
-    100,000 projects. For any other date the statuses are computed for that date (the projects the
-    user may see) and paged in Python.
+    100,000 projects. For any other date, or while a project created since the scan has no stored
+    status yet, the statuses are computed for that date (the projects the user may see) and paged
+    in Python.
     """
     department = db.session.scalar(select(Department).where(Department.code == code))
     budget_year = db.session.scalar(select(BudgetYear).where(BudgetYear.year == year))
@@ -250,9 +251,21 @@ def dashboard(code: str, year: int, filters: DashboardFilters, user, today: date
     as_of = filters.as_of or scanned or today
     margin = shortfall_margin(tunables.get("forecast_shortfall_margin"))
     parts = (department, budget_year, [tuple(u) for u in units], margin)
-    if scanned is not None and as_of == scanned:
+    if scanned is not None and as_of == scanned and not _unscanned(department, budget_year):
         return _stored_dashboard(parts, filters, user, as_of)
     return _computed_dashboard(parts, filters, user, as_of)
+
+
+def _unscanned(department, budget_year) -> bool:
+    """True when a project of the department's year came after the last scan (it has no stored status)."""
+    query = (
+        select(Project.id)
+        .join(Unit, Unit.id == Project.unit_id)
+        .outerjoin(StoredStatus, StoredStatus.project_id == Project.id)
+        .where(Unit.department_id == department.id, Project.year_id == budget_year.id)
+        .where(StoredStatus.project_id.is_(None))
+    )
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def _department_projects(department, budget_year, user, query):

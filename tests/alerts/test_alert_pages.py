@@ -10,6 +10,8 @@ from perf.alerts.bookkeeping import run_scan
 from perf.alerts.models import Alert, InboxItem
 from perf.audit.models import AuditEntry
 from perf.projects.models import Project
+from perf.projects.services import create_project
+from tests.factories import target_table
 
 TRADING = "13020724P00EL6T100050"
 
@@ -139,3 +141,14 @@ def test_after_a_scan_the_dashboard_reads_the_stored_statuses_paged_in_sql(clien
     codes = re.findall(r'<td class="code">([^<]+)</td>', second.get_data(as_text=True))
     assert len(codes) == 2 and codes == sorted(codes)
     assert "第 2 页，共 7 条" in second.get_data(as_text=True)
+
+
+def test_a_project_created_after_the_scan_is_on_the_dashboard_at_once(client, users, login, lagging, session):
+    """A project with no stored status yet makes the dashboard compute, so it is never missing from the list."""
+    sample = session.scalar(sa.select(Project).where(Project.code == TRADING))
+    create_project(sample.budget_year, sample.unit, target_table("NEWAFTERSCAN"), actor="test")
+    session.commit()
+    login(users["reviewer"])
+    page = client.get("/departments/306/2024/dashboard").get_data(as_text=True)
+    assert "NEWAFTERSCAN" in page and "共 8 个项目" in page
+    assert "即时计算" in page
