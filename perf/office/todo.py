@@ -12,14 +12,14 @@ queries whatever the number of projects. What each role sees (docs/domain.md "�
 - 部门领导: escalated alerts (unanswered twice the limit) and the department's missed deadlines.
 """
 
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, false, func, or_, select, true
+from sqlalchemy.orm import contains_eager, joinedload
 
 from perf import clock
 from perf.alerts.models import Alert
@@ -28,8 +28,9 @@ from perf.evaluation.models import SelfEvaluation
 from perf.extensions import db
 from perf.midyear.models import MonitoringEntry
 from perf.midyear.settings import round_date
-from perf.office.deadlines import Limits
+from perf.office.deadlines import STAGES, Limits
 from perf.office.messages import project_link
+from perf.org.models import BudgetYear, Checkpoint
 from perf.projects.models import Indicator, Project
 from perf.workflow.models import StepEvent
 
@@ -104,75 +105,191 @@ def local_date(moment: datetime | None) -> date | None:
     return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
-def todo(user, as_of: date | None = None) -> list[Item]:
-    """Everything waiting for ``user`` on ``as_of`` (today by default): overdue first, then by due date."""
+#: The roles with a 待办.
+ROLES = ("owner", "reviewer", "leader")
+#: The home page lists this many at most (the most urgent); the top bar counts every item.
+LIST_LIMIT = 100
+
+
+def _order(item: Item) -> tuple:
+    return (not item.overdue, item.due or date.max, item.since, item.project_code, item.kind)
+
+
+def todo(user, as_of: date | None = None, limit: int | None = None, kinds=KINDS) -> list[Item]:
+    """Everything waiting for ``user`` on ``as_of`` (today by default): overdue first, then by due date.
+
+    With ``limit``, each source reads at most that many rows (the most urgent first: earliest budget
+    year, then project code; alerts by age) and the list keeps the first ``limit`` items.
+    """
     as_of = as_of or clock.today()
-    if user.role not in ("owner", "reviewer", "leader"):
+    if user.role not in ROLES:
         return []
-    world = _World.load(user, as_of)
-    items = {"owner": _owner_items, "reviewer": _reviewer_items, "leader": _leader_items}[user.role](world)
-    return sorted(items, key=lambda i: (not i.overdue, i.due or date.max, i.since, i.project_code, i.kind))
+    world = _World(user, as_of, Limits.load(), limit)
+    read = [(source, source.rows(world)) for source in world.sources() if source.kind in kinds]
+    world.know([row for _, rows in read for row in rows])
+    items = [source.make(world, row) for source, rows in read for row in rows]
+    return sorted(items, key=_order)[:limit]
 
 
 def count(user, as_of: date | None = None) -> int:
-    """How many items wait (the top bar's figure)."""
-    return len(todo(user, as_of))
+    """How many items wait (the top bar's figure): one ``count(*)`` per source, whatever the size."""
+    as_of = as_of or clock.today()
+    if user.role not in ROLES:
+        return 0
+    world = _World(user, as_of, Limits.load())
+    counts = [select(func.count()).select_from(s.query.subquery()).scalar_subquery() for s in world.sources()]
+    return sum(db.session.execute(select(*counts)).one())
+
+
+def last_late_year(limits: Limits, stage: str, as_of: date) -> int:
+    """The latest budget year whose ``stage`` deadline has passed on ``as_of`` (as_of > due)."""
+    year = as_of.year - STAGES[stage][2]
+    return year if as_of > limits.due(stage, year) else year - 1
+
+
+@dataclass
+class _Source:
+    """One kind of item: the rows it is made of (a query: counted, or read) and how each becomes an item."""
+
+    kind: str
+    query: Select
+    make: Callable[["_World", object], Item]
+
+    def rows(self, world: "_World") -> list:
+        query = self.query if world.limit is None else self.query.limit(world.limit)
+        return list(db.session.scalars(query).unique())
 
 
 @dataclass
 class _World:
-    """What the items are made of, loaded in a fixed number of queries."""
+    """Whose 待办, on which day; the steps and self-evaluations of the projects read so far."""
 
+    user: object
     as_of: date
     limits: Limits
-    projects: list[Project]
-    last_steps: dict[tuple[str, int], StepEvent]
-    evaluations: dict[int, SelfEvaluation]
-    alerts: list[Alert]
-    indicators: Counter
-    midyear_entries: Counter
+    limit: int | None = None
+    last_steps: dict[tuple[str, int], StepEvent] = field(default_factory=dict)
+    evaluations: dict[int, SelfEvaluation] = field(default_factory=dict)
+    labels: dict[tuple[int, int], str] = field(default_factory=dict)
 
-    @classmethod
-    def load(cls, user, as_of: date) -> "_World":
-        query = select(Project).options(joinedload(Project.budget_year)).order_by(Project.code)
-        projects = list(db.session.scalars(visible(query, user, Project)))
-        ids = [project.id for project in projects] or [-1]
+    # -- the rows, in SQL --
+
+    def projects(self, *where) -> Select:
+        query = (
+            select(Project)
+            .join(BudgetYear, BudgetYear.id == Project.year_id)
+            .options(contains_eager(Project.budget_year))
+            .where(*where)
+            .order_by(BudgetYear.year, Project.code)
+        )
+        return visible(query, self.user, Project)
+
+    def alerts(self, *where) -> Select:
+        query = (
+            select(Alert)
+            .join(Project, Project.id == Alert.project_id)
+            .options(joinedload(Alert.project).joinedload(Project.budget_year))
+            .where(Alert.kind == "lag", *where)
+            .order_by(Alert.as_of, Project.code, Alert.id)
+        )
+        return visible(query, self.user, Project)
+
+    def drafts(self, late: bool = False) -> Select:
+        where = [Project.status == "draft"]
+        if late:
+            year = last_late_year(self.limits, "target", self.as_of)
+            where += [Project.adjustment_reason.is_(None), BudgetYear.year <= year]
+        return self.projects(*where)
+
+    def evaluations_to_fill(self, late: bool = False) -> Select:
+        """Approved projects whose self-evaluation is the owner's: from the new year, or returned."""
+        moved = select(SelfEvaluation.id).where(
+            SelfEvaluation.project_id == Project.id, SelfEvaluation.status != "draft"
+        )
+        last_step = (
+            select(StepEvent.step)
+            .where(StepEvent.workflow == "self_evaluation", StepEvent.project_id == Project.id)
+            .order_by(StepEvent.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        where = [
+            Project.status == "approved",
+            ~moved.exists(),
+            or_(BudgetYear.year < self.as_of.year, last_step == "return"),
+        ]
+        if late:
+            where.append(BudgetYear.year <= last_late_year(self.limits, "self_evaluation", self.as_of))
+        return self.projects(*where)
+
+    def evaluations_to_review(self) -> Select:
+        submitted = select(SelfEvaluation.id).where(
+            SelfEvaluation.project_id == Project.id, SelfEvaluation.status == "submitted"
+        )
+        return self.projects(Project.status == "approved", submitted.exists())
+
+    def midyear(self, late: bool = False) -> Select:
+        """Approved projects of this year with indicators still without an entry of the round, once it has come."""
+        on, year = round_date(self.as_of.year), self.as_of.year
+        open_ = on <= self.as_of and (not late or self.as_of > self.limits.due("midyear", year))
+        indicators = select(func.count(Indicator.id)).where(Indicator.project_id == Project.id).scalar_subquery()
+        entries = (
+            select(func.count(MonitoringEntry.id))
+            .join(Indicator, Indicator.id == MonitoringEntry.indicator_id)
+            .where(Indicator.project_id == Project.id, MonitoringEntry.round_on == on)
+            .scalar_subquery()
+        )
+        return self.projects(
+            Project.status == "approved", BudgetYear.year == year, entries < indicators, true() if open_ else false()
+        )
+
+    def sources(self) -> list[_Source]:
+        days = self.limits.answer_days
+        open_ = Alert.status == "open"
+        late_answer = or_(Alert.level == "red", Alert.as_of < self.as_of - timedelta(days=days))
+        escalated = Alert.as_of <= self.as_of - timedelta(days=2 * days)
+        missed = [
+            _Source("deadline", self.drafts(late=True), _World.missed_target),
+            _Source("deadline", self.midyear(late=True), _World.missed_midyear),
+            _Source("deadline", self.evaluations_to_fill(late=True), _World.missed_evaluation),
+        ]
+        if self.user.role == "owner":
+            return [
+                _Source("deadline", self.drafts(), _World.target_draft),
+                _Source("alert_answer", self.alerts(open_), _World.alert_answer),
+                _Source("midyear_fill", self.midyear(), _World.midyear_fill),
+                _Source("self_eval_fill", self.evaluations_to_fill(), _World.evaluation_to_fill),
+            ]
+        if self.user.role == "reviewer":
+            return [
+                _Source("target_review", self.projects(Project.status == "submitted"), _World.target_review),
+                _Source("self_eval_review", self.evaluations_to_review(), _World.evaluation_review),
+                _Source("alert_review", self.alerts(Alert.status == "answered"), _World.alert_review),
+                _Source("alert_answer", self.alerts(open_, late_answer), _World.alert_answer),
+                *missed,
+            ]
+        return [_Source("alert_answer", self.alerts(open_, escalated), _World.alert_answer), *missed]
+
+    def know(self, rows: list) -> None:
+        """Read the last steps and self-evaluations of the projects read, and the checkpoints' labels
+        (three queries, whatever was read)."""
+        ids = [row.project_id if isinstance(row, Alert) else row.id for row in rows] or [-1]
         latest = (
             select(func.max(StepEvent.id))
             .where(StepEvent.project_id.in_(ids))
             .group_by(StepEvent.workflow, StepEvent.project_id)
         )
-        steps = db.session.scalars(select(StepEvent).where(StepEvent.id.in_(latest)))
-        evaluations = db.session.scalars(select(SelfEvaluation).where(SelfEvaluation.project_id.in_(ids)))
-        alerts = db.session.scalars(
-            select(Alert)
-            .where(Alert.project_id.in_(ids), Alert.kind == "lag", Alert.status.in_(("open", "answered")))
-            .order_by(Alert.id)
-        )
-        indicators = db.session.execute(
-            select(Indicator.project_id, func.count(Indicator.id))
-            .where(Indicator.project_id.in_(ids))
-            .group_by(Indicator.project_id)
-        )
-        entries = db.session.execute(
-            select(Indicator.project_id, MonitoringEntry.round_on, func.count(MonitoringEntry.id))
-            .join(Indicator, Indicator.id == MonitoringEntry.indicator_id)
-            .where(Indicator.project_id.in_(ids))
-            .group_by(Indicator.project_id, MonitoringEntry.round_on)
-        )
-        return cls(
-            as_of=as_of,
-            limits=Limits.load(),
-            projects=projects,
-            last_steps={(event.workflow, event.project_id): event for event in steps},
-            evaluations={evaluation.project_id: evaluation for evaluation in evaluations},
-            alerts=list(alerts),
-            indicators=Counter(dict(indicators.all())),
-            midyear_entries=Counter({(pid, on): n for pid, on, n in entries}),
-        )
+        for event in db.session.scalars(select(StepEvent).where(StepEvent.id.in_(latest))):
+            self.last_steps[(event.workflow, event.project_id)] = event
+        for evaluation in db.session.scalars(select(SelfEvaluation).where(SelfEvaluation.project_id.in_(ids))):
+            self.evaluations[evaluation.project_id] = evaluation
+        labels = db.session.execute(select(Checkpoint.year_id, Checkpoint.seq, Checkpoint.label))
+        self.labels = {(year_id, seq): label for year_id, seq, label in labels}
 
-    def by_id(self) -> dict[int, Project]:
-        return {project.id: project for project in self.projects}
+    def checkpoint_label(self, project: Project, seq: int) -> str:
+        return self.labels.get((project.year_id, seq)) or f"第 {seq} 个节点"
+
+    # -- what each row becomes --
 
     def item(self, kind: str, project: Project, title: str, since: date, due: date | None, **extra) -> Item:
         overdue = due is not None and self.as_of > due
@@ -190,140 +307,77 @@ class _World:
         event = self.last_steps.get((workflow, project.id))
         return event if event is not None and event.step == "return" else None
 
-    # -- the pieces each role's list is made of --
+    def since_step(self, workflow: str, project: Project) -> date:
+        event = self.last_steps.get((workflow, project.id))
+        return local_date(event.at) if event is not None else self.as_of
 
-    def target_drafts(self) -> list[Item]:
-        items = []
-        for project in self.projects:
-            if project.status != "draft":
-                continue
-            due = self.target_due(project)
-            returned = self.returned("target", project)
-            if returned is not None:
-                title = f"绩效目标表已退回：{returned.comment}" if returned.comment else "绩效目标表已退回"
-                since = local_date(returned.at)
-                items.append(self.item("target_returned", project, title, since, due, comment=returned.comment or ""))
-            else:
-                since = local_date(project.created_at) or self.as_of
-                title = "提交调整后的绩效目标表" if due is None else "提交绩效目标表（目标申报）"
-                items.append(self.item("deadline", project, title, min(since, self.as_of), due))
-        return items
+    def target_draft(self, project: Project) -> Item:
+        due = self.target_due(project)
+        returned = self.returned("target", project)
+        if returned is not None:
+            title = f"绩效目标表已退回：{returned.comment}" if returned.comment else "绩效目标表已退回"
+            since = local_date(returned.at)
+            return self.item("target_returned", project, title, since, due, comment=returned.comment or "")
+        since = local_date(project.created_at) or self.as_of
+        title = "提交调整后的绩效目标表" if due is None else "提交绩效目标表（目标申报）"
+        return self.item("deadline", project, title, min(since, self.as_of), due)
 
-    def target_reviews(self) -> list[Item]:
-        items = []
-        for project in self.projects:
-            if project.status == "submitted":
-                event = self.last_steps.get(("target", project.id))
-                since = local_date(event.at) if event is not None else self.as_of
-                items.append(self.item("target_review", project, "审核绩效目标表", since, self.target_due(project)))
-        return items
+    def target_review(self, project: Project) -> Item:
+        since = self.since_step("target", project)
+        return self.item("target_review", project, "审核绩效目标表", since, self.target_due(project))
 
-    def evaluation_items(self, role: str) -> list[Item]:
-        items = []
-        for project in self.projects:
-            if project.status != "approved":
-                continue
-            year = project.budget_year.year
-            due = self.limits.due("self_evaluation", year)
-            evaluation = self.evaluations.get(project.id)
-            status = evaluation.status if evaluation is not None else "draft"
-            link = f"/projects/{project.id}/self-evaluation"
-            if role == "reviewer" and status == "submitted":
-                event = self.last_steps.get(("self_evaluation", project.id))
-                since = local_date(event.at) if event is not None else self.as_of
-                items.append(self.item("self_eval_review", project, "审核绩效自评", since, due, link=link))
-            if role == "owner" and status == "draft":
-                returned = self.returned("self_evaluation", project)
-                if returned is not None:
-                    title = f"绩效自评已退回：{returned.comment}" if returned.comment else "绩效自评已退回"
-                    since, kind, comment = local_date(returned.at), "self_eval_returned", returned.comment or ""
-                    items.append(self.item(kind, project, title, since, due, link=link, comment=comment))
-                elif self.as_of >= date(year + 1, 1, 1):
-                    items.append(
-                        self.item("self_eval_fill", project, "填报绩效自评", date(year + 1, 1, 1), due, link=link)
-                    )
-        return items
+    def evaluation_to_fill(self, project: Project) -> Item:
+        year = project.budget_year.year
+        due, link = self.limits.due("self_evaluation", year), f"/projects/{project.id}/self-evaluation"
+        returned = self.returned("self_evaluation", project)
+        if returned is not None:
+            title = f"绩效自评已退回：{returned.comment}" if returned.comment else "绩效自评已退回"
+            comment = returned.comment or ""
+            return self.item(
+                "self_eval_returned", project, title, local_date(returned.at), due, link=link, comment=comment
+            )
+        return self.item("self_eval_fill", project, "填报绩效自评", date(year + 1, 1, 1), due, link=link)
 
-    def midyear_items(self) -> list[Item]:
-        items = []
-        for project in self.projects:
-            if project.status != "approved":
-                continue
-            year = project.budget_year.year
-            on = round_date(year)
-            if not on <= self.as_of <= date(year, 12, 31):
-                continue
-            if self.midyear_entries[(project.id, on)] >= self.indicators[project.id]:
-                continue
-            due = self.limits.due("midyear", year)
-            title = f"填报绩效运行监控（{on.month}月{on.day}日）"
-            items.append(self.item("midyear_fill", project, title, on, due, link=f"/projects/{project.id}/midyear"))
-        return items
+    def evaluation_review(self, project: Project) -> Item:
+        due = self.limits.due("self_evaluation", project.budget_year.year)
+        since, link = self.since_step("self_evaluation", project), f"/projects/{project.id}/self-evaluation"
+        return self.item("self_eval_review", project, "审核绩效自评", since, due, link=link)
 
-    def alert_items(self, which: str) -> list[Item]:
-        """``answer``: open alerts; ``review``: answered ones."""
-        projects, items = self.by_id(), []
-        for alert in self.alerts:
-            project = projects[alert.project_id]
-            link = f"/alerts/{alert.id}"
-            label = _checkpoint_label(project, alert.checkpoint_seq)
-            if which == "review" and alert.status == "answered":
-                since = local_date(alert.answered_at) or alert.as_of
-                title = f"查看预警说明（{label}）"
-                items.append(self.item("alert_review", project, title, since, None, link=link))
-            elif which != "review" and alert.status == "open":
-                due = self.limits.answer_due(alert.as_of)
-                level = "红灯" if alert.level == "red" else "黄灯"
-                item = self.item(
-                    "alert_answer", project, f"说明支出进度滞后（{label}，{level}）", alert.as_of, due, link=link
-                )
-                item.escalated = self.as_of >= self.limits.escalation_on(alert.as_of)
-                item.red = alert.level == "red"
-                items.append(item)
-        return items
+    def midyear_fill(self, project: Project) -> Item:
+        year = project.budget_year.year
+        on, due = round_date(year), self.limits.due("midyear", year)
+        title = f"填报绩效运行监控（{on.month}月{on.day}日）"
+        return self.item("midyear_fill", project, title, on, due, link=f"/projects/{project.id}/midyear")
 
-    def missed_deadlines(self) -> list[Item]:
-        """The department's work past its deadline, for reviewers and leaders."""
-        late = [item for item in self.target_drafts() if item.overdue]
-        for item in late:
-            item.kind, item.title = "deadline", f"绩效目标表逾期未批复：{item.title}"
-        late += [_as_deadline(item, "绩效运行监控逾期未填报") for item in self.midyear_items() if item.overdue]
-        late += [_as_deadline(item, "绩效自评逾期未提交") for item in self.evaluation_items("owner") if item.overdue]
-        return late
+    def alert_answer(self, alert: Alert) -> Item:
+        project = alert.project
+        level = "红灯" if alert.level == "red" else "黄灯"
+        title = f"说明支出进度滞后（{self.checkpoint_label(project, alert.checkpoint_seq)}，{level}）"
+        due = self.limits.answer_due(alert.as_of)
+        item = self.item("alert_answer", project, title, alert.as_of, due, link=f"/alerts/{alert.id}")
+        item.escalated = self.as_of >= self.limits.escalation_on(alert.as_of)
+        item.red = alert.level == "red"
+        return item
+
+    def alert_review(self, alert: Alert) -> Item:
+        project = alert.project
+        since = local_date(alert.answered_at) or alert.as_of
+        title = f"查看预警说明（{self.checkpoint_label(project, alert.checkpoint_seq)}）"
+        return self.item("alert_review", project, title, since, None, link=f"/alerts/{alert.id}")
+
+    # -- the department's missed deadlines, for reviewers and leaders --
+
+    def missed_target(self, project: Project) -> Item:
+        item = self.target_draft(project)
+        return _as_deadline(item, f"绩效目标表逾期未批复：{item.title}")
+
+    def missed_midyear(self, project: Project) -> Item:
+        return _as_deadline(self.midyear_fill(project), "绩效运行监控逾期未填报")
+
+    def missed_evaluation(self, project: Project) -> Item:
+        return _as_deadline(self.evaluation_to_fill(project), "绩效自评逾期未提交")
 
 
 def _as_deadline(item: Item, title: str) -> Item:
     item.kind, item.title = "deadline", title
     return item
-
-
-def _checkpoint_label(project: Project, seq: int) -> str:
-    for checkpoint in project.budget_year.checkpoints:
-        if checkpoint.seq == seq:
-            return checkpoint.label
-    return f"第 {seq} 个节点"
-
-
-def _owner_items(world: _World) -> list[Item]:
-    return [
-        *world.target_drafts(),
-        *world.alert_items("answer"),
-        *world.midyear_items(),
-        *world.evaluation_items("owner"),
-    ]
-
-
-def _reviewer_items(world: _World) -> list[Item]:
-    waiting = [item for item in world.alert_items("answer") if item.overdue or item.red]
-    return [
-        *world.target_reviews(),
-        *world.evaluation_items("reviewer"),
-        *world.alert_items("review"),
-        *waiting,
-        *world.missed_deadlines(),
-    ]
-
-
-def _leader_items(world: _World) -> list[Item]:
-    escalated = [item for item in world.alert_items("answer") if item.escalated]
-    return [*escalated, *world.missed_deadlines()]

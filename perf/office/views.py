@@ -8,25 +8,39 @@ from perf.auth.views import safe_next
 from perf.boundary import refusal
 from perf.forms import ticked_ids
 from perf.office import messages, reminders, services  # noqa: F401  (messages and reminders register themselves)
-from perf.office.todo import todo
+from perf.office.todo import KINDS, LIST_LIMIT, count, todo
 
 bp = Blueprint("office", __name__)
 
 
-def _items() -> list:
-    """The signed-in user's 待办, computed once per request (kept on the request: an app context, and so
-    ``g``, may outlive one request, as in a test or a command that renders pages)."""
-    if has_request_context():
-        if not hasattr(request, "perf_todo"):
-            request.perf_todo = todo(current_user) if current_user.is_authenticated else []
-        return request.perf_todo
-    return todo(current_user) if current_user.is_authenticated else []
+def _once(name: str, compute):
+    """Computed once per request (kept on the request: an app context, and so ``g``, may outlive one
+    request, as in a test or a command that renders pages)."""
+    if not current_user.is_authenticated:
+        return compute(None)
+    if not has_request_context():
+        return compute(current_user)
+    cache = request.__dict__.setdefault("perf_todo", {})
+    if name not in cache:
+        cache[name] = compute(current_user)
+    return cache[name]
+
+
+def _items(kind: str | None = None) -> list:
+    """The signed-in user's most urgent 待办 (at most LIST_LIMIT), of one kind or all."""
+    kinds = KINDS if kind is None else (kind,)
+    return _once(f"items:{kind}", lambda user: todo(user, limit=LIST_LIMIT, kinds=kinds) if user else [])
+
+
+def _count() -> int:
+    """How many items wait for the signed-in user (SQL counts, whatever the number of projects)."""
+    return _once("count", lambda user: count(user) if user else 0)
 
 
 @bp.app_context_processor
 def todo_helpers() -> dict:
-    """``todo_items()`` and ``todo_count()`` for the home page and the top bar."""
-    return {"todo_items": _items, "todo_count": lambda: len(_items())}
+    """``todo_items()``, ``todo_count()`` and ``todo_limit`` for the home page and the top bar."""
+    return {"todo_items": _items, "todo_count": _count, "todo_limit": LIST_LIMIT}
 
 
 @bp.post("/nudge")
