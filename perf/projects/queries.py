@@ -77,17 +77,21 @@ def department_page(code: str, year: int, user) -> DepartmentPage | None:
     return DepartmentPage(department, budget_year, projects, total, stated)
 
 
+#: What a project looked up by its code comes with (the table, its plan and indicators).
+BY_CODE_OPTIONS = (
+    joinedload(Project.unit).joinedload(Unit.department),
+    joinedload(Project.budget_year).selectinload(BudgetYear.checkpoints),
+    selectinload(Project.plan),
+    selectinload(Project.indicators),
+)
+
+
 def project_by_code(code: str, year: int | None = None) -> Project | None:
     """The project with 项目编码 ``code`` in ``year`` (the latest year holding it if None)."""
     query = (
         select(Project)
         .join(BudgetYear)
-        .options(
-            joinedload(Project.unit).joinedload(Unit.department),
-            joinedload(Project.budget_year).selectinload(BudgetYear.checkpoints),
-            selectinload(Project.plan),
-            selectinload(Project.indicators),
-        )
+        .options(*BY_CODE_OPTIONS)
         .where(Project.code == code)
         .order_by(BudgetYear.year.desc())
         .limit(1)
@@ -151,15 +155,38 @@ def year_or_latest(year: int | None) -> BudgetYear | None:
 
 
 class ProjectsByCode:
-    """项目编码 -> project of a batch, each looked up once (in ``year``, or the latest year holding the code)."""
+    """项目编码 -> project of a batch, each looked up once (in ``year``, or the latest year holding the code).
 
-    def __init__(self, year: int | None):
-        self.year, self.found = year, {}
+    ``prefetch`` looks a batch's codes up in a few set-based queries, with only what ``options`` load
+    (a payments import needs the budget year, not the indicators).
+    """
+
+    #: Codes per query (SQLite binds at most 32,766 parameters; PostgreSQL plans a short IN list best).
+    CHUNK = 1000
+
+    def __init__(self, year: int | None, options=BY_CODE_OPTIONS):
+        self.year, self.options, self.found = year, options, {}
 
     def get(self, code: str) -> Project | None:
         if code not in self.found:
-            self.found[code] = project_by_code(code, self.year)
+            self.prefetch([code])
         return self.found[code]
+
+    def prefetch(self, codes) -> None:
+        """Look up every code not looked up yet."""
+        wanted = sorted({code for code in codes if code not in self.found})
+        for start in range(0, len(wanted), self.CHUNK):
+            chunk = wanted[start : start + self.CHUNK]
+            query = select(Project, BudgetYear.year).join(BudgetYear).options(*self.options)
+            query = query.where(Project.code.in_(chunk))
+            if self.year is not None:
+                query = query.where(BudgetYear.year == self.year)
+            latest: dict[str, tuple[int, Project]] = {}
+            for project, year in db.session.execute(query).unique():
+                if project.code not in latest or latest[project.code][0] < year:
+                    latest[project.code] = (year, project)
+            for code in chunk:
+                self.found[code] = latest[code][1] if code in latest else None
 
     def missing(self, code: str) -> str:
         """Why a code names no project."""

@@ -17,18 +17,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sqlalchemy.orm import joinedload
+
 from perf.auth.permissions import can_edit
 from perf.errors import Problems, RuleError
-from perf.extensions import db
 from perf.projects.models import Project
 from perf.projects.queries import ProjectsByCode
 from perf.spending.models import Payment
 from perf.spending.rules import Ledger, Verdict, verdict
 from perf.spending.schemas import PaymentData, load_payment
-from perf.spending.services import differences, payments_of, same_content, write_payment
+from perf.spending.services import differences, payments_of, same_content, write_payments
 
 #: The most payments one API request may carry.
 MAX_ITEMS = 10_000
+#: What a batch's projects are looked up with: their budget year (the rules need its year, the budget).
+LOOKUP = (joinedload(Project.budget_year),)
 
 
 @dataclass
@@ -98,11 +101,9 @@ def _check_rules(result: Sorted, stored: Iterable[Payment]) -> None:
         result.problems += [(entry.key, name, message) for name, messages in broken.items() for message in messages]
 
 
-def write(entries: list[Entry], actor: str) -> list[Payment]:
-    """Write a clean batch's new payments, each audited as imported."""
-    written = [write_payment(entry.project, entry.data, actor, "payment.import", entry.found) for entry in entries]
-    db.session.flush()
-    return written
+def write(entries: list[Entry], actor: str) -> list[int]:
+    """Write a clean batch's new payments in bulk, each audited as imported; their ids."""
+    return write_payments([(entry.project, entry.data, entry.found) for entry in entries], actor, "payment.import")
 
 
 # --- the API's bulk request ---------------------------------------------------------------------------
@@ -124,14 +125,15 @@ def add_payments(raw_items: list, year: int | None, user) -> BulkResult:
     An item of a project the caller may not write to makes the whole request forbidden.
     """
     problems, refused = Problems(), 0
-    projects, entries = ProjectsByCode(year), []
+    projects, entries, loaded = ProjectsByCode(year, LOOKUP), [], []
     for index, raw in enumerate(raw_items):
-        where = f"payments.{index}"
         try:
-            data = load_payment(raw)
+            loaded.append((index, load_payment(raw)))
         except RuleError as error:
-            problems.merge(error, where)
-            continue
+            problems.merge(error, f"payments.{index}")
+    projects.prefetch(data.project_code for _, data in loaded)
+    for index, data in loaded:
+        where = f"payments.{index}"
         project = projects.get(data.project_code)
         if project is None:
             problems.add(f"{where}.project_code", projects.missing(data.project_code))
@@ -149,7 +151,7 @@ def add_payments(raw_items: list, year: int | None, user) -> BulkResult:
     problems.raise_if_any(message=f"{len(items)} 条支付记录有误，全部未保存")
     written = write(batch.new, user.username)
     total = sum((entry.data.amount for entry in batch.new + batch.unchanged), Decimal(0))
-    return BulkResult(len(batch.new), len(batch.unchanged), total, [payment.id for payment in written])
+    return BulkResult(len(batch.new), len(batch.unchanged), total, written)
 
 
 def _repeated_item(first: int, entry: Entry) -> str:

@@ -79,18 +79,19 @@ def import_payments(
 
 
 def _load(table: Table, year: int | None, result: ImportResult, refuse: Refuse | None) -> list[batch.Entry]:
-    """Each row through the schema and the project lookup."""
-    projects, loaded = ProjectsByCode(year), []
+    """Each row through the schema, then every row's project looked up at once."""
+    projects, rows, loaded = ProjectsByCode(year, batch.LOOKUP), [], []
     for line, record, cells in table.records(columns_of(SCHEMA)):
         if is_total_line(record, cells, KEYS):
             result.skipped_lines.append(line)
             continue
         try:
-            data = load_payment(record)
+            rows.append((line, load_payment(record)))
         except RuleError as error:
             for message in error.messages:
                 result.add(line, message)
-            continue
+    projects.prefetch(data.project_code for _, data in rows)
+    for line, data in rows:
         project = projects.get(data.project_code)
         if project is None:
             result.add(line, projects.missing(data.project_code))

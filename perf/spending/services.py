@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from perf.audit.services import record
+from perf.audit.services import record, record_many
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.numbers import fmt2
@@ -68,18 +68,34 @@ def write_payment(
         project_id=project.id, over_budget=found.over_budget, **{name: getattr(data, name) for name in STORED}
     )
     db.session.add(payment)
-    after = snapshot(payment)
-    what = "退款" if data.amount < 0 else "支付"
-    record(
-        actor,
-        action,
-        "project",
-        project.id,
-        f"{'导入' if action == 'payment.import' else '新增'}{what} 凭证号 {data.voucher_no}，{fmt2(data.amount)} 元"
-        + _confirmed_note(found),
-        {label: [None, value] for label, value in after.items() if value} | _confirmed_change(found),
-    )
+    record(actor, action, "project", project.id, *_added(data, found, action))
     return payment
+
+
+def write_payments(entries: list[tuple[Project, PaymentData, Verdict]], actor: str, action: str) -> list[int]:
+    """Add many checked payments, each audited as ``write_payment`` audits one, in two multi-row INSERTs
+    (the payments, then their audit entries); their ids, in order."""
+    if not entries:
+        return []
+    rows = [
+        {"project_id": project.id, "over_budget": found.over_budget, **{name: getattr(data, name) for name in STORED}}
+        for project, data, found in entries
+    ]
+    ids = list(db.session.scalars(insert(Payment).returning(Payment.id, sort_by_parameter_order=True), rows))
+    audits = [(project.id, *_added(data, found, action)) for project, data, found in entries]
+    record_many(actor, action, "project", audits)
+    return ids
+
+
+def _added(data: PaymentData, found: Verdict, action: str) -> tuple[str, dict]:
+    """An added payment's audit summary and changes (every value it was given, and what was confirmed)."""
+    what = "退款" if data.amount < 0 else "支付"
+    summary = (
+        f"{'导入' if action == 'payment.import' else '新增'}{what} 凭证号 {data.voucher_no}，{fmt2(data.amount)} 元"
+        + _confirmed_note(found)
+    )
+    changes = {label: [None, value] for label, value in snapshot(data).items() if value} | _confirmed_change(found)
+    return summary, changes
 
 
 def correct_payment(payment: Payment, data: PaymentData, actor: str, reason: str) -> dict:
@@ -180,12 +196,15 @@ def payment_by_id(payment_id: int) -> Payment | None:
     return db.session.get(Payment, payment_id)
 
 
-def payments_of(project_ids: Iterable[int]) -> list[Payment]:
-    """Every payment of the given projects (one query)."""
-    ids = list(project_ids)
-    if not ids:
-        return []
-    return list(db.session.scalars(select(Payment).where(Payment.project_id.in_(ids)).order_by(Payment.id)))
+def payments_of(project_ids: Iterable[int]) -> list:
+    """Every payment of the given projects as read-only rows (``project_id`` and the stored fields; one
+    query per 1,000 projects)."""
+    ids, found = sorted(set(project_ids)), []
+    columns = [Payment.id, Payment.project_id, *(getattr(Payment, name) for name in STORED)]
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        found += db.session.execute(select(*columns).where(Payment.project_id.in_(chunk)).order_by(Payment.id)).all()
+    return sorted(found, key=lambda row: row.id)
 
 
 @dataclass
