@@ -43,4 +43,4 @@ def record_many(actor: str, action: str, object_type: str, entries: Iterable[tup
         for object_id, summary, changes in entries
     ]
     if rows:
-        db.session.execute(insert(AuditEntry), rows)
+        db.session.execute(insert(AuditEntry.__table__), rows)

@@ -101,9 +101,10 @@ def _check_rules(result: Sorted, stored: Iterable[Payment]) -> None:
         result.problems += [(entry.key, name, message) for name, messages in broken.items() for message in messages]
 
 
-def write(entries: list[Entry], actor: str) -> list[int]:
-    """Write a clean batch's new payments in bulk, each audited as imported; their ids."""
-    return write_payments([(entry.project, entry.data, entry.found) for entry in entries], actor, "payment.import")
+def write(entries: list[Entry], actor: str, ids: bool = False) -> list[int]:
+    """Write a clean batch's new payments in bulk, each audited as imported; with ``ids``, their ids."""
+    pairs = [(entry.project, entry.data, entry.found) for entry in entries]
+    return write_payments(pairs, actor, "payment.import", ids=ids)
 
 
 # --- the API's bulk request ---------------------------------------------------------------------------
@@ -149,7 +150,7 @@ def add_payments(raw_items: list, year: int | None, user) -> BulkResult:
         problems.add(f"payments.{index}.{name}", message)
     items = {path.split(".")[1] for path in problems.errors}
     problems.raise_if_any(message=f"{len(items)} 条支付记录有误，全部未保存")
-    written = write(batch.new, user.username)
+    written = write(batch.new, user.username, ids=True)
     total = sum((entry.data.amount for entry in batch.new + batch.unchanged), Decimal(0))
     return BulkResult(len(batch.new), len(batch.unchanged), total, written)
 

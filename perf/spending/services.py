@@ -72,19 +72,26 @@ def write_payment(
     return payment
 
 
-def write_payments(entries: list[tuple[Project, PaymentData, Verdict]], actor: str, action: str) -> list[int]:
+def write_payments(
+    entries: list[tuple[Project, PaymentData, Verdict]], actor: str, action: str, ids: bool = False
+) -> list[int]:
     """Add many checked payments, each audited as ``write_payment`` audits one, in two multi-row INSERTs
-    (the payments, then their audit entries); their ids, in order."""
+    (the payments, then their audit entries); with ``ids``, their ids in order (RETURNING, which costs)."""
     if not entries:
         return []
     rows = [
         {"project_id": project.id, "over_budget": found.over_budget, **{name: getattr(data, name) for name in STORED}}
         for project, data, found in entries
     ]
-    ids = list(db.session.scalars(insert(Payment).returning(Payment.id, sort_by_parameter_order=True), rows))
+    table = Payment.__table__
+    if ids:
+        written = list(db.session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows))
+    else:
+        db.session.execute(insert(table), rows)
+        written = []
     audits = [(project.id, *_added(data, found, action)) for project, data, found in entries]
     record_many(actor, action, "project", audits)
-    return ids
+    return written
 
 
 def _added(data: PaymentData, found: Verdict, action: str) -> tuple[str, dict]:
