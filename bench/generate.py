@@ -226,6 +226,8 @@ def refund_of(rng: random.Random, original: tuple) -> tuple:
 def payment_rows(rng: random.Random, budgets: Sequence[int], count: int) -> list[tuple]:
     """``count`` payments over the projects, in date order with ids from 1 (as a year of entries would be)."""
     paying = [pid for pid in range(1, len(budgets) + 1) if rng.random() >= NO_PAYMENT_SHARE]
+    if not paying or not count:
+        return []
     weights = [budgets[pid - 1] ** 0.3 * rng.lognormvariate(0, 0.5) for pid in paying]
     per_project = Counter(rng.choices(paying, weights=weights, k=count))
     rows = []
