@@ -28,11 +28,11 @@ from perf.org.services import (
 from perf.projects.history import snapshot
 from perf.projects.models import Project
 from perf.projects.replacing import DroppedRow, RowChanges, row_changes
-from perf.projects.schemas import labels, load_table
-from perf.projects.services import create_project, overwrite_project, same_table
+from perf.projects.schemas import labels, load_table, table_loader
+from perf.projects.services import create_projects, overwrite_project, same_table
 from perf.projects.taxonomy import SCHEME_LABELS
 from perf.review.workflow import TARGET
-from perf.workflow.engine import keep_version
+from perf.workflow.engine import keep_first_versions, keep_version
 
 
 @dataclass
@@ -95,7 +95,8 @@ def import_disclosure(
     result = ImportResult(disclosure, problems=list(disclosure.problems))
     if result.problems:
         return result
-    tables = {table.code: _loaded(table, result) for table in disclosure.projects}
+    load = table_loader(published=True)
+    tables = {table.code: _loaded(load, table, result) for table in disclosure.projects}
     if result.problems:
         return result
     year = find_year(disclosure.year)
@@ -144,10 +145,10 @@ def table_of(table: ProjectTable) -> dict:
     }
 
 
-def _loaded(table: ProjectTable, result: ImportResult) -> dict | None:
+def _loaded(load, table: ProjectTable, result: ImportResult) -> dict | None:
     """The table through the one schema as published; its problems named by the table's location."""
     try:
-        return load_table(table_of(table), published=True)
+        return load(table_of(table))
     except RuleError as error:
         for path, messages in error.errors.items():
             where = place(path, labels())
@@ -231,7 +232,7 @@ def _write(disclosure, digest, actor, existing, result) -> None:
         for row in disclosure.units
     }
     db.session.refresh(department, ["units"])
-    own = None
+    own, new = None, []
     for table in disclosure.projects:
         if table.unit:
             unit = units.get(table.unit) or ensure_unit(department, table.unit, "", "", "")
@@ -243,10 +244,9 @@ def _write(disclosure, digest, actor, existing, result) -> None:
         if project is not None and is_local_code(table.code):
             raw["code"] = project.code  # the project of this unit and name, under the code it has now
         if project is None:
-            project = create_project(year, unit, raw, actor, status="approved", action="project.import", published=True)
-            keep_version(TARGET, project, "imported", None, None, snapshot(project))
-            result.created.append(table.code)
-        elif same_table(project, load_table(raw, year, published=True)):
+            new.append((table.code, unit, raw))
+            continue
+        if same_table(project, load_table(raw, year, published=True)):
             result.unchanged.append(table.code)
         else:
             rows = result.rows[table.code]
@@ -255,12 +255,23 @@ def _write(disclosure, digest, actor, existing, result) -> None:
             keep_version(TARGET, project, "imported", None, "以文件覆盖", snapshot(project))
             result.replaced.append(table.code)
         result.projects[table.code] = project
+    _create(year, new, actor, result)
     tables, checks = disclosure.budget_tables, disclosure.budget_checks
     result.budget_tables_written = replace_budget_tables(department, year, tables, checks, actor, digest)
     if result.changed:
         if not isinstance(disclosure, FlatTargets):  # a flat table states no department totals
             _store_totals(disclosure, department, year, digest)
         record(actor, "disclosure.import", "department", department.id, _summary(result))
+
+
+def _create(year: BudgetYear, new: list[tuple[str, object, dict]], actor: str, result: ImportResult) -> None:
+    """The file's new projects, approved, all at once (their codes were looked up: none is taken), each
+    with its first kept version."""
+    created = create_projects(year, [(unit, raw) for _, unit, raw in new], actor, "approved", "project.import", True)
+    keep_first_versions(TARGET, [(project, snapshot(project)) for project in created], "imported")
+    for (code, _, _), project in zip(new, created, strict=True):
+        result.created.append(code)
+        result.projects[code] = project
 
 
 def _scheme(year: BudgetYear, disclosure: Disclosure, new_year: bool) -> None:

@@ -91,19 +91,20 @@ def save(project: Project, user, raw, lock_version: int | None = None) -> SelfEv
     return evaluation
 
 
-def import_weights(project: Project, weights, actor: str) -> int:
+def import_weights(project: Project, weights, actor: str, new: bool = False) -> int:
     """Set the self-evaluation weights an imported table gives (in indicator order; None keeps the row's).
 
     Only while the self-evaluation is a draft (or not begun): a submitted or signed one keeps its
     weights. Returns how many indicators got a weight from the file; the import's audit entry says so.
+    ``new``: the import has just created the project, so it has no self-evaluation to look up (the
+    caller flushes the new ones together).
     """
-    evaluation = stored_evaluation(project)
+    evaluation = None if new else stored_evaluation(project)
     if status_of(evaluation) != "draft":
         return 0
     if evaluation is None:
         evaluation = SelfEvaluation(project_id=project.id, status="draft")
         db.session.add(evaluation)
-        db.session.flush()
     rows = {row.indicator_id: row for row in evaluation.rows}
     set_count = 0
     for indicator, weight in zip(project.indicators, weights, strict=False):
@@ -115,7 +116,8 @@ def import_weights(project: Project, weights, actor: str) -> int:
         elif row.weight != weight:
             row.weight = weight
         set_count += 1
-    db.session.flush()
+    if not new:
+        db.session.flush()
     return set_count
 
 

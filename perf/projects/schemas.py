@@ -13,7 +13,7 @@ the templates. Loading yields plain dicts keyed by the model's attribute names.
 """
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
@@ -169,10 +169,20 @@ def load_table(raw, year=None, published: bool = False) -> dict:
 
     Runs in the app: the 指标值 are read with the admin's extra units (系统设置).
     """
-    try:
-        return TargetTableSchema(year=year, published=published, extra_units=tunables.get("extra_units")).load(raw)
-    except ValidationError as error:
-        raise RuleError.from_marshmallow(error.messages) from None
+    return table_loader(year, published)(raw)
+
+
+def table_loader(year=None, published: bool = False) -> Callable[[object], dict]:
+    """``load_table`` for many tables of one year: the schema (and its nested ones) built once."""
+    schema = TargetTableSchema(year=year, published=published, extra_units=tunables.get("extra_units"))
+
+    def load(raw) -> dict:
+        try:
+            return schema.load(raw)
+        except ValidationError as error:
+            raise RuleError.from_marshmallow(error.messages) from None
+
+    return load
 
 
 def entered(schema: type[PerfSchema]) -> list[tuple[str, str, str]]:

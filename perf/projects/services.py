@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import delete, insert, select
 
 from perf import tunables
-from perf.audit.services import record
+from perf.audit.services import record, record_many
 from perf.db import utcnow
 from perf.errors import RuleError
 from perf.extensions import db
@@ -21,7 +21,7 @@ from perf.projects.history import diff, snapshot
 from perf.projects.indicators import value_fields
 from perf.projects.matching import reconcile
 from perf.projects.models import Indicator, PlanEntry, Project
-from perf.projects.schemas import IndicatorRowSchema, entered, load_table
+from perf.projects.schemas import IndicatorRowSchema, entered, load_table, table_loader
 
 #: The row fields a person enters, by model attribute (what a replace compares).
 ROW_ATTRIBUTES = tuple(attribute for _, attribute, _ in entered(IndicatorRowSchema))
@@ -48,6 +48,25 @@ def create_project(
     replace_indicators(project, table["indicators"])
     record(actor, action, "project", project.id, f"新建项目 {table['code']} {table['name']}", {})
     return project
+
+
+def create_projects(
+    year: BudgetYear, entries: Sequence[tuple[Unit, Mapping]], actor: str, status: str, action: str, published: bool
+) -> list[Project]:
+    """Add many projects whose codes the caller knows are free in ``year`` (an import looked them all up),
+    each with its plan and indicator rows: one flush for all (multi-row INSERTs), one audit entry each
+    (one INSERT). RuleError (by path) on a broken rule, nothing added."""
+    units, projects, load = tunables.get("extra_units"), [], table_loader(year, published)
+    for unit, raw in entries:
+        table = load(raw)
+        project = Project(budget_year=year, unit=unit, status=status, **header(table))
+        project.plan = [PlanEntry(**row) for row in _plan_rows(year, table["plan"])]
+        project.indicators = [Indicator(**_row_fields(j + 1, row, units)) for j, row in enumerate(table["indicators"])]
+        projects.append(project)
+    db.session.add_all(projects)
+    db.session.flush()
+    record_many(actor, action, "project", [(p.id, f"新建项目 {p.code} {p.name}", {}) for p in projects])
+    return projects
 
 
 def update_project(project: Project, raw: Mapping, actor: str, expected_version: int | None) -> dict:
@@ -114,16 +133,20 @@ def replace_plan(project: Project, percents: Sequence[Decimal]) -> None:
 
     An empty sequence removes the plan. The database enforces the plan rule again.
     """
-    checkpoints = project.budget_year.checkpoints
     db.session.execute(delete(PlanEntry).where(PlanEntry.project_id == project.id))
     db.session.expire(project, ["plan"])
-    previous = Decimal(0)
-    entries = []
-    for checkpoint, pct in zip(checkpoints, percents, strict=True) if percents else ():
-        entries.append(
+    entries = [{"project_id": project.id, **row} for row in _plan_rows(project.budget_year, percents)]
+    if entries:  # in checkpoint order: each entry's foreign key names the one before it
+        db.session.execute(insert(PlanEntry), entries)
+
+
+def _plan_rows(year: BudgetYear, percents: Sequence[Decimal]) -> list[dict]:
+    """The plan entries of ``percents`` (one per checkpoint of ``year``), each chained to the one before."""
+    previous, rows = Decimal(0), []
+    for checkpoint, pct in zip(year.checkpoints, percents, strict=True) if percents else ():
+        rows.append(
             {
-                "project_id": project.id,
-                "year_id": project.year_id,
+                "year_id": year.id,
                 "seq": checkpoint.seq,
                 "cumulative_pct": pct,
                 "prev_seq": checkpoint.seq - 1 if checkpoint.seq > 1 else None,
@@ -132,8 +155,7 @@ def replace_plan(project: Project, percents: Sequence[Decimal]) -> None:
             }
         )
         previous = pct
-    if entries:  # in checkpoint order: each entry's foreign key names the one before it
-        db.session.execute(insert(PlanEntry), entries)
+    return rows
 
 
 def replace_indicators(project: Project, rows: Sequence[Mapping]) -> None:

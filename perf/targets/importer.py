@@ -4,6 +4,7 @@ self-evaluation weight. All or nothing, like every import; the service flushes, 
 from perf.documents.flat import FlatTargets, load_targets
 from perf.documents.importer import ImportResult, import_disclosure, sha256
 from perf.evaluation.workflow import import_weights
+from perf.extensions import db
 
 
 def import_targets(
@@ -14,10 +15,12 @@ def import_targets(
     result = import_disclosure(flat, digest, actor, replace=replace, drop_recorded=drop_recorded)
     if not result.ok:
         return result
+    created = set(result.created)
     for code, project in result.projects.items():
         weights = flat.weights.get(code) or []
         if any(weight is not None for weight in weights):
-            result.weighted += import_weights(project, weights, actor)
+            result.weighted += import_weights(project, weights, actor, new=code in created)
+    db.session.flush()
     return result
 
 

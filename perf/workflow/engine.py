@@ -18,7 +18,7 @@ Rooms declare their workflows (``perf.review.workflow``, ``perf.evaluation.workf
 register them; the engine never imports them.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -238,6 +238,15 @@ def keep_version(workflow: Workflow, subject, kind: str, user, reason: str | Non
     except IntegrityError:
         raise RuleError(f"{workflow.label}已被他人处理，请刷新页面查看最新状态", "conflict") from None
     return version
+
+
+def keep_first_versions(workflow: Workflow, kept: Sequence[tuple[object, dict]], kind: str) -> None:
+    """Version 1 of each of many subjects just created (nothing to number after, nobody else has them yet):
+    (subject, snapshot) pairs, kept by the system (an import) in one flush."""
+    db.session.add_all(
+        KeptVersion(workflow=workflow.name, subject_id=subject.id, number=1, kind=kind, snapshot=snap, reason="")
+        for subject, snap in kept
+    )
 
 
 def versions(workflow: Workflow, subject) -> list[KeptVersion]:
