@@ -19,6 +19,7 @@ from perf.midyear import lights
 from perf.midyear.lights import Light, Target
 from perf.midyear.models import MonitoringEntry
 from perf.org.models import BudgetYear, Department, Unit
+from perf.paging import Page, Window
 from perf.projects.indicator_value import Comparator, Direction, Kind
 from perf.projects.models import Indicator, Project
 from perf.projects.queries import table_rows
@@ -144,6 +145,11 @@ class Overview:
     def counts(self) -> Counter:
         """Projects per project light."""
         return Counter(sheet.light for sheet in self.sheets)
+
+    def page(self, window: Window) -> Page:
+        """One page of the sheets (worst light first), the counts staying over all of them."""
+        window = window.within(len(self.sheets))
+        return Page(self.sheets[window.offset : window.offset + window.per_page], len(self.sheets), window)
 
 
 def overview(code: str, year: int, round_on_of, user) -> Overview | None:

@@ -6,7 +6,7 @@ A refused form is shown again with what was typed and a Chinese message at each 
 
 from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from perf.auth.permissions import Perm, can_edit, can_view, loads, require
@@ -15,6 +15,7 @@ from perf.midyear import lights, queries, services, xlsx
 from perf.midyear.forms import MidyearForm
 from perf.midyear.models import CAUSE_LABELS, LIKELIHOOD_LABELS
 from perf.midyear.settings import parse_round, round_date
+from perf.paging import Window
 from perf.projects.queries import project_by_id
 from perf.spending.lag import LEVEL_LABELS
 
@@ -72,7 +73,8 @@ def round_xlsx(project):
 def department_round(code: str, year: int):
     """Every visible project of the department with its lights in the round."""
     page = queries.overview(code, year, round_date, current_user) or abort(404)
-    return render_template("midyear/department.html", page=page, **_labels())
+    shown = page.page(Window.parse(request.args.get("page"), request.args.get("per_page")))
+    return render_template("midyear/department.html", page=page, shown=shown, **_labels())
 
 
 def _labels() -> dict:

@@ -16,13 +16,17 @@ from perf.projects.models import Indicator, Project
 
 @dataclass
 class DepartmentPage:
-    """What the department page shows."""
+    """What the department page shows: one page of the projects, and the count and 预算数 of all of them."""
 
     department: Department
     year: BudgetYear
-    projects: list[Project]
+    projects: Page
     total: Decimal
     stated: DepartmentBudget | None
+
+    @property
+    def count(self) -> int:
+        return self.projects.total
 
 
 def budget_years() -> list[int]:
@@ -51,29 +55,32 @@ def department_years(user, year: int | None, text: str, window: Window) -> Page:
     return page_of(db.session, visible(query, user, Project), window, scalars=False)
 
 
-def department_page(code: str, year: int, user) -> DepartmentPage | None:
-    """The department's projects of ``year`` the user may see, with their plans; None if unknown."""
+def department_page(code: str, year: int, user, window: Window | None = None) -> DepartmentPage | None:
+    """The department's projects of ``year`` the user may see (one page, by 项目编码, with their plans), with
+    their count and total in SQL; None if the department or the year is unknown."""
     department = db.session.scalar(select(Department).where(Department.code == code))
     budget_year = db.session.scalar(
         select(BudgetYear).options(selectinload(BudgetYear.checkpoints)).where(BudgetYear.year == year)
     )
     if department is None or budget_year is None:
         return None
+    mine = (Unit.department_id == department.id, Project.year_id == budget_year.id)
     query = (
         select(Project)
         .join(Unit)
         .options(selectinload(Project.plan), joinedload(Project.unit))
-        .where(Unit.department_id == department.id, Project.year_id == budget_year.id)
-        .order_by(Project.id)
+        .where(*mine)
+        .order_by(Project.code, Project.id)
     )
-    projects = list(db.session.scalars(visible(query, user, Project)))
+    projects = page_of(db.session, visible(query, user, Project), window or Window())
+    summed = select(func.coalesce(func.sum(Project.total), 0)).join(Unit).where(*mine)
+    total = Decimal(db.session.scalar(visible(summed, user, Project)))
     stated = db.session.scalar(
         select(DepartmentBudget).where(
             DepartmentBudget.department_id == department.id,
             DepartmentBudget.year_id == budget_year.id,
         )
     )
-    total = sum((p.total for p in projects), Decimal(0))
     return DepartmentPage(department, budget_year, projects, total, stated)
 
 

@@ -10,7 +10,7 @@ from perf.auth.permissions import Perm, can_create_in, can_edit, can_view, ensur
 from perf.boundary import refusal
 from perf.db import bounded_id
 from perf.numbers import plain
-from perf.paging import ListArgs
+from perf.paging import ListArgs, Window
 from perf.projects import library, queries, services, xlsx
 from perf.projects.forms import ProjectForm
 from perf.projects.indicators import value_fields
@@ -37,7 +37,8 @@ def index():
 @require(Perm.PROJECT_VIEW)
 def department(code: str, year: int):
     """A department's projects for one year."""
-    page = queries.department_page(code, year, current_user) or abort(404)
+    window = Window.parse(request.args.get("page"), request.args.get("per_page"))
+    page = queries.department_page(code, year, current_user, window) or abort(404)
     panels = department_panels_of(page.department, page.year)
     return render_template("projects/department.html", page=page, notes=notes_of(page.projects), **panels)
 

@@ -3,13 +3,14 @@ each as a print page, an XLSX and a PDF download."""
 
 from io import BytesIO
 
-from flask import Blueprint, Response, abort, render_template, send_file, url_for
+from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from perf.auth.permissions import Perm, can_view, ensure, require
 from perf.evaluation.reports import layout_of, pdf, summary_pdf, summary_xlsx, xlsx
 from perf.evaluation.reports.summary import Summary, summary_for
 from perf.extensions import db
+from perf.paging import Window
 from perf.projects.models import Project
 
 bp = Blueprint("reports", __name__)
@@ -89,7 +90,8 @@ def department_summary(code: str, year: int):
         {"label": "下载 PDF", "url": start, "format": "pdf"},
     ]
     back_url = url_for("projects.department", code=code, year=year)
-    return summary_pdf.render_html(summary, for_pdf=False, downloads=downloads, back_url=back_url)
+    window = Window.parse(request.args.get("page"), request.args.get("per_page"))
+    return summary_pdf.render_html(summary, for_pdf=False, window=window, downloads=downloads, back_url=back_url)
 
 
 @bp.get("/departments/<code>/<int:year>/self-evaluations.xlsx")

@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -36,17 +36,64 @@ ALIGN = {
     CENTER: Alignment(horizontal="center", vertical="center", wrap_text=True),
 }
 TEXT_ALIGN = Alignment(horizontal="left", vertical="center", wrap_text=True)
+BODY_FONT = Font(name=FONT, size=10.5)
+
+
+#: The Chinese names of the workbook's cell styles (Excel's 单元格样式 shows them), by cell kind.
+STYLE_NAMES = {TITLE: "自评表标题", NOTE: "自评表说明", HEAD: "自评表表头", LABEL: "自评表栏目", NUM: "自评表数字"}
+STYLE_NAMES |= {CENTER: "自评表居中", None: "自评表文字"}
 
 
 def workbook(layouts: Iterable[Layout]) -> Workbook:
-    """A workbook with one sheet per layout, named by 项目编码."""
+    """A workbook with one sheet per layout, named by 项目编码; each kind of cell has one named style."""
     book = Workbook()
     book.remove(book.active)
+    styles = _Styles(book)
     for layout in layouts:
-        write_sheet(book.create_sheet(_sheet_title(book, layout.code)), layout)
+        write_sheet(book.create_sheet(_sheet_title(book, layout.code)), layout, styles)
     if not book.worksheets:
         book.create_sheet("自评表")
     return book
+
+
+class _Styles:
+    """The workbook's named styles, each registered the first time a cell needs it (one per kind of cell:
+    its font, alignment, border, fill and number format), so a cell takes its style by name."""
+
+    def __init__(self, book: Workbook):
+        self.book, self.names = book, set()
+
+    def of(self, cell: Cell) -> str:
+        kind = cell.kind if cell.kind in STYLE_NAMES else None
+        name = STYLE_NAMES[kind]
+        if cell.kind == NOTE:
+            name += "（右）" if cell.col else "（左）"
+        if cell.value is not None and cell.number_format:
+            name += f" {cell.number_format}"
+        if name not in self.names:
+            alignment = ALIGN.get(cell.kind, TEXT_ALIGN)
+            if cell.kind == NOTE:
+                alignment = Alignment(horizontal="right" if cell.col else "left", vertical="center")
+            style = NamedStyle(name, font=FONTS.get(cell.kind, BODY_FONT), alignment=alignment)
+            if cell.bordered:
+                style.border = BORDER
+            if cell.kind == HEAD:
+                style.fill = HEAD_FILL
+            if cell.value is not None:
+                style.number_format = cell.number_format or "General"
+            self.add(style)
+        return name
+
+    def covered(self, cell: Cell) -> str:
+        """A cell a merged range covers: the range's border (and a header's fill)."""
+        name = "自评表表头边框" if cell.kind == HEAD else "自评表边框"
+        if name not in self.names:
+            self.add(NamedStyle(name, border=BORDER, fill=HEAD_FILL if cell.kind == HEAD else PatternFill()))
+        return name
+
+    def add(self, style: NamedStyle) -> None:
+        self.book.add_named_style(style)
+        self.names.add(style.name)
 
 
 def to_bytes(layouts: Iterable[Layout]) -> bytes:
@@ -62,27 +109,20 @@ def _sheet_title(book: Workbook, code: str) -> str:
     return title
 
 
-def write_sheet(sheet: Worksheet, layout: Layout) -> None:
+def write_sheet(sheet: Worksheet, layout: Layout, styles: _Styles | None = None) -> None:
+    styles = styles or _Styles(sheet.parent)
     for index, width in enumerate(layout.widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for cell in layout.cells:
-        _write_cell(sheet, cell)
+        _write_cell(sheet, cell, styles)
     _row_heights(sheet, layout)
     _page_setup(sheet, layout)
 
 
-def _write_cell(sheet: Worksheet, cell: Cell) -> None:
+def _write_cell(sheet: Worksheet, cell: Cell, styles: _Styles) -> None:
     row, col = cell.row + 1, cell.col + 1
-    target = sheet.cell(row=row, column=col)
-    if cell.value is not None:
-        target.value = cell.value
-        target.number_format = cell.number_format or "General"
-    else:
-        target.value = cell.text or None
-    target.font = FONTS.get(cell.kind, Font(name=FONT, size=10.5))
-    target.alignment = ALIGN.get(cell.kind, TEXT_ALIGN)
-    if cell.kind == NOTE:
-        target.alignment = Alignment(horizontal="right" if cell.col else "left", vertical="center")
+    target = sheet.cell(row=row, column=col, value=cell.value if cell.value is not None else (cell.text or None))
+    target.style = styles.of(cell)
     if cell.merged:
         sheet.merge_cells(
             start_row=row, start_column=col, end_row=row + cell.rowspan - 1, end_column=col + cell.colspan - 1
@@ -91,10 +131,8 @@ def _write_cell(sheet: Worksheet, cell: Cell) -> None:
         return
     for r in range(row, row + cell.rowspan):  # a merged range shows the borders of all its cells
         for c in range(col, col + cell.colspan):
-            covered = sheet.cell(row=r, column=c)
-            covered.border = BORDER
-            if cell.kind == HEAD:
-                covered.fill = HEAD_FILL
+            if (r, c) != (row, col):
+                sheet.cell(row=r, column=c).style = styles.covered(cell)
 
 
 def _text_width(text: str) -> int:
