@@ -86,11 +86,10 @@ def self_evaluations(params: dict, user, progress: Progress) -> Outcome:
     projects = _department_projects(params, user)
     total = len(projects)
     progress(0, total)
-    layouts = layouts_of(projects)
     if params["format"] == "pdf":
-        data = pdf.to_bytes_each(layouts, progress)
+        data = pdf.to_bytes_each(projects, layouts_of, progress)
     else:
-        data = xlsx.to_bytes(layouts)
+        data = xlsx.to_bytes(layouts_of(projects))
         progress(total, total)
     name = f"{params['department']}-项目支出绩效自评表-{params['year']}-全部项目.{params['format']}"
     return Outcome(data, name, FORMATS[params["format"]][1], f"共 {total} 个项目")

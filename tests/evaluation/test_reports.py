@@ -316,3 +316,31 @@ def test_the_execution_points_follow_the_settings(project, app, monkeypatch):
     sheet = load_workbook(BytesIO(to_bytes([layout_of(project)])))[CODE]
     total_row = [shown(right_of(sheet, "年度资金总额", step)) for step in range(5, 8)]
     assert total_row == ["20", "95.00%", "19.00"]
+
+
+@needs_pdf
+@pytest.mark.slow
+def test_the_bulk_pdf_is_rendered_in_chunks_with_every_project_in_order(reports_app, scored, session, monkeypatch):  # noqa: F811
+    from pypdf import PdfReader
+
+    from perf.evaluation.reports import layouts_of, pdf
+
+    projects = session.scalars(sa.select(Project).order_by(Project.code)).all()
+    assert len(projects) == 7
+    monkeypatch.setattr(pdf, "CHUNK", 3)
+    built, told = [], []
+
+    def layouts_in_chunks(chunk):
+        built.append(len(chunk))
+        return layouts_of(chunk)
+
+    with reports_app.test_request_context():
+        data = pdf.to_bytes_each(projects, layouts_in_chunks, lambda done, total: told.append((done, total)))
+        whole = pdf.to_bytes(layouts_of(projects))
+    assert built == [3, 3, 1]  # each chunk's layouts built only when it is rendered
+    assert told == [(3, 7), (6, 7), (7, 7)]
+    pages = PdfReader(BytesIO(data)).pages
+    assert len(pages) == len(PdfReader(BytesIO(whole)).pages)
+    text = "".join(page.extract_text() for page in pages).replace(" ", "").replace("\n", "")
+    at = [text.find(project.name.replace(" ", "")) for project in projects]
+    assert -1 not in at and at == sorted(at), at

@@ -17,8 +17,10 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable, Sequence
+from io import BytesIO
 
 from flask import current_app, render_template
+from pypdf import PdfWriter
 
 from perf.evaluation.reports.layout import Layout
 
@@ -84,18 +86,25 @@ def to_bytes(layouts: Sequence[Layout]) -> bytes:
     return document.write_pdf(stylesheets=[weasyprint.CSS(filename=css)])
 
 
-def to_bytes_each(layouts: Sequence[Layout], progress: Callable[[int, int], None]) -> bytes:
-    """The PDF of ``layouts`` rendered one project at a time, calling ``progress(done, total)`` after each.
+#: Projects laid out together in a bulk PDF: each chunk's WeasyPrint layout is dropped once it is a PDF.
+CHUNK = 20
 
-    The same pages as ``to_bytes``: each project's document is laid out alone and their pages
-    joined into one file (WeasyPrint's ``Document.copy``), so a long export can say how far it got.
+
+def to_bytes_each(projects: Sequence, layouts_of: Callable[[Sequence], list[Layout]], progress) -> bytes:
+    """The PDF of every project's 自评表, ``CHUNK`` projects at a time, calling ``progress(done, total)``.
+
+    The same pages as ``to_bytes``: each chunk's layouts are built (``layouts_of``), laid out and written
+    as a PDF of its own, and the chunks' pages joined into one file (pypdf), so the memory a chunk
+    takes is given back before the next: it does not grow with the number of projects.
     """
     weasyprint = check()
     stylesheets = [weasyprint.CSS(filename=os.path.join(current_app.static_folder, "css", "print.css"))]
-    documents = []
-    for done, layout in enumerate(layouts, start=1):
-        html = weasyprint.HTML(string=render_html([layout]), base_url=current_app.static_folder)
-        documents.append(html.render(stylesheets=stylesheets))
-        progress(done, len(layouts))
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+    writer, total = PdfWriter(), len(projects)
+    for start in range(0, total, CHUNK):
+        chunk = layouts_of(projects[start : start + CHUNK])
+        html = weasyprint.HTML(string=render_html(chunk), base_url=current_app.static_folder)
+        writer.append(BytesIO(html.write_pdf(stylesheets=stylesheets)))
+        progress(min(start + CHUNK, total), total)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
