@@ -1,5 +1,6 @@
 """Declarative base, naming convention, column types, SQLite foreign-key enforcement and one page of a query."""
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
@@ -135,6 +136,27 @@ def family(dialect) -> str:
         f"perf runs on PostgreSQL (or an engine of its family: KingbaseES, openGauss, HighGo) or SQLite, "
         f"not on {dialect.name}"
     )
+
+
+#: A bulk write of at least this many rows is followed by ANALYZE of the tables it wrote (PostgreSQL), so
+#: the next queries are planned on the new row counts rather than waiting for autovacuum.
+ANALYZE_AFTER = 5_000
+#: The memory a set-based aggregate over every payment of a year may sort and hash in (PostgreSQL's
+#: default 4MB spills the 1,000,000 payments of a province to disk), for that statement's transaction.
+AGGREGATE_WORK_MEM = "64MB"
+
+
+def analyze_after_bulk(session, tables: Iterable[str], rows: int) -> None:
+    """ANALYZE ``tables`` (perf's own table names) after a write of ``rows`` rows, on the PostgreSQL family."""
+    if rows >= ANALYZE_AFTER and family(session.get_bind().dialect) == "postgresql":
+        for table in tables:
+            session.execute(text(f"ANALYZE {session.get_bind().dialect.identifier_preparer.quote(table)}"))
+
+
+def aggregate_memory(session) -> None:
+    """Let this transaction's aggregates hash in memory (``SET LOCAL work_mem``) on the PostgreSQL family."""
+    if family(session.get_bind().dialect) == "postgresql":
+        session.execute(text(f"SET LOCAL work_mem = '{AGGREGATE_WORK_MEM}'"))
 
 
 def insert_ignoring_duplicates(session, model, rows: list[dict], keys: list[str]) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 
 from perf.alerts.models import Alert, ScanRun
 from perf.alerts.notify import Audience, Outbox
-from perf.db import insert_ignoring_duplicates, transaction_lock, utcnow
+from perf.db import analyze_after_bulk, insert_ignoring_duplicates, transaction_lock, utcnow
 from perf.extensions import db
 from perf.projects.models import Project
 from perf.spending.lag import worse
@@ -55,6 +55,8 @@ def run_scan(as_of: date, source: str, year: int | None = None) -> ScanResult:
             result.statuses = compute(as_of, budget_year)
             store(result.statuses, budget_year, as_of)
             _bookkeep(as_of, budget_year, result)
+        analyze_after_bulk(db.session, ["project_status"], len(result.statuses))
+        analyze_after_bulk(db.session, ["alert", "notification", "inbox_item"], result.opened + result.escalated)
     run = ScanRun(
         as_of=as_of,
         source=source,

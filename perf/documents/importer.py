@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from perf.audit.services import record
 from perf.budgets.services import replace_budget_tables
+from perf.db import analyze_after_bulk
 from perf.documents.disclosure import Disclosure, Problem, ProjectTable
 from perf.documents.flat import FlatTargets, is_local_code
 from perf.errors import RuleError, place
@@ -269,6 +270,8 @@ def _create(year: BudgetYear, new: list[tuple[str, object, dict]], actor: str, r
     with its first kept version."""
     created = create_projects(year, [(unit, raw) for _, unit, raw in new], actor, "approved", "project.import", True)
     keep_first_versions(TARGET, [(project, snapshot(project)) for project in created], "imported")
+    rows = sum(len(project.indicators) for project in created)
+    analyze_after_bulk(db.session, ["project", "plan_entry", "indicator", "kept_version"], rows)
     for (code, _, _), project in zip(new, created, strict=True):
         result.created.append(code)
         result.projects[code] = project

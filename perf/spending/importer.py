@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from perf.db import analyze_after_bulk
 from perf.documents.tabular import FileResult, Table, columns_of, is_total_line
 from perf.errors import RuleError
+from perf.extensions import db
 from perf.projects.models import Project
 from perf.projects.queries import ProjectsByCode
 from perf.spending import batch
@@ -74,6 +76,7 @@ def import_payments(
     if result.problems:
         return result
     batch.write(sorted_out.new, actor)
+    analyze_after_bulk(db.session, ["payment", "audit_entry"], len(sorted_out.new))
     result.created = [entry.data for entry in sorted_out.new]
     return result
 

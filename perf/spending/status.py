@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select
 
 from perf import tunables
+from perf.db import aggregate_memory
 from perf.extensions import db
 from perf.numbers import HUNDRED
 from perf.org.models import BudgetYear
@@ -153,6 +154,8 @@ def _paid(budget_year: BudgetYear, as_of: date, project_ids: Collection[int] | N
     )
     if project_ids is not None:
         query = query.where(Payment.project_id.in_(list(project_ids) or [-1]))
+    else:
+        aggregate_memory(db.session)  # a year's every payment: hashed in memory, not spilled to disk
     rows = db.session.execute(query)
     return {project_id: Decimal(total) for project_id, total in rows}
 
