@@ -1,4 +1,4 @@
-"""Time the department dashboard on a generated year (bench/generate.py), as the reviewer sees it.
+"""Time the list pages on a generated year (bench/generate.py), as the reviewer sees them.
 
 Run after ``bench_scan.py`` (whose scans store the statuses), on the same database:
 
@@ -10,6 +10,7 @@ the login page as a bare endpoint.
 """
 
 import argparse
+import json
 import statistics
 import time
 
@@ -20,9 +21,16 @@ from perf.extensions import db
 
 PAGES = {
     "bare endpoint (/login, redirects when signed in)": "/login",
+    "home: 待办 and the departments": "/",
+    "department projects": "/departments/900/2024",
     "dashboard, last scan (stored, SQL paging)": "/departments/900/2024/dashboard",
     "dashboard, 红灯 only, by 完成比": "/departments/900/2024/dashboard?level=red&sort=ratio&order=asc",
     "dashboard, another date (computed)": "/departments/900/2024/dashboard?as_of=2024-07-02",
+    "self-evaluation summary": "/departments/900/2024/self-evaluations",
+    "mid-year overview": "/departments/900/2024/midyear",
+    "alerts": "/alerts",
+    "inbox": "/inbox",
+    "待审核": "/queue",
 }
 REVIEWER_ID = 2
 
@@ -49,11 +57,15 @@ def measure(url: str, repeat: int) -> list[tuple[str, float, int, int]]:
     return results
 
 
-def main() -> None:
+def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True)
     parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    if args.json:
+        print(json.dumps(measure(args.url, args.repeat), ensure_ascii=False))
+        return
     print("| page | median s | SQL statements | HTML bytes |")
     print("|---|---:|---:|---:|")
     for name, seconds, count, size in measure(args.url, args.repeat):
