@@ -6,12 +6,17 @@ finds every project behind its 6月底 milestone (planned > 0, paid 0): 7 red al
 """
 
 import json
+import re
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
+from perf.alerts.bookkeeping import run_scan
 from perf.auth.models import User
-from perf.office.todo import KINDS
+from perf.office import views
+from perf.office.todo import KINDS, count
+from perf.office.todo import todo as todo_of
 from perf.org.models import BudgetYear
 from perf.projects.services import create_project
 from tests.factories import target_table
@@ -149,3 +154,19 @@ def test_every_kind_is_one_the_contract_names(runner, scanned):
 def test_an_unknown_user_is_refused_in_chinese(runner, demo):
     result = runner.invoke(args=["perf", "todo", "nobody", "--json"])
     assert result.exit_code == 1 and "用户 nobody 不存在" in (result.stderr or result.output)
+
+
+def test_the_home_page_lists_the_most_urgent_items_and_the_top_bar_counts_them_all(
+    client, login, users, session, monkeypatch
+):
+    run_scan(date(2024, 7, 1), "test")
+    session.commit()
+    owner = users["owner"]
+    everything = todo_of(owner)
+    assert len(everything) > 5 and count(owner) == len(everything)
+    monkeypatch.setattr(views, "LIST_LIMIT", 5)
+    page = login(owner).get("/").get_data(as_text=True)
+    assert f'id="todo-count">{len(everything)}<' in page
+    assert f"共 {len(everything)} 项，以下为最紧急的 5 项" in page
+    listed = re.findall(r'<a href="([^"]+)">[^<]+</a></td>\s*<td class="nowrap">', page)
+    assert listed == [item.link for item in everything[:5]]
