@@ -71,9 +71,10 @@ def test_department_page_pages_its_projects_and_totals_all_of_them(client, revie
 def test_department_page_runs_a_fixed_number_of_queries(client, reviewer, count_queries):
     with count_queries() as counted:
         client.get("/departments/306/2024")
-    # user, page queries (the count, the page, its plans, the total), 已退回 (the last steps and each workflow's states), the unread-message count, the
-    # 待办 count (1, whatever the number of projects) and the saved settings its deadlines read (1 a request),
-    # the 部门预算表 panel (7: the set, its tables, columns, rows, amounts, checks and findings)
+    # user, page queries (the count, the page, its plans, the total), 已退回 (the last steps and each workflow's
+    # states), the unread-message count, the 待办 count (1, whatever the number of projects) and the saved
+    # settings its deadlines read (1 a request), the 部门预算表 panel (7: the set, its tables, columns, rows,
+    # amounts, checks and findings)
     assert len(counted) <= 21, counted
 
 
