@@ -1,11 +1,29 @@
 """Declarative base, naming convention, column types, SQLite foreign-key enforcement and one page of a query."""
 
+import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from sqlalchemy import DateTime, MetaData, Numeric, Select, String, Text, TypeDecorator, event, func, select, text
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    MetaData,
+    Numeric,
+    Select,
+    String,
+    Text,
+    TypeDecorator,
+    any_,
+    bindparam,
+    event,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
@@ -157,6 +175,26 @@ def aggregate_memory(session) -> None:
     """Let this transaction's aggregates hash in memory (``SET LOCAL work_mem``) on the PostgreSQL family."""
     if family(session.get_bind().dialect) == "postgresql":
         session.execute(text(f"SET LOCAL work_mem = '{AGGREGATE_WORK_MEM}'"))
+
+
+#: Up to this many ids a list is written ``IN (…)``, one parameter each; above, as one parameter.
+INLINE_IDS = 1000
+
+
+def among(session, column, ids: Iterable[int]) -> ColumnElement[bool]:
+    """``column IN ids`` for a list of ids of any length.
+
+    A department's 100,000 project ids are more bound parameters than either engine takes (PostgreSQL's
+    protocol 65,535; SQLite 32,766), so a long list goes as one parameter: ``= ANY(array)`` on the
+    PostgreSQL family, ``IN (SELECT value FROM json_each(…))`` on SQLite. An empty list matches nothing.
+    """
+    ids = list(ids)
+    if len(ids) <= INLINE_IDS:
+        return column.in_(ids or [-1])
+    if family(session.get_bind().dialect) == "postgresql":
+        return column == any_(bindparam(None, ids, type_=postgresql.ARRAY(Integer)))
+    listed = select(literal_column("value")).select_from(func.json_each(bindparam(None, json.dumps(ids))))
+    return column.in_(listed.scalar_subquery())
 
 
 def insert_ignoring_duplicates(session, model, rows: list[dict], keys: list[str]) -> None:

@@ -16,6 +16,7 @@ from perf import tunables
 from perf.actuals.models import ActualValue
 from perf.actuals.schemas import MAX_VALUE, load_entry
 from perf.audit.services import record
+from perf.db import among
 from perf.errors import Problems, RuleError
 from perf.extensions import db
 from perf.projects.indicator_value import Kind, parse_value
@@ -225,7 +226,7 @@ def latest_actuals_of(project_ids, as_of: date) -> dict[int, ActualValue]:
     query = (
         select(ActualValue)
         .join(Indicator, Indicator.id == ActualValue.indicator_id)
-        .where(Indicator.project_id.in_(list(project_ids) or [-1]), ActualValue.as_of <= as_of)
+        .where(among(db.session, Indicator.project_id, project_ids), ActualValue.as_of <= as_of)
         .order_by(ActualValue.indicator_id, ActualValue.as_of)
     )
     # Ordered by date, so each indicator's later rows overwrite its earlier ones.

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from perf import tunables
 from perf.actuals.models import ActualValue
 from perf.actuals.services import latest_actuals_of
+from perf.db import among
 from perf.evaluation.models import EvaluationRow, SelfEvaluation
 from perf.evaluation.scoring import (
     Evaluation,
@@ -49,7 +50,7 @@ def spent_of(project_ids, as_of: date) -> dict[int, Decimal]:
     """Project id -> its payments (refunds netted) up to ``as_of`` in 万元, for many projects in one query."""
     rows = db.session.execute(
         select(Payment.project_id, func.sum(Payment.amount))
-        .where(Payment.project_id.in_(list(project_ids) or [-1]), Payment.paid_on <= as_of)
+        .where(among(db.session, Payment.project_id, project_ids), Payment.paid_on <= as_of)
         .group_by(Payment.project_id)
     )
     return {project_id: Decimal(paid) / YUAN_PER_WAN for project_id, paid in rows}
@@ -80,7 +81,9 @@ def evaluations_of(projects, as_of: date | None = None) -> dict[int, Evaluation]
     stored = {
         evaluation.project_id: evaluation
         for evaluation in db.session.scalars(
-            select(SelfEvaluation).options(selectinload(SelfEvaluation.rows)).where(SelfEvaluation.project_id.in_(ids))
+            select(SelfEvaluation)
+            .options(selectinload(SelfEvaluation.rows))
+            .where(among(db.session, SelfEvaluation.project_id, ids))
         )
     }
     settings, scored = scoring_settings(), {}

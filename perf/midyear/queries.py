@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from perf.actuals.models import ActualValue
 from perf.actuals.services import latest_actuals, latest_actuals_of
 from perf.auth.permissions import visible
+from perf.db import among
 from perf.extensions import db
 from perf.midyear import lights
 from perf.midyear.lights import Light, Target
@@ -115,7 +116,7 @@ def entries_of(project_ids: list[int], round_on: date) -> dict[int, MonitoringEn
     query = (
         select(MonitoringEntry)
         .join(Indicator, Indicator.id == MonitoringEntry.indicator_id)
-        .where(Indicator.project_id.in_(project_ids or [-1]), MonitoringEntry.round_on == round_on)
+        .where(among(db.session, Indicator.project_id, project_ids), MonitoringEntry.round_on == round_on)
     )
     return {entry.indicator_id: entry for entry in db.session.scalars(query)}
 

@@ -23,7 +23,7 @@ from perf.alerts.models import Alert, InboxItem, Notification
 from perf.alerts.notify import Message, department_people, owners_of, public_link, queued, tell
 from perf.alerts.scheduler import after_scan
 from perf.auth.models import User
-from perf.db import insert_ignoring_duplicates, utcnow
+from perf.db import among, insert_ignoring_duplicates, utcnow
 from perf.evaluation.models import SelfEvaluation
 from perf.extensions import db
 from perf.midyear.models import MonitoringEntry
@@ -112,14 +112,16 @@ def _deadline_reminders(as_of: date, limits: Limits) -> list[Sent]:
     ids = [project.id for project in projects] or [-1]
     evaluations = dict(
         db.session.execute(
-            select(SelfEvaluation.project_id, SelfEvaluation.status).where(SelfEvaluation.project_id.in_(ids))
+            select(SelfEvaluation.project_id, SelfEvaluation.status).where(
+                among(db.session, SelfEvaluation.project_id, ids)
+            )
         ).all()
     )
     filled = set(
         db.session.execute(
             select(Indicator.project_id, MonitoringEntry.round_on)
             .join(Indicator, Indicator.id == MonitoringEntry.indicator_id)
-            .where(Indicator.project_id.in_(ids))
+            .where(among(db.session, Indicator.project_id, ids))
             .distinct()
         ).all()
     )

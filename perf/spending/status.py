@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select
 
 from perf import tunables
-from perf.db import aggregate_memory
+from perf.db import aggregate_memory, among
 from perf.extensions import db
 from perf.numbers import HUNDRED
 from perf.org.models import BudgetYear
@@ -84,7 +84,7 @@ def compute(as_of: date, budget_year: BudgetYear, project_ids: Collection[int] |
     query = select(Project.id, Project.code, Project.name, Project.unit_id, Project.total)
     query = query.where(Project.year_id == budget_year.id).order_by(Project.code)
     if project_ids is not None:
-        query = query.where(Project.id.in_(list(project_ids) or [-1]))
+        query = query.where(among(db.session, Project.id, project_ids))
     projects = db.session.execute(query).all()
     year = _Year(budget_year, as_of)
     plans = _plans(budget_year, project_ids, year)
@@ -127,7 +127,7 @@ def _plans(budget_year: BudgetYear, project_ids: Collection[int] | None, year: _
         .order_by(PlanEntry.project_id, PlanEntry.seq)
     )
     if project_ids is not None:
-        query = query.where(PlanEntry.project_id.in_(list(project_ids) or [-1]))
+        query = query.where(among(db.session, PlanEntry.project_id, project_ids))
     plans: dict[int, _Plan] = {}
     points, passed = year.points, year.passed
     for project_id, seq, pct in db.session.execute(query):
@@ -153,7 +153,7 @@ def _paid(budget_year: BudgetYear, as_of: date, project_ids: Collection[int] | N
         .group_by(Payment.project_id)
     )
     if project_ids is not None:
-        query = query.where(Payment.project_id.in_(list(project_ids) or [-1]))
+        query = query.where(among(db.session, Payment.project_id, project_ids))
     else:
         aggregate_memory(db.session)  # a year's every payment: hashed in memory, not spilled to disk
     rows = db.session.execute(query)

@@ -28,6 +28,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from perf.audit.services import record
 from perf.auth.permissions import Perm, can_edit, can_review
+from perf.db import among
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.workflow import locks
@@ -293,14 +294,15 @@ def returns_of(project_ids: Iterable[int]) -> dict[tuple[str, int], StepEvent]:
     ids = sorted(set(project_ids)) or [-1]
     latest = (
         select(func.max(StepEvent.id))
-        .where(StepEvent.project_id.in_(ids))
+        .where(among(db.session, StepEvent.project_id, ids))
         .group_by(StepEvent.workflow, StepEvent.project_id)
     )
     query = select(StepEvent).options(joinedload(StepEvent.author)).where(StepEvent.id.in_(latest))
     last = {(event.workflow, event.project_id): event for event in db.session.scalars(query)}
     found = {}
     for workflow in WORKFLOWS.values():
-        states = select(workflow.project_column, workflow.model.status).where(workflow.project_column.in_(ids))
+        states = select(workflow.project_column, workflow.model.status)
+        states = states.where(among(db.session, workflow.project_column, ids))
         for project_id, status in db.session.execute(states):
             event = last.get((workflow.name, project_id))
             if event is not None and event.step == "return" and event.to_state == status:

@@ -6,6 +6,7 @@
 
 from sqlalchemy import select
 
+from perf.db import among
 from perf.evaluation.models import SelfEvaluation
 from perf.evaluation.reports.layout import Layout, build
 from perf.evaluation.services import evaluations_of
@@ -23,8 +24,7 @@ def layouts_of(projects) -> list[Layout]:
     """The projects' 自评表 as of their year ends, in a fixed number of queries."""
     projects = list(projects)
     ids = [project.id for project in projects]
-    stored = {
-        e.project_id: e for e in db.session.scalars(select(SelfEvaluation).where(SelfEvaluation.project_id.in_(ids)))
-    }
+    query = select(SelfEvaluation).where(among(db.session, SelfEvaluation.project_id, ids))
+    stored = {e.project_id: e for e in db.session.scalars(query)}
     scored = evaluations_of(projects)
     return [build(project, scored[project.id], stored.get(project.id)) for project in projects]

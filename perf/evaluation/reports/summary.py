@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from perf.auth.permissions import visible
+from perf.db import among
 from perf.evaluation.models import EVALUATION_STATUS_LABELS, SelfEvaluation
 from perf.evaluation.reports.layout import WARNING_LABELS
 from perf.evaluation.scoring import Evaluation
@@ -196,9 +197,8 @@ def _statuses(projects: Sequence[Project]) -> dict[int, str]:
     if not projects:
         return {}
     ids = [project.id for project in projects]
-    found = db.session.execute(
-        select(SelfEvaluation.project_id, SelfEvaluation.status).where(SelfEvaluation.project_id.in_(ids))
-    )
+    query = select(SelfEvaluation.project_id, SelfEvaluation.status)
+    found = db.session.execute(query.where(among(db.session, SelfEvaluation.project_id, ids)))
     return {project_id: status for project_id, status in found}
 
 
@@ -208,7 +208,7 @@ def _payments_by_date(projects: Sequence[Project], as_of: date) -> list[dict[dat
         return []
     query = (
         select(Payment.project_id, Payment.paid_on, func.sum(Payment.amount))
-        .where(Payment.project_id.in_([project.id for project in projects]), Payment.paid_on <= as_of)
+        .where(among(db.session, Payment.project_id, [project.id for project in projects]), Payment.paid_on <= as_of)
         .group_by(Payment.project_id, Payment.paid_on)
     )
     by_project: dict[int, dict[date, Decimal]] = {}
