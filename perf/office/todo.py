@@ -109,6 +109,9 @@ def local_date(moment: datetime | None) -> date | None:
 ROLES = ("owner", "reviewer", "leader")
 #: The home page lists this many at most (the most urgent); the top bar counts every item.
 LIST_LIMIT = 100
+#: The top bar counts up to this many (shown as "1,000+"): a count that stops there costs the same
+#: whatever the number of items (a province's reviewer may have 100,000 overdue self-evaluations).
+COUNT_CAP = 1000
 
 
 def _order(item: Item) -> tuple:
@@ -132,13 +135,18 @@ def todo(user, as_of: date | None = None, limit: int | None = None, kinds=KINDS)
 
 
 def count(user, as_of: date | None = None) -> int:
-    """How many items wait (the top bar's figure): one ``count(*)`` per source, whatever the size."""
+    """How many items wait (the top bar's figure), counted up to ``COUNT_CAP``: each source's rows up to
+    the cap (no sort), all in one statement, so the count costs the same however many items there are;
+    ``COUNT_CAP`` means "at least that many"."""
     as_of = as_of or clock.today()
     if user.role not in ROLES:
         return 0
     world = _World(user, as_of, Limits.load())
-    counts = [select(func.count()).select_from(s.query.subquery()).scalar_subquery() for s in world.sources()]
-    return sum(db.session.execute(select(*counts)).one())
+    counts = [
+        select(func.count()).select_from(s.query.order_by(None).limit(COUNT_CAP).subquery()).scalar_subquery()
+        for s in world.sources()
+    ]
+    return min(sum(db.session.execute(select(*counts)).one()), COUNT_CAP)
 
 
 def last_late_year(limits: Limits, stage: str, as_of: date) -> int:

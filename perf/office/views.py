@@ -8,7 +8,7 @@ from perf.auth.views import safe_next
 from perf.boundary import refusal
 from perf.forms import ticked_ids
 from perf.office import messages, reminders, services  # noqa: F401  (messages and reminders register themselves)
-from perf.office.todo import KINDS, LIST_LIMIT, count, todo
+from perf.office.todo import COUNT_CAP, KINDS, LIST_LIMIT, count, todo
 
 bp = Blueprint("office", __name__)
 
@@ -39,8 +39,8 @@ def _count() -> int:
 
 @bp.app_context_processor
 def todo_helpers() -> dict:
-    """``todo_items()``, ``todo_count()`` and ``todo_limit`` for the home page and the top bar."""
-    return {"todo_items": _items, "todo_count": _count, "todo_limit": LIST_LIMIT}
+    """``todo_items()``, ``todo_count()`` (up to ``todo_cap``) and ``todo_limit`` for the home page and the top bar."""
+    return {"todo_items": _items, "todo_count": _count, "todo_limit": LIST_LIMIT, "todo_cap": COUNT_CAP}
 
 
 @bp.post("/nudge")

@@ -6,6 +6,7 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Numeric,
     String,
     Text,
@@ -36,6 +37,8 @@ class Project(db.Model):
         # Within half a 0.000001 万元: SQLite holds Numeric as REAL, where 0.1 + 0.2 is not 0.3.
         CheckConstraint("abs(total - fiscal - other) < 0.0000005", name="total_is_sum"),
         CheckConstraint(f"status IN {STATUSES}", name="status_known"),
+        # the 待办 and the review queue ask for a year's projects in one state (migration 0020)
+        Index("ix_project_status_year_id", "status", "year_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from perf.alerts.bookkeeping import run_scan
 from perf.auth.models import User
+from perf.office import todo as todo_module
 from perf.office import views
 from perf.office.todo import KINDS, count
 from perf.office.todo import todo as todo_of
@@ -170,3 +171,17 @@ def test_the_home_page_lists_the_most_urgent_items_and_the_top_bar_counts_them_a
     assert f"共 {len(everything)} 项，以下为最紧急的 5 项" in page
     listed = re.findall(r'<a href="([^"]+)">[^<]+</a></td>\s*<td class="nowrap">', page)
     assert listed == [item.link for item in everything[:5]]
+
+
+def test_the_top_bar_counts_up_to_its_cap_and_says_at_least(client, login, users, session, monkeypatch):
+    run_scan(date(2024, 7, 1), "test")
+    session.commit()
+    owner = users["owner"]
+    assert len(todo_of(owner)) > 3
+    monkeypatch.setattr(todo_module, "COUNT_CAP", 3)
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    monkeypatch.setattr(views, "LIST_LIMIT", 2)
+    assert count(owner) == 3
+    page = login(owner).get("/").get_data(as_text=True)
+    assert 'id="todo-count">3+<' in page and "我的待办（3+）" in page
+    assert "超过 3 项，以下为最紧急的 2 项" in page
