@@ -9,14 +9,14 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from perf.cli_chinese import output_folder_exists
 from perf.evaluation.reports import layouts_of, pdf, xlsx
 from perf.extensions import db
 from perf.org.models import BudgetYear, Unit
 from perf.projects.models import Project
-from perf.projects.queries import project_by_code
+from perf.projects.queries import project_by_code, with_tables
 
 
 def _year(year: int | None) -> BudgetYear:
@@ -41,11 +41,11 @@ def _projects(code: str | None, all_projects: bool, year: int | None) -> list[Pr
     query = (
         select(Project)
         .join(Unit)
-        .options(joinedload(Project.unit).joinedload(Unit.department), selectinload(Project.indicators))
+        .options(joinedload(Project.unit).joinedload(Unit.department))
         .where(Project.year_id == budget_year.id)
         .order_by(Unit.department_id, Unit.id, Project.code)
     )
-    projects = list(db.session.scalars(query))
+    projects = with_tables(list(db.session.scalars(query)), plan=False)
     if not projects:
         raise click.ClickException(f"{budget_year.year} 年度没有项目")
     return projects

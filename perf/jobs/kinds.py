@@ -15,7 +15,7 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from perf.alerts.bookkeeping import run_scan
 from perf.alerts.delivery import deliver_pending
@@ -29,6 +29,7 @@ from perf.midyear import xlsx as midyear_xlsx
 from perf.midyear.settings import round_date
 from perf.org.models import BudgetYear, Department, Unit
 from perf.projects.models import Project
+from perf.projects.queries import with_tables
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
@@ -71,11 +72,11 @@ def _department_projects(params: dict, user) -> list[Project]:
         .join(Unit)
         .join(Department, Unit.department_id == Department.id)
         .join(BudgetYear, Project.year_id == BudgetYear.id)
-        .options(joinedload(Project.unit).joinedload(Unit.department), selectinload(Project.indicators))
+        .options(joinedload(Project.unit).joinedload(Unit.department))
         .where(Department.code == params["department"], BudgetYear.year == params["year"])
         .order_by(Unit.id, Project.code)
     )
-    projects = list(db.session.scalars(visible(query, user, Project)))
+    projects = with_tables(list(db.session.scalars(visible(query, user, Project))), plan=False)
     if not projects:
         raise JobRefused(f"{params['year']} 年度该部门没有您可以导出的项目。")
     return projects

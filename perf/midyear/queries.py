@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from perf.actuals.models import ActualValue
 from perf.actuals.services import latest_actuals, latest_actuals_of
@@ -23,7 +23,7 @@ from perf.org.models import BudgetYear, Department, Unit
 from perf.paging import Page, Window
 from perf.projects.indicator_value import Comparator, Direction, Kind
 from perf.projects.models import Indicator, Project
-from perf.projects.queries import table_rows
+from perf.projects.queries import table_rows, with_tables
 from perf.spending.status import Status, compute
 from perf.units import UnitMismatch, to_target_unit
 
@@ -166,11 +166,11 @@ def overview(code: str, year: int, round_on_of, user) -> Overview | None:
     query = (
         select(Project)
         .join(Unit)
-        .options(selectinload(Project.indicators), joinedload(Project.unit))
+        .options(joinedload(Project.unit))
         .where(Unit.department_id == department.id, Project.year_id == budget_year.id)
         .order_by(Project.code)
     )
-    projects = list(db.session.scalars(visible(query, user, Project)))
+    projects = with_tables(list(db.session.scalars(visible(query, user, Project))), plan=False)
     ids = [project.id for project in projects]
     actuals, entries = latest_actuals_of(ids, round_on), entries_of(ids, round_on)
     spending = _spending(budget_year, round_on, ids)

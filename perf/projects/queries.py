@@ -5,13 +5,14 @@ from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from perf.auth.permissions import visible
-from perf.db import page_of
+from perf.db import among, page_of
 from perf.extensions import db
 from perf.org.models import BudgetYear, Department, DepartmentBudget, Unit
 from perf.paging import ListArgs, Page, Window
-from perf.projects.models import Indicator, Project
+from perf.projects.models import Indicator, PlanEntry, Project
 
 
 @dataclass
@@ -82,6 +83,23 @@ def department_page(code: str, year: int, user, window: Window | None = None) ->
         )
     )
     return DepartmentPage(department, budget_year, projects, total, stated)
+
+
+def with_tables(projects: list[Project], plan: bool = True, indicators: bool = True) -> list[Project]:
+    """Load the plans and the indicator rows of many projects in one query each, whatever their number
+    (``selectinload`` sends one query per 500 projects: 400 for a province's year); returns ``projects``."""
+    ids = [project.id for project in projects]
+    wanted = [(plan, "plan", PlanEntry, (PlanEntry.project_id, PlanEntry.seq))]
+    wanted.append((indicators, "indicators", Indicator, (Indicator.project_id, Indicator.position)))
+    for asked, key, model, order in wanted:
+        if not asked:
+            continue
+        found: dict[int, list] = {}
+        for row in db.session.scalars(select(model).where(among(db.session, model.project_id, ids)).order_by(*order)):
+            found.setdefault(row.project_id, []).append(row)
+        for project in projects:
+            set_committed_value(project, key, found.get(project.id, []))
+    return projects
 
 
 #: What a project looked up by its code comes with (the table, its plan and indicators).

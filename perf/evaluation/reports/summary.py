@@ -41,6 +41,7 @@ from perf.extensions import db
 from perf.numbers import HUNDRED, round2, wan_value
 from perf.org.models import BudgetYear, Department, Unit
 from perf.projects.models import Project
+from perf.projects.queries import with_tables
 from perf.spending.models import Payment
 from perf.spending.progress import Checkpoint, planned_pct, time_pct
 from perf.units import YUAN_PER_WAN
@@ -156,15 +157,11 @@ def summary_for(code: str, year: int, user, as_of: date | None = None) -> Summar
     query = (
         select(Project)
         .join(Unit)
-        .options(
-            joinedload(Project.unit),
-            selectinload(Project.plan),
-            selectinload(Project.indicators),
-        )
+        .options(joinedload(Project.unit))
         .where(Unit.department_id == department.id, Project.year_id == budget_year.id)
         .order_by(Project.id)
     )
-    projects = list(db.session.scalars(visible(query, user, Project)))
+    projects = with_tables(list(db.session.scalars(visible(query, user, Project))))
     return department_summary(department, budget_year, projects, as_of=as_of)
 
 
