@@ -115,7 +115,7 @@ def main(argv=None) -> None:
     lines = ["# perf benchmarks: every figure against its floor", "", *table(results, sizes, engines)]
     peaks = [f"{e} {n:,}: {results[e][n]['scan_peak_mib']:.0f} MiB" for e in engines for n in sizes]
     lines += [
-        f"Scan peak memory (the bench_scan process, (a)–(d)): {'; '.join(peaks)}. Goal {GOALS['scan_memory']}.",
+        f"Scan peak memory (a process running only (c) then (d)): {'; '.join(peaks)}. Goal {GOALS['scan_memory']}.",
         "",
     ]
     lines += [imports, f"Goals: payments {GOALS['payments']}; flat table {GOALS['disclosure']}.", ""]
