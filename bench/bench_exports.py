@@ -94,10 +94,10 @@ def bare(tables: list) -> bytes:
         for cell in table.cells:
             row, col = cell.row + 1, cell.col + 1
             target = sheet.cell(row=row, column=col, value=cell.value if cell.value is not None else cell.text or None)
-            target._style = prepared.of(cell)
-            if cell.merged:
+            if cell.merged:  # before the style, as the cheapest: openpyxl copies a bordered cell's edges
                 end_row, end_col = row + cell.rowspan - 1, col + cell.colspan - 1
                 sheet.merge_cells(start_row=row, start_column=col, end_row=end_row, end_column=end_col)
+            target._style = prepared.of(cell)
             covered = [(r, c) for r in range(row, row + cell.rowspan) for c in range(col, col + cell.colspan)]
             for r, c in covered[1:] if cell.bordered else ():
                 sheet.cell(row=r, column=c)._style = prepared.of(cell, covered=True)

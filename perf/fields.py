@@ -24,6 +24,9 @@ DATE_HINT = "应为 2024-06-30、2024/6/30 或 2024年6月30日"
 _DATE_SEPARATED = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
 _DATE_CHINESE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?")
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+#: Control characters no text keeps (NUL, which PostgreSQL refuses, and the other C0/C1 codes but tab and
+#: line breaks): refused with a message, so both engines answer alike.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: A time after the date ("2024-06-30 00:00:00", as spreadsheets export dates) is dropped.
 _TIME = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 
@@ -110,6 +113,8 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
+        if _CONTROL.search(text):
+            raise ValidationError(f"{self.label or ''}含有不能保存的控制字符（如 NUL），请删除后重新填写")
         text = unicodedata.normalize("NFKC", text).strip() if self.identifier else text.strip()
         if self.blank_is_missing and not text:
             if self.required:

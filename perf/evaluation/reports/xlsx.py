@@ -8,6 +8,7 @@ grows a row for a merged, wrapped cell by itself.
 
 import math
 from collections.abc import Iterable
+from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -61,7 +62,17 @@ class _Styles:
     its font, alignment, border, fill and number format), so a cell takes its style by name."""
 
     def __init__(self, book: Workbook):
-        self.book, self.names = book, set()
+        self.book, self.names, self.arrays = book, set(), {}
+
+    def apply(self, target, name: str) -> None:
+        """Give ``target`` the named style: the first cell of each style looks it up by name (openpyxl), the
+        others copy that cell's style array, which is what openpyxl would build for them (and much cheaper)."""
+        array = self.arrays.get(name)
+        if array is None:
+            target.style = name
+            self.arrays[name] = copy(target._style)
+        else:
+            target._style = copy(array)
 
     def of(self, cell: Cell) -> str:
         kind = cell.kind if cell.kind in STYLE_NAMES else None
@@ -122,17 +133,17 @@ def write_sheet(sheet: Worksheet, layout: Layout, styles: _Styles | None = None)
 def _write_cell(sheet: Worksheet, cell: Cell, styles: _Styles) -> None:
     row, col = cell.row + 1, cell.col + 1
     target = sheet.cell(row=row, column=col, value=cell.value if cell.value is not None else (cell.text or None))
-    target.style = styles.of(cell)
-    if cell.merged:
+    if cell.merged:  # before the style: openpyxl copies a bordered top-left cell's edges onto the range, slowly
         sheet.merge_cells(
             start_row=row, start_column=col, end_row=row + cell.rowspan - 1, end_column=col + cell.colspan - 1
         )
+    styles.apply(target, styles.of(cell))
     if not cell.bordered:
         return
     for r in range(row, row + cell.rowspan):  # a merged range shows the borders of all its cells
         for c in range(col, col + cell.colspan):
             if (r, c) != (row, col):
-                sheet.cell(row=r, column=c).style = styles.covered(cell)
+                styles.apply(sheet.cell(row=r, column=c), styles.covered(cell))
 
 
 def _text_width(text: str) -> int:
