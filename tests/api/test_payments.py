@@ -219,3 +219,19 @@ def test_deleting_needs_a_reason_as_a_query_parameter_or_a_json_body(api, world,
     other = api("POST", "/api/v1/payments", "owner", json=item(1)).get_json()
     assert api("DELETE", f"/api/v1/payments/{other['id']}?reason=导入错误", "owner").status_code == 204
     assert audit(session, "payment.delete").changes["删除原因"] == [None, "导入错误"]
+
+
+def test_control_characters_are_refused_by_name_and_nothing_is_written(api, world, session):
+    before = count(session)
+    nul = api("POST", "/api/v1/payments", "owner", json=item(9, note="维护\x00费"))  # the body's own check
+    assert nul.status_code == 422 and nul.get_json()["errors"]["note"] == ["不能包含 NUL 字符（\\u0000）"]
+    for field, value in (("voucher_no", "PZ\x07001"), ("note", "\x1b[31m红")):  # the payment schema's
+        response = api("POST", "/api/v1/payments", "owner", json=item(9, **{field: value}))
+        assert response.status_code == 422, (field, response.get_json())
+        assert response.get_json()["errors"][field] == [
+            f"{'摘要' if field == 'note' else '凭证号'}含有不能保存的控制字符（如 NUL），请删除后重新填写"
+        ]
+    assert count(session) == before
+    # a tab and line breaks are text people write: kept (a note's line break stays)
+    kept = api("POST", "/api/v1/payments", "owner", json=item(9, note="上半年\n维护费\t已付"))
+    assert kept.status_code == 201 and kept.get_json()["note"] == "上半年\n维护费\t已付"

@@ -417,3 +417,10 @@ def test_a_confirmation_cell_must_say_yes_or_nothing(session, demo):
     assert problems(run(csv_bytes(rows, header=[*CHINESE, "确认"]))) == [
         "第2行：确认应填“是”（我已核实，仍要保存）或留空"
     ]
+
+
+def test_a_control_character_in_a_cell_names_its_line_and_nothing_is_written(session, demo):
+    rows = [list(ROWS[0]), [*ROWS[1][:4], "维护\x00费"]]
+    result = run(csv_bytes(rows))
+    assert problems(result) == ["第3行：摘要含有不能保存的控制字符（如 NUL），请删除后重新填写"]
+    assert counts(session) == (0, 0)
