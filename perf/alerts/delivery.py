@@ -8,6 +8,7 @@ which a message could go out twice, and the Message-ID lets mail servers drop th
 """
 
 import json
+import re
 import smtplib
 import urllib.request
 import uuid
@@ -45,8 +46,10 @@ def deliver_pending(limit: int = 200) -> DeliveryReport:
         notification = db.session.get(Notification, notification_id)
         try:
             send(notification)
+        except Undeliverable as error:  # no retry can send it: failed now, with the reason
+            _failed(notification, str(error), report, final=True)
         except (OSError, smtplib.SMTPException, ValueError) as error:
-            _failed(notification, str(error), report)
+            _failed(notification, _reason(error), report)
         else:
             notification.status, notification.sent_at, notification.claim_token = "sent", utcnow(), None
             notification.attempts += 1
@@ -90,13 +93,35 @@ def _claim(notification_id: int, token: str) -> bool:
     return bool(done)
 
 
-def _failed(notification: Notification, error: str, report: DeliveryReport) -> None:
-    """Back off and try again later, or give up after DELIVERY_ATTEMPTS."""
+class Undeliverable(ValueError):
+    """A message no retry can send (an address that cannot be one); its text is the reason, in Chinese."""
+
+
+#: Characters no mail header holds (CR and LF would start another header): a subject becomes one line.
+_HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """``text`` as a header value: every line break and control character a space, runs of blanks one."""
+    return " ".join(_HEADER_BREAKS.sub(" ", text or "").split())
+
+
+def _reason(error: Exception) -> str:
+    """Why a send failed, in Chinese, with the server's or the system's own words after it."""
+    if isinstance(error, smtplib.SMTPException):
+        return f"邮件服务器拒绝：{error}"
+    if isinstance(error, OSError):
+        return f"无法连接到服务器：{error}"
+    return str(error)
+
+
+def _failed(notification: Notification, error: str, report: DeliveryReport, final: bool = False) -> None:
+    """Back off and try again later, or give up after DELIVERY_ATTEMPTS (at once when ``final``)."""
     config = tunables.config()
     notification.attempts += 1
     notification.last_error = error[:2000]
     notification.claim_token = None
-    if notification.attempts >= config["DELIVERY_ATTEMPTS"]:
+    if final or notification.attempts >= config["DELIVERY_ATTEMPTS"]:
         notification.status = "failed"
         report.failed.append(notification.id)
         return
@@ -119,10 +144,13 @@ def send_email(notification: Notification) -> None:
     config = tunables.config()
     if not config["MAIL_HOST"]:
         raise ValueError("未配置邮件服务器（PERF_MAIL_HOST）")
+    address = (notification.address or "").strip()
+    if one_line(address) != address or "@" not in address or " " in address:
+        raise Undeliverable(f"收件地址无效（{one_line(address)[:100] or '空'}）：不是一个邮件地址，请在用户资料中改正")
     message = EmailMessage()
-    message["Subject"] = notification.subject
+    message["Subject"] = one_line(notification.subject)
     message["From"] = formataddr(("perf 预算绩效目标管理", config["MAIL_FROM"]))
-    message["To"] = notification.address
+    message["To"] = address
     message["Message-ID"] = f"<perf-notification-{notification.id}@{config['MAIL_FROM'].split('@')[-1]}>"
     message.set_content(notification.body)
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from perf import tunables
-from perf.alerts.delivery import deliver_pending
+from perf.alerts.delivery import deliver_pending, one_line
 from perf.alerts.models import Alert, InboxItem, Notification
 from perf.auth.models import User, user_unit
 from perf.boundary import after_commit
@@ -225,7 +225,7 @@ def queued(key: str, user_id: int | None, channel: str, address: str, subject: s
         "user_id": user_id,
         "channel": channel,
         "address": address,
-        "subject": subject[:300],
+        "subject": one_line(subject)[:300],  # a header: a project name's line break would break the message
         "body": body,
         "status": "pending",
         "attempts": 0,

@@ -1,4 +1,4 @@
-"""Trying settings before saving them: today's lights under edited lag rules, and a test message.
+"""Trying settings before saving them: today's lights under edited lag rules, a test message; the messages that failed.
 
 Both read the edited values through ``services.overridden`` and write nothing to the database.
 """
@@ -7,9 +7,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import func, select
+
 from perf.alerts import delivery
 from perf.alerts.models import Notification
 from perf.errors import RuleError
+from perf.extensions import db
 from perf.settings import services
 from perf.spending.lag import LIGHT_LABELS
 from perf.spending.status import compute, scan_year
@@ -78,3 +81,16 @@ def send_test(data: dict, channel: str, address: str) -> str:
         except Exception as error:  # any failure of the server is told to the admin
             raise RuleError({"test": [f"发送失败：{error}"]}) from None
     return f"测试消息已发送到 {message.address}"
+
+
+#: How many failed messages the settings page lists (the newest).
+FAILED_SHOWN = 20
+CHANNEL_LABELS = {"email": "邮件", "webhook": "群机器人"}
+
+
+def failed_messages() -> tuple[int, list[Notification]]:
+    """How many messages could not be sent (given up), and the newest of them, for the admin."""
+    failed = Notification.status == "failed"
+    total = db.session.scalar(select(func.count(Notification.id)).where(failed)) or 0
+    newest = db.session.scalars(select(Notification).where(failed).order_by(Notification.id.desc()).limit(FAILED_SHOWN))
+    return total, list(newest)

@@ -39,6 +39,8 @@ def _page(typed: dict | None = None, refused: RuleError | None = None, status: i
             levels=LAG_LEVELS,
             formulas=REVERSE_FORMULAS,
             webhook_formats=WEBHOOK_FORMATS,
+            failed_messages=checks.failed_messages(),
+            channel_labels=checks.CHANNEL_LABELS,
             scoring_flags=forms.SCORING_FLAGS,
             as_of=extra.pop("as_of", _today()),
             **extra,

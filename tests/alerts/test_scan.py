@@ -233,3 +233,28 @@ def test_done_means_import_payments_then_scan(runner, demo, people, smtp, tmp_pa
     first = len(smtp.messages)
     scan(runner, "--as-of", "2024-07-01")
     assert first == 14 and len(smtp.messages) == 14  # the second scan sends nothing
+
+
+def test_a_line_break_in_a_project_name_cannot_add_a_mail_header(runner, demo, people, smtp, session):
+    project = session.scalar(sa.select(Project).where(Project.code == TRADING))
+    project.name = "公共资源交易中心运转经费\r\nBcc: someone@example.com"
+    session.commit()
+    scan(runner, "--as-of", "2024-07-01")
+    assert {n.status for n in session.scalars(sa.select(Notification))} == {"sent"}  # none left pending
+    assert all(message["Bcc"] is None for message in smtp.messages)
+    assert "【支出进度滞后预警】公共资源交易中心运转经费 Bcc: someone@example.com 6月底（红灯）" in smtp.subjects()
+
+
+def test_an_address_that_cannot_be_one_fails_at_once_and_the_admin_sees_why(
+    runner, demo, people, smtp, session, client, login
+):
+    owner = people["owner"]
+    owner.email = "t-owner@example.gov.cn\nBcc: someone@example.com"
+    session.commit()
+    scan(runner, "--as-of", "2024-07-01")
+    mine = session.scalars(sa.select(Notification).where(Notification.user_id == owner.id)).all()
+    assert mine and {(n.status, n.attempts) for n in mine} == {("failed", 1)}
+    assert all(n.last_error.startswith("收件地址无效") for n in mine)
+    assert smtp.to() == ["t-reviewer@example.gov.cn"] * 7  # the others went out
+    page = login(people["admin"]).get("/settings").get_data(as_text=True)
+    assert f"发送失败的消息（{len(mine)} 条）" in page and "收件地址无效" in page
