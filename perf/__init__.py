@@ -32,6 +32,7 @@ def register_converters(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons to this app."""
+    from perf import security
     from perf.auth.session import init_login
     from perf.extensions import csrf, db, migrate
 
@@ -39,6 +40,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"])
     csrf.init_app(app)
     init_login(app)
+    security.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

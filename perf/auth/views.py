@@ -85,7 +85,14 @@ def login():
         if user is not None:
             return _sign_in(user, form.next.data or target)
         error = LOGIN_FAILED
-    return render_template("auth/login.html", form=form, error=error)
+    return render_template("auth/login.html", form=form, error=error, cookie_dropped=_cookie_dropped())
+
+
+def _cookie_dropped() -> bool:
+    """The session cookie is HTTPS-only but this page came over plain HTTP: the browser will not send it
+    back, so signing in cannot work (README "Plain HTTP on an intranet")."""
+    over_https = request.is_secure or request.headers.get("X-Forwarded-Proto", "").lower() == "https"
+    return bool(current_app.config.get("SESSION_COOKIE_SECURE")) and not over_https
 
 
 def _sign_in(user: User, target: str | None):
