@@ -12,6 +12,7 @@ invalid    422    what was given breaks a rule (the default)
 conflict   409    the object's state does not allow this now (submitted, locked …)
 stale      412    someone else saved the object after it was read
 forbidden  403    the caller may not do this to this object
+throttled  429    too many failed attempts: wait, then try again
 ========== ====== ===========================================================
 
 No code reads a message to decide where it goes: the path says it. Under /api/ every error,
@@ -32,7 +33,7 @@ from perf.numbers import plain, round2
 
 #: What a write that lost a race against another save says (its own rules name the object when they can).
 STALE = "数据已被他人修改，您的保存未生效。请刷新页面查看最新内容后再修改。"
-KINDS = {"invalid": 422, "conflict": 409, "stale": 412, "forbidden": 403}
+KINDS = {"invalid": 422, "conflict": 409, "stale": 412, "forbidden": 403, "throttled": 429}
 #: The API's key for messages about the whole object.
 WHOLE = "_schema"
 

@@ -6,12 +6,14 @@ leaves an audit entry; password hashes never reach the log, only "***" markers.
 
 import re
 from collections.abc import Iterable
+from datetime import timedelta
 from functools import cache
 
 from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from perf.audit.models import AuditEntry
 from perf.audit.services import record
 from perf.auth.models import DEPARTMENT_ROLES, ROLE_LABELS, ROLES, User
 from perf.auth.queries import find_user, username_taken
@@ -180,18 +182,39 @@ def change_own_password(user: User, current: str, new: str, confirm: str | None 
     set_password(user, new, actor=user.username)
 
 
-def authenticate(username: str, password: str) -> User | None:
+#: Failed sign-ins within LOCK_MINUTES that lock an account, and an address (whatever names it tries).
+ACCOUNT_FAILURES = 5
+ADDRESS_FAILURES = 20
+LOCK_MINUTES = 15
+ACCOUNT_LOCKED = f"该账户登录失败次数过多，已暂时锁定，请 {LOCK_MINUTES} 分钟后再试；忘记密码请联系系统管理员。"
+ADDRESS_LOCKED = f"从这台电脑登录失败的次数过多，请 {LOCK_MINUTES} 分钟后再试。"
+
+
+def authenticate(username: str, password: str, address: str = "") -> User | None:
     """The active user with these credentials (stamping last_login_at), else None.
 
     Both outcomes are audited for known user names; an unknown name still costs one hash
-    check so response times do not reveal which names exist.
+    check so response times do not reveal which names exist. Every failure is also audited under
+    the address it came from. ``ACCOUNT_FAILURES`` failures of one account, or ``ADDRESS_FAILURES``
+    from one address, within ``LOCK_MINUTES`` lock it (RuleError "throttled", 429) until the oldest
+    of them is that old, the right password included; the failure that locks is audited as the lock.
     """
+    since = utcnow() - timedelta(minutes=LOCK_MINUTES)
+    if address and _failures("address", address, since) >= ADDRESS_FAILURES:
+        raise RuleError(ADDRESS_LOCKED, "throttled")
     user = find_user((username or "").strip())
+    if user is not None and _failures("user", str(user.id), since) >= ACCOUNT_FAILURES:
+        raise RuleError(ACCOUNT_LOCKED, "throttled")
     if user is None:
         check_password_hash(_dummy_hash(), password or "")
+        _failed_from(address, username, since)
         return None
     if not check_password_hash(user.password_hash, password or ""):
         record(user.username, "user.login_failed", "user", user.id, "登录失败：密码错误")
+        _failed_from(address, user.username, since)
+        if _failures("user", str(user.id), since) >= ACCOUNT_FAILURES:
+            summary = f"登录失败 {ACCOUNT_FAILURES} 次，账户锁定 {LOCK_MINUTES} 分钟"
+            record(user.username, "user.login_locked", "user", user.id, summary)
         return None
     if not user.active:
         record(user.username, "user.login_failed", "user", user.id, "登录失败：账户已停用")
@@ -200,6 +223,30 @@ def authenticate(username: str, password: str) -> User | None:
     db.session.flush()
     record(user.username, "user.login", "user", user.id, "登录")
     return user
+
+
+def _failures(object_type: str, object_id: str, since) -> int:
+    """Failed sign-ins audited under an account (``user``) or an address since ``since``."""
+    db.session.flush()
+    return db.session.scalar(
+        select(func.count(AuditEntry.id)).where(
+            AuditEntry.action == ("user.login_failed" if object_type == "user" else "address.login_failed"),
+            AuditEntry.object_type == object_type,
+            AuditEntry.object_id == object_id,
+            AuditEntry.at >= since,
+        )
+    )
+
+
+def _failed_from(address: str, username: str, since) -> None:
+    """Audit a failure under its address; the failure that locks the address is audited as the lock."""
+    if not address:
+        return
+    name = (username or "").strip()[:100] or "（空）"
+    record(name, "address.login_failed", "address", address, f"登录失败：{name}")
+    if _failures("address", address, since) == ADDRESS_FAILURES:
+        summary = f"该地址登录失败 {ADDRESS_FAILURES} 次，锁定 {LOCK_MINUTES} 分钟"
+        record(name, "address.login_locked", "address", address, summary)
 
 
 def note_logout(user: User) -> None:

@@ -23,6 +23,7 @@ from perf.auth.models import ROLE_LABELS, User
 from perf.auth.permissions import Perm, has, loads, public, require
 from perf.auth.tokens import tokens_of
 from perf.boundary import refusal
+from perf.errors import RuleError
 
 bp = Blueprint("auth", __name__)
 
@@ -79,13 +80,18 @@ def login():
     target = request.values.get("next", "")
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(target) or url_for("projects.index"))
-    form, error = LoginForm(next=target), None
+    form, error, status = LoginForm(next=target), None, 200
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)  # audited on success and failure
-        if user is not None:
-            return _sign_in(user, form.next.data or target)
-        error = LOGIN_FAILED
-    return render_template("auth/login.html", form=form, error=error, cookie_dropped=_cookie_dropped())
+        try:  # audited on success and failure; too many failures lock the account or the address (429)
+            user = services.authenticate(form.username.data, form.password.data, request.remote_addr or "")
+        except RuleError as locked:
+            user, error, status = None, locked.headline, locked.status
+        else:
+            if user is not None:
+                return _sign_in(user, form.next.data or target)
+            error = LOGIN_FAILED
+    page = render_template("auth/login.html", form=form, error=error, cookie_dropped=_cookie_dropped())
+    return page, status
 
 
 def _cookie_dropped() -> bool:

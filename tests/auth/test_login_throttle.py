@@ -1,0 +1,49 @@
+"""Sign-in throttling: five wrong passwords lock the account for 15 minutes (the right one included), twenty
+failures from one address lock the address; each lock is in the audit log, the page says it in Chinese (429)."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+import time_machine
+
+from perf.audit.models import AuditEntry
+from perf.auth import services
+from perf.db import utcnow
+from tests.conftest import PASSWORD
+
+
+def sign_in(client, username, password, address="10.0.0.7"):
+    """A sign-in from ``address`` (the tests' forms need no CSRF token); signed out again after a success."""
+    data = {"username": username, "password": password}
+    answer = client.post("/login", data=data, environ_base={"REMOTE_ADDR": address})
+    if answer.status_code == 302:
+        with client.session_transaction() as kept:
+            kept.clear()
+    return answer
+
+
+def actions(session, action):
+    return session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action == action))
+
+
+def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(client, users, session):
+    reviewer = users["reviewer"]
+    for _ in range(services.ACCOUNT_FAILURES):
+        answer = sign_in(client, reviewer.username, "wrong-password")
+        assert answer.status_code == 200 and "用户名或密码错误" in answer.get_data(as_text=True)
+    assert actions(session, "user.login_locked") == 1
+    locked = sign_in(client, reviewer.username, PASSWORD)
+    assert locked.status_code == 429 and "该账户登录失败次数过多，已暂时锁定" in locked.get_data(as_text=True)
+    assert actions(session, "user.login") == 0
+    with time_machine.travel(utcnow() + timedelta(minutes=services.LOCK_MINUTES, seconds=5), tick=False):
+        assert sign_in(client, reviewer.username, PASSWORD).status_code == 302  # the lock has run out
+    assert actions(session, "user.login") == 1
+
+
+def test_twenty_failures_from_one_address_lock_it_whatever_the_names(client, users, session):
+    for n in range(services.ADDRESS_FAILURES):
+        assert sign_in(client, f"nobody-{n}", "x", address="10.0.0.9").status_code == 200
+    assert actions(session, "address.login_locked") == 1
+    locked = sign_in(client, users["owner"].username, PASSWORD, address="10.0.0.9")
+    assert locked.status_code == 429 and "从这台电脑登录失败的次数过多" in locked.get_data(as_text=True)
+    assert sign_in(client, users["owner"].username, PASSWORD, address="10.0.0.10").status_code == 302
