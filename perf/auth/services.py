@@ -49,8 +49,22 @@ def username_problems(username: str) -> list[str]:
     return []
 
 
+#: Passwords people pick first (the most common in published leaks, and the usual office ones): refused.
+COMMON_PASSWORDS = frozenset(
+    """
+    password password1 password123 passw0rd p@ssw0rd p@ssword admin123 admin1234 admin@123 administrator
+    root1234 abc12345 abcd1234 a1234567 a12345678 aa123456 qwe12345 qwer1234 1qaz2wsx 1q2w3e4r 1q2w3e4r5t
+    qwertyui qwerty123 zxcvbnm1 asdf1234 iloveyou1 welcome1 welcome123 letmein1 test1234 test@123 user1234
+    guest123 changeme changeme1 12345678a 123456789a 123qweasd 123abc456 woaini1314 woaini520 5201314a
+    88888888a 66666666a aini1314 perf1234 perf2024 perf@2024 gov12345
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+#: The kinds of character a password mixes: letters, digits, anything else (symbols, Chinese …).
+CHARACTER_CLASSES = (re.compile(r"[A-Za-z]"), re.compile(r"\d"), re.compile(r"[^A-Za-z\d]"))
+
+
 def password_problems(password: str | None) -> list[str]:
-    """What is wrong with a new password."""
+    """What is wrong with a new password: too short, one kind of character only, or one everybody tries."""
     if not password:
         return ["请输入密码"]
     problems = []
@@ -58,6 +72,10 @@ def password_problems(password: str | None) -> list[str]:
         problems.append(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符")
     if password.isdigit():
         problems.append("密码不能全部是数字")
+    elif sum(1 for kind in CHARACTER_CLASSES if kind.search(password)) < 2:
+        problems.append("密码须混合字母、数字、符号中的至少两类")
+    if password.lower() in COMMON_PASSWORDS or len(set(password.lower())) <= 2:
+        problems.append("密码过于常见或过于简单，容易被猜中，请换一个")
     return problems
 
 

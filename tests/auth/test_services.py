@@ -57,13 +57,22 @@ def test_bad_usernames(name, message):
 @pytest.mark.parametrize(
     ("password", "messages"),
     [
-        ("abcdefgh", []),
-        ("1234567a", []),
+        ("abcdefg1", []),
+        ("1234567b", []),
+        ("预算绩效2024", []),  # Chinese counts as a kind of character
+        ("correct-horse", []),
         ("", ["请输入密码"]),
         (None, ["请输入密码"]),
         ("abc1234", ["密码至少需要 8 个字符"]),
         ("12345678", ["密码不能全部是数字"]),
         ("1234", ["密码至少需要 8 个字符", "密码不能全部是数字"]),
+        ("abcdefgh", ["密码须混合字母、数字、符号中的至少两类"]),
+        ("password", ["密码须混合字母、数字、符号中的至少两类", "密码过于常见或过于简单，容易被猜中，请换一个"]),
+        ("aaaaaaaa", ["密码须混合字母、数字、符号中的至少两类", "密码过于常见或过于简单，容易被猜中，请换一个"]),
+        ("admin123", ["密码过于常见或过于简单，容易被猜中，请换一个"]),
+        ("Password1", ["密码过于常见或过于简单，容易被猜中，请换一个"]),
+        ("ab1ab1ab1", []),
+        ("a1a1a1a1", ["密码过于常见或过于简单，容易被猜中，请换一个"]),
     ],
 )
 def test_password_rules(password, messages):
