@@ -59,6 +59,8 @@ COMMON_PASSWORDS = frozenset(
     88888888a 66666666a aini1314 perf1234 perf2024 perf@2024 gov12345
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
+#: What an attempted user name keeps in the audit log (control characters, NUL included, are dropped).
+_PRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: The kinds of character a password mixes: letters, digits, anything else (symbols, Chinese …).
 CHARACTER_CLASSES = (re.compile(r"[A-Za-z]"), re.compile(r"\d"), re.compile(r"[^A-Za-z\d]"))
 
@@ -220,7 +222,8 @@ def authenticate(username: str, password: str, address: str = "") -> User | None
     since = utcnow() - timedelta(minutes=LOCK_MINUTES)
     if address and _failures("address", address, since) >= ADDRESS_FAILURES:
         raise RuleError(ADDRESS_LOCKED, "throttled")
-    user = find_user((username or "").strip())
+    typed = (username or "").strip()
+    user = None if _PRINTABLE.search(typed) else find_user(typed)  # no user name holds a control character
     if user is not None and _failures("user", str(user.id), since) >= ACCOUNT_FAILURES:
         raise RuleError(ACCOUNT_LOCKED, "throttled")
     if user is None:
@@ -260,7 +263,7 @@ def _failed_from(address: str, username: str, since) -> None:
     """Audit a failure under its address; the failure that locks the address is audited as the lock."""
     if not address:
         return
-    name = (username or "").strip()[:100] or "（空）"
+    name = _PRINTABLE.sub("", username or "").strip()[:100] or "（空）"  # what was typed, as audit text
     record(name, "address.login_failed", "address", address, f"登录失败：{name}")
     if _failures("address", address, since) == ADDRESS_FAILURES:
         summary = f"该地址登录失败 {ADDRESS_FAILURES} 次，锁定 {LOCK_MINUTES} 分钟"

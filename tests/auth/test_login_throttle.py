@@ -47,3 +47,10 @@ def test_twenty_failures_from_one_address_lock_it_whatever_the_names(client, use
     locked = sign_in(client, users["owner"].username, PASSWORD, address="10.0.0.9")
     assert locked.status_code == 429 and "从这台电脑登录失败的次数过多" in locked.get_data(as_text=True)
     assert sign_in(client, users["owner"].username, PASSWORD, address="10.0.0.10").status_code == 302
+
+
+def test_a_control_character_in_the_user_name_is_a_failed_sign_in_not_an_error(client, users, session):
+    answer = sign_in(client, "reviewer\x00", PASSWORD, address="10.0.0.11")
+    assert answer.status_code == 200 and "用户名或密码错误" in answer.get_data(as_text=True)
+    actors = session.scalars(sa.select(AuditEntry.actor).where(AuditEntry.action == "address.login_failed")).all()
+    assert actors == ["reviewer"]
