@@ -107,7 +107,7 @@ def local_date(moment: datetime | None) -> date | None:
 
 #: The roles with a 待办.
 ROLES = ("owner", "reviewer", "leader")
-#: The home page lists this many at most (the most urgent); the top bar counts every item.
+#: The home page lists this many at most (the most urgent); the top bar counts them all (up to COUNT_CAP).
 LIST_LIMIT = 100
 #: The top bar counts up to this many (shown as "1,000+"): a count that stops there costs the same
 #: whatever the number of items (a province's reviewer may have 100,000 overdue self-evaluations).
