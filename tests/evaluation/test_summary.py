@@ -157,7 +157,7 @@ def test_page_shows_the_table_and_the_charts(paid, users, login):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     wanted = ("唐山市丰南区行政审批局2024年度项目支出绩效自评汇总表", "业务经费", "合计（7个项目）", "298.45", "187.95")
-    wanted += ("62.98", "15.50", "13.79", "良 1 个", "黄灯 5 个", "下载 Excel", "window.print()")
+    wanted += ("62.98", "15.50", "13.79", "良 1 个", "黄灯 5 个", "下载 Excel", "data-print", "js/print.js")
     for text in wanted:
         assert text in html, text
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 3
