@@ -30,6 +30,8 @@ import docx
 from docx.document import Document as WordDocument
 from docx.table import Table, _Cell
 
+from perf.documents.packages import package_problem
+
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
 FILE = "文件"
@@ -186,6 +188,9 @@ def _read_docx(data: bytes) -> list[Block]:
         raise _refuse(NOT_DOCX) from error
     if "word/document.xml" not in names:
         raise _refuse(NOT_WORD_ZIP)
+    too_large = package_problem(data)
+    if too_large:
+        raise _refuse(too_large)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises many kinds on a damaged package

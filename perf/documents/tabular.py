@@ -25,6 +25,7 @@ from marshmallow import Schema
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from perf.documents.packages import package_problem
 from perf.numbers import plain
 
 FILE = "文件"
@@ -239,6 +240,9 @@ def _read_csv(data: bytes) -> list[tuple[int, list]]:
 
 def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
     """The first sheet's rows; cached values of formulas; dates as Excel typed them."""
+    too_large = package_problem(data)
+    if too_large:
+        raise ImportFileError(too_large)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
