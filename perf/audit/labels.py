@@ -52,6 +52,8 @@ ACTION_LABELS: dict[str, str] = {
     "user.login_locked": "账户登录锁定",
     "address.login_failed": "登录失败（按地址）",
     "address.login_locked": "地址登录锁定",
+    "address.token_failed": "API 令牌无效（按地址）",
+    "address.token_locked": "地址 API 锁定",
     "user.logout": "退出登录",
     "api_token.create": "创建 API 令牌",
     "api_token.revoke": "吊销 API 令牌",

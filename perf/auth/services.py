@@ -246,12 +246,38 @@ def authenticate(username: str, password: str, address: str = "") -> User | None
     return user
 
 
-def _failures(object_type: str, object_id: str, since) -> int:
+#: Requests with a wrong API token from one address within LOCK_MINUTES that lock the address out of the API.
+TOKEN_FAILURES = 20
+TOKEN_LOCKED = f"从这个地址发来的无效 API 令牌过多，请 {LOCK_MINUTES} 分钟后再试。"
+
+
+def token_locked(address: str) -> bool:
+    """True while ``address`` has sent ``TOKEN_FAILURES`` wrong tokens within ``LOCK_MINUTES``."""
+    since = utcnow() - timedelta(minutes=LOCK_MINUTES)
+    return bool(address) and _failures("address", address, since, "address.token_failed") >= TOKEN_FAILURES
+
+
+def note_token_failure(address: str) -> None:
+    """Audit a request with a wrong token under its address, and commit it now: the request answers 401,
+    and the boundary rolls a refused request back (nothing else is written before the token is read).
+    The failure that locks the address is audited as the lock."""
+    if not address:
+        return
+    since = utcnow() - timedelta(minutes=LOCK_MINUTES)
+    record("API", "address.token_failed", "address", address, "API 令牌无效")
+    if _failures("address", address, since, "address.token_failed") == TOKEN_FAILURES:
+        summary = f"该地址无效 API 令牌 {TOKEN_FAILURES} 次，锁定 {LOCK_MINUTES} 分钟"
+        record("API", "address.token_locked", "address", address, summary)
+    db.session.commit()
+
+
+def _failures(object_type: str, object_id: str, since, audited: str | None = None) -> int:
     """Failed sign-ins audited under an account (``user``) or an address since ``since``."""
     db.session.flush()
+    audited = audited or ("user.login_failed" if object_type == "user" else "address.login_failed")
     return db.session.scalar(
         select(func.count(AuditEntry.id)).where(
-            AuditEntry.action == ("user.login_failed" if object_type == "user" else "address.login_failed"),
+            AuditEntry.action == audited,
             AuditEntry.object_type == object_type,
             AuditEntry.object_id == object_id,
             AuditEntry.at >= since,

@@ -54,3 +54,15 @@ def test_a_control_character_in_the_user_name_is_a_failed_sign_in_not_an_error(c
     assert answer.status_code == 200 and "用户名或密码错误" in answer.get_data(as_text=True)
     actors = session.scalars(sa.select(AuditEntry.actor).where(AuditEntry.action == "address.login_failed")).all()
     assert actors == ["reviewer"]
+
+
+def test_twenty_wrong_api_tokens_from_one_address_lock_it_out_of_the_api(client, users, session):
+    wrong = {"Authorization": "Bearer not-a-token"}
+    for _ in range(services.TOKEN_FAILURES):
+        answer = client.get("/api/v1/me", headers=wrong, environ_base={"REMOTE_ADDR": "10.0.0.12"})
+        assert answer.status_code == 401
+    assert actions(session, "address.token_locked") == 1
+    locked = client.get("/api/v1/me", headers=wrong, environ_base={"REMOTE_ADDR": "10.0.0.12"})
+    assert locked.status_code == 429 and "无效 API 令牌过多" in locked.get_json()["message"]
+    elsewhere = client.get("/api/v1/me", headers=wrong, environ_base={"REMOTE_ADDR": "10.0.0.13"})
+    assert elsewhere.status_code == 401
