@@ -24,8 +24,11 @@ DATE_HINT = "应为 2024-06-30、2024/6/30 或 2024年6月30日"
 _DATE_SEPARATED = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
 _DATE_CHINESE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?")
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-#: Control characters no text keeps (NUL, which PostgreSQL refuses, and the other C0/C1 codes but tab and
-#: line breaks): refused with a message, so both engines answer alike.
+#: Every C0 and C1 control character (NUL, which PostgreSQL refuses, tab and line breaks included): what a
+#: one-line value (a user name, a mail header) drops or refuses.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: The control characters no text keeps: all but tab and line breaks; refused with a message, so both
+#: engines answer alike.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: A time after the date ("2024-06-30 00:00:00", as spreadsheets export dates) is dropped.
 _TIME = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")

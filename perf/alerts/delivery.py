@@ -8,7 +8,6 @@ which a message could go out twice, and the Message-ID lets mail servers drop th
 """
 
 import json
-import re
 import smtplib
 import urllib.request
 import uuid
@@ -23,6 +22,7 @@ from perf import tunables
 from perf.alerts.models import Notification
 from perf.db import utcnow
 from perf.extensions import db
+from perf.fields import CONTROL
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
 
@@ -97,13 +97,10 @@ class Undeliverable(ValueError):
     """A message no retry can send (an address that cannot be one); its text is the reason, in Chinese."""
 
 
-#: Characters no mail header holds (CR and LF would start another header): a subject becomes one line.
-_HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-
-
 def one_line(text: str) -> str:
-    """``text`` as a header value: every line break and control character a space, runs of blanks one."""
-    return " ".join(_HEADER_BREAKS.sub(" ", text or "").split())
+    """``text`` as a header value (CR and LF would start another header): every control character a space,
+    runs of blanks (Unicode line separators included) one space."""
+    return " ".join(CONTROL.sub(" ", text or "").split())
 
 
 def _reason(error: Exception) -> str:

@@ -15,9 +15,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from perf.api.common import api_abort
-from perf.auth import services as auth_services
-from perf.auth import tokens
-from perf.extensions import csrf
+from perf.auth import throttle, tokens
+from perf.extensions import csrf, db
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CSRF_MISSING = (
@@ -48,14 +47,15 @@ def authenticate() -> None:
 
 def _sign_in_with(header: str) -> None:
     address = request.remote_addr or ""
-    if auth_services.token_locked(address):  # too many wrong tokens from here: not even looked up
-        api_abort(429, auth_services.TOKEN_LOCKED)
+    if throttle.token_locked(address):  # too many wrong tokens from here: not even looked up
+        api_abort(429, throttle.TOKEN_LOCKED)
     scheme, _, secret = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         api_abort(401, "Authorization 请求头应为“Bearer 令牌”")
     token = tokens.find_active(secret.strip())
     if token is None:
-        auth_services.note_token_failure(address)
+        throttle.note_token_failure(address)
+        db.session.commit()  # the 401 below rolls the request back: the failure it counts is kept
         api_abort(401, "API 令牌无效或已吊销")
     g._login_user = token.user  # Flask-Login's current_user for this request only (no session cookie)
     g.api_token = token

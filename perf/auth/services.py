@@ -6,20 +6,20 @@ leaves an audit entry; password hashes never reach the log, only "***" markers.
 
 import re
 from collections.abc import Iterable
-from datetime import timedelta
 from functools import cache
 
 from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from perf.audit.models import AuditEntry
 from perf.audit.services import record
+from perf.auth import throttle
 from perf.auth.models import DEPARTMENT_ROLES, ROLE_LABELS, ROLES, User
 from perf.auth.queries import find_user, username_taken
 from perf.db import utcnow
 from perf.errors import Problems, RuleError
 from perf.extensions import db
+from perf.fields import CONTROL
 from perf.org.models import Department, Unit
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,64}")
@@ -59,8 +59,6 @@ COMMON_PASSWORDS = frozenset(
     88888888a 66666666a aini1314 perf1234 perf2024 perf@2024 gov12345
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
-#: What an attempted user name keeps in the audit log (control characters, NUL included, are dropped).
-_PRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: The kinds of character a password mixes: letters, digits, anything else (symbols, Chinese …).
 CHARACTER_CLASSES = (re.compile(r"[A-Za-z]"), re.compile(r"\d"), re.compile(r"[^A-Za-z\d]"))
 
@@ -202,40 +200,29 @@ def change_own_password(user: User, current: str, new: str, confirm: str | None 
     set_password(user, new, actor=user.username)
 
 
-#: Failed sign-ins within LOCK_MINUTES that lock an account, and an address (whatever names it tries).
-ACCOUNT_FAILURES = 5
-ADDRESS_FAILURES = 20
-LOCK_MINUTES = 15
-ACCOUNT_LOCKED = f"该账户登录失败次数过多，已暂时锁定，请 {LOCK_MINUTES} 分钟后再试；忘记密码请联系系统管理员。"
-ADDRESS_LOCKED = f"从这台电脑登录失败的次数过多，请 {LOCK_MINUTES} 分钟后再试。"
-
-
 def authenticate(username: str, password: str, address: str = "") -> User | None:
     """The active user with these credentials (stamping last_login_at), else None.
 
     Both outcomes are audited for known user names; an unknown name still costs one hash
     check so response times do not reveal which names exist. Every failure is also audited under
-    the address it came from. ``ACCOUNT_FAILURES`` failures of one account, or ``ADDRESS_FAILURES``
-    from one address, within ``LOCK_MINUTES`` lock it (RuleError "throttled", 429) until the oldest
-    of them is that old, the right password included; the failure that locks is audited as the lock.
+    the address it came from; too many of either lock it (``perf.auth.throttle``: RuleError
+    "throttled", 429), the right password included.
     """
-    since = utcnow() - timedelta(minutes=LOCK_MINUTES)
-    if address and _failures("address", address, since) >= ADDRESS_FAILURES:
-        raise RuleError(ADDRESS_LOCKED, "throttled")
+    since = throttle.window_start()
+    if address and throttle.failures("address", address, since) >= throttle.ADDRESS_FAILURES:
+        raise RuleError(throttle.ADDRESS_LOCKED, "throttled")
     typed = (username or "").strip()
-    user = None if _PRINTABLE.search(typed) else find_user(typed)  # no user name holds a control character
-    if user is not None and _failures("user", str(user.id), since) >= ACCOUNT_FAILURES:
-        raise RuleError(ACCOUNT_LOCKED, "throttled")
+    user = None if CONTROL.search(typed) else find_user(typed)  # no user name holds a control character
+    if user is not None and throttle.failures("user", str(user.id), since) >= throttle.ACCOUNT_FAILURES:
+        raise RuleError(throttle.ACCOUNT_LOCKED, "throttled")
     if user is None:
         check_password_hash(_dummy_hash(), password or "")
-        _failed_from(address, username, since)
+        throttle.failed_from(address, username, since)
         return None
     if not check_password_hash(user.password_hash, password or ""):
         record(user.username, "user.login_failed", "user", user.id, "登录失败：密码错误")
-        _failed_from(address, user.username, since)
-        if _failures("user", str(user.id), since) >= ACCOUNT_FAILURES:
-            summary = f"登录失败 {ACCOUNT_FAILURES} 次，账户锁定 {LOCK_MINUTES} 分钟"
-            record(user.username, "user.login_locked", "user", user.id, summary)
+        throttle.failed_from(address, user.username, since)
+        throttle.lock_account_if_due(user, since)
         return None
     if not user.active:
         record(user.username, "user.login_failed", "user", user.id, "登录失败：账户已停用")
@@ -244,56 +231,6 @@ def authenticate(username: str, password: str, address: str = "") -> User | None
     db.session.flush()
     record(user.username, "user.login", "user", user.id, "登录")
     return user
-
-
-#: Requests with a wrong API token from one address within LOCK_MINUTES that lock the address out of the API.
-TOKEN_FAILURES = 20
-TOKEN_LOCKED = f"从这个地址发来的无效 API 令牌过多，请 {LOCK_MINUTES} 分钟后再试。"
-
-
-def token_locked(address: str) -> bool:
-    """True while ``address`` has sent ``TOKEN_FAILURES`` wrong tokens within ``LOCK_MINUTES``."""
-    since = utcnow() - timedelta(minutes=LOCK_MINUTES)
-    return bool(address) and _failures("address", address, since, "address.token_failed") >= TOKEN_FAILURES
-
-
-def note_token_failure(address: str) -> None:
-    """Audit a request with a wrong token under its address, and commit it now: the request answers 401,
-    and the boundary rolls a refused request back (nothing else is written before the token is read).
-    The failure that locks the address is audited as the lock."""
-    if not address:
-        return
-    since = utcnow() - timedelta(minutes=LOCK_MINUTES)
-    record("API", "address.token_failed", "address", address, "API 令牌无效")
-    if _failures("address", address, since, "address.token_failed") == TOKEN_FAILURES:
-        summary = f"该地址无效 API 令牌 {TOKEN_FAILURES} 次，锁定 {LOCK_MINUTES} 分钟"
-        record("API", "address.token_locked", "address", address, summary)
-    db.session.commit()
-
-
-def _failures(object_type: str, object_id: str, since, audited: str | None = None) -> int:
-    """Failed sign-ins audited under an account (``user``) or an address since ``since``."""
-    db.session.flush()
-    audited = audited or ("user.login_failed" if object_type == "user" else "address.login_failed")
-    return db.session.scalar(
-        select(func.count(AuditEntry.id)).where(
-            AuditEntry.action == audited,
-            AuditEntry.object_type == object_type,
-            AuditEntry.object_id == object_id,
-            AuditEntry.at >= since,
-        )
-    )
-
-
-def _failed_from(address: str, username: str, since) -> None:
-    """Audit a failure under its address; the failure that locks the address is audited as the lock."""
-    if not address:
-        return
-    name = _PRINTABLE.sub("", username or "").strip()[:100] or "（空）"  # what was typed, as audit text
-    record(name, "address.login_failed", "address", address, f"登录失败：{name}")
-    if _failures("address", address, since) == ADDRESS_FAILURES:
-        summary = f"该地址登录失败 {ADDRESS_FAILURES} 次，锁定 {LOCK_MINUTES} 分钟"
-        record(name, "address.login_locked", "address", address, summary)
 
 
 def note_logout(user: User) -> None:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import time_machine
 
 from perf.audit.models import AuditEntry
-from perf.auth import services
+from perf.auth import throttle
 from perf.db import utcnow
 from tests.conftest import PASSWORD
 
@@ -28,20 +28,20 @@ def actions(session, action):
 
 def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(client, users, session):
     reviewer = users["reviewer"]
-    for _ in range(services.ACCOUNT_FAILURES):
+    for _ in range(throttle.ACCOUNT_FAILURES):
         answer = sign_in(client, reviewer.username, "wrong-password")
         assert answer.status_code == 200 and "用户名或密码错误" in answer.get_data(as_text=True)
     assert actions(session, "user.login_locked") == 1
     locked = sign_in(client, reviewer.username, PASSWORD)
     assert locked.status_code == 429 and "该账户登录失败次数过多，已暂时锁定" in locked.get_data(as_text=True)
     assert actions(session, "user.login") == 0
-    with time_machine.travel(utcnow() + timedelta(minutes=services.LOCK_MINUTES, seconds=5), tick=False):
+    with time_machine.travel(utcnow() + timedelta(minutes=throttle.LOCK_MINUTES, seconds=5), tick=False):
         assert sign_in(client, reviewer.username, PASSWORD).status_code == 302  # the lock has run out
     assert actions(session, "user.login") == 1
 
 
 def test_twenty_failures_from_one_address_lock_it_whatever_the_names(client, users, session):
-    for n in range(services.ADDRESS_FAILURES):
+    for n in range(throttle.ADDRESS_FAILURES):
         assert sign_in(client, f"nobody-{n}", "x", address="10.0.0.9").status_code == 200
     assert actions(session, "address.login_locked") == 1
     locked = sign_in(client, users["owner"].username, PASSWORD, address="10.0.0.9")
@@ -58,7 +58,7 @@ def test_a_control_character_in_the_user_name_is_a_failed_sign_in_not_an_error(c
 
 def test_twenty_wrong_api_tokens_from_one_address_lock_it_out_of_the_api(client, users, session):
     wrong = {"Authorization": "Bearer not-a-token"}
-    for _ in range(services.TOKEN_FAILURES):
+    for _ in range(throttle.TOKEN_FAILURES):
         answer = client.get("/api/v1/me", headers=wrong, environ_base={"REMOTE_ADDR": "10.0.0.12"})
         assert answer.status_code == 401
     assert actions(session, "address.token_locked") == 1
