@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from perf import clock
+from perf.alerts import dashboard as boards
 from perf.alerts import queries, services
 from perf.alerts.forms import AnswerForm
 from perf.alerts.models import Alert
@@ -172,8 +173,8 @@ def read():
 def dashboard(code: str, year: int):
     """Each project's light, planned vs actual percent and open alerts; sortable and filterable."""
     asked = _asked_date()
-    filters = queries.DashboardFilters.parse(request.args, asked)
-    board = queries.dashboard(code, year, filters, current_user, clock.today()) or abort(404)
+    filters = boards.DashboardFilters.parse(request.args, asked)
+    board = boards.dashboard(code, year, filters, current_user, clock.today()) or abort(404)
     return render_template(
         "alerts/dashboard.html",
         board=board,
@@ -181,7 +182,7 @@ def dashboard(code: str, year: int):
         rows=board.rows,
         as_of=board.as_of,
         filters=filters,
-        sorts=queries.DASHBOARD_SORTS,
+        sorts=boards.DASHBOARD_SORTS,
     )
 
 
