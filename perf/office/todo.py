@@ -24,6 +24,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from perf import clock
 from perf.alerts.models import Alert
 from perf.auth.permissions import visible
+from perf.db import among
 from perf.evaluation.models import SelfEvaluation
 from perf.extensions import db
 from perf.midyear.models import MonitoringEntry
@@ -284,12 +285,13 @@ class _World:
         ids = [row.project_id if isinstance(row, Alert) else row.id for row in rows] or [-1]
         latest = (
             select(func.max(StepEvent.id))
-            .where(StepEvent.project_id.in_(ids))
+            .where(among(db.session, StepEvent.project_id, ids))
             .group_by(StepEvent.workflow, StepEvent.project_id)
         )
         for event in db.session.scalars(select(StepEvent).where(StepEvent.id.in_(latest))):
             self.last_steps[(event.workflow, event.project_id)] = event
-        for evaluation in db.session.scalars(select(SelfEvaluation).where(SelfEvaluation.project_id.in_(ids))):
+        evaluations = select(SelfEvaluation).where(among(db.session, SelfEvaluation.project_id, ids))
+        for evaluation in db.session.scalars(evaluations):
             self.evaluations[evaluation.project_id] = evaluation
         labels = db.session.execute(select(Checkpoint.year_id, Checkpoint.seq, Checkpoint.label))
         self.labels = {(year_id, seq): label for year_id, seq, label in labels}

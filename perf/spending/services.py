@@ -18,6 +18,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from perf.audit.services import record, record_many
+from perf.db import among
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.numbers import fmt2
@@ -204,14 +205,10 @@ def payment_by_id(payment_id: int) -> Payment | None:
 
 
 def payments_of(project_ids: Iterable[int]) -> list:
-    """Every payment of the given projects as read-only rows (``project_id`` and the stored fields; one
-    query per 1,000 projects)."""
-    ids, found = sorted(set(project_ids)), []
+    """Every payment of the given projects as read-only rows (``project_id`` and the stored fields; one query)."""
     columns = [Payment.id, Payment.project_id, *(getattr(Payment, name) for name in STORED)]
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
-        found += db.session.execute(select(*columns).where(Payment.project_id.in_(chunk)).order_by(Payment.id)).all()
-    return sorted(found, key=lambda row: row.id)
+    query = select(*columns).where(among(db.session, Payment.project_id, sorted(set(project_ids))))
+    return list(db.session.execute(query.order_by(Payment.id)))
 
 
 @dataclass
