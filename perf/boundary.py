@@ -14,10 +14,12 @@ from contextlib import contextmanager
 from functools import wraps
 
 from flask import Flask, flash, g
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import InternalServerError
 
-from perf.errors import STALE, RuleError, fail_cli, http_error, show_on_form
+from perf.db import is_busy
+from perf.errors import BUSY, STALE, RuleError, fail_cli, http_error, show_on_form
 from perf.extensions import db
 from perf.forms import keep_refusal
 
@@ -124,6 +126,11 @@ def committed(command: Callable | None = None, *, labels: dict[str, str] | None 
             except RuleError as error:
                 _roll_back()
                 fail_cli(error, labels)
+            except OperationalError as error:
+                _roll_back()
+                if not is_busy(error):
+                    raise
+                fail_cli(RuleError(BUSY, "conflict"), labels)
             except BaseException:
                 _roll_back()
                 raise

@@ -205,6 +205,20 @@ def insert_ignoring_duplicates(session, model, rows: list[dict], keys: list[str]
     session.execute(insert(model).on_conflict_do_nothing(index_elements=keys), rows)
 
 
+#: PostgreSQL SQLSTATEs of a write that met another at the same moment: a lock not granted, a
+#: serialization failure, a deadlock (one of the two is rolled back).
+BUSY_STATES = frozenset({"55P03", "40001", "40P01"})
+
+
+def is_busy(error: BaseException) -> bool:
+    """True when a database error says another transaction held what this one needed at that moment
+    (SQLite's "database is locked", PostgreSQL's lock, serialization and deadlock failures): nothing was
+    written, and trying again later works."""
+    original = getattr(error, "orig", None)
+    state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    return state in BUSY_STATES or "database is locked" in str(original or error)
+
+
 def transaction_lock(session, key: int) -> None:
     """Hold a lock named ``key`` until the transaction ends: an advisory lock on the PostgreSQL family.
 

@@ -25,12 +25,17 @@ from decimal import Decimal
 
 import click
 from flask import Flask, current_app, render_template, request
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 from wtforms.fields import FieldList, FormField
 
+from perf.db import is_busy
+from perf.extensions import db
 from perf.numbers import plain, round2
 
+#: What a write that met another at the same moment says (the database let only one of them through).
+BUSY = "另一项保存正在同时进行，本次未保存。请稍后重试。"
 #: What a write that lost a race against another save says (its own rules name the object when they can).
 STALE = "数据已被他人修改，您的保存未生效。请刷新页面查看最新内容后再修改。"
 KINDS = {"invalid": 422, "conflict": 409, "stale": 412, "forbidden": 403, "throttled": 429}
@@ -247,6 +252,17 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(RuleError, rule_error_response)
     app.register_error_handler(StaleDataError, lambda _error: rule_error_response(RuleError(STALE, "stale")))
+    app.register_error_handler(OperationalError, _database_error)
+
+
+def _database_error(error: OperationalError):
+    """A write that met another at the same moment (locked, deadlock) is refused as a conflict (409), in
+    Chinese; any other database failure is a 500. Both roll back first, so the answer's own queries run."""
+    db.session.rollback()
+    if is_busy(error):
+        return rule_error_response(RuleError(BUSY, "conflict"))
+    current_app.logger.error("database error", exc_info=error)
+    return http_error(InternalServerError(original_exception=error))
 
 
 def http_error(error: HTTPException):

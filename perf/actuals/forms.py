@@ -7,12 +7,15 @@ from wtforms import DateField, FieldList, Form, FormField, HiddenField, StringFi
 from wtforms.validators import InputRequired
 
 from perf.forms import ChineseForm
+from perf.versions import read_version
 
 
 class ActualRowForm(Form):
     """One indicator's 实际完成值 on the form's date."""
 
     indicator_id = HiddenField()
+    #: The stored value's version when the page was shown (0: none was stored); a save from an older one is refused.
+    lock_version = HiddenField()
     value = StringField("实际完成值")
     note = StringField("备注")
     reason = StringField("偏差原因")
@@ -32,9 +35,18 @@ class ActualsForm(ChineseForm):
                 "value": row.form.value.data,
                 "note": row.form.note.data,
                 "reason": row.form.reason.data,
+                "version": read_version(row.form.lock_version.data),
             }
             for row in self.rows
         ]
+
+    def refresh_versions(self, versions: dict[int, int]) -> None:
+        """After a save refused as stale: each row now carries the version it was just shown against, so
+        saving again (after reading the messages) is a deliberate overwrite; what was typed stays."""
+        for row in self.rows:
+            indicator_id = _id(row.form.indicator_id.data)
+            if indicator_id is not None:
+                row.form.lock_version.data = str(versions.get(indicator_id, 0))
 
     def fill(self, as_of: date, indicators, latest: dict) -> None:
         self.as_of.data = as_of
@@ -46,6 +58,7 @@ class ActualsForm(ChineseForm):
                     "value": stored.value_text if stored else "",
                     "note": stored.note if stored else "",
                     "reason": stored.reason if stored else "",
+                    "lock_version": str(stored.lock_version if stored else 0),
                 }
             )
 

@@ -35,5 +35,7 @@ class ActualValue(db.Model):
     reason: Mapped[str] = mapped_column(BlankText, default="", nullable=True)
     entered_by: Mapped[str] = mapped_column(BlankString(64), default="", nullable=True)
     created_at: Mapped[Moment] = mapped_column(default=utcnow)
+    #: Moved on by each edit a person saves (perf/versions.py): a save from an older read is refused.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     indicator: Mapped[Indicator] = relationship()

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from perf import tunables
 from perf.actuals.models import ActualValue
@@ -23,6 +24,7 @@ from perf.projects.indicator_value import Kind, parse_value
 from perf.projects.keepers import row_keeper
 from perf.projects.models import Indicator, Project
 from perf.units import unit_mismatch
+from perf.versions import claim, claim_many
 from perf.workflow import locks
 
 #: ActualValue.number is Numeric(24, 6): at most 18 digits before the point.
@@ -107,6 +109,16 @@ def stored_on(project: Project, as_of: date) -> dict[int, ActualValue]:
     return {row.indicator_id: row for row in db.session.scalars(query)}
 
 
+def stored_versions(project: Project, as_of: date) -> dict[int, int]:
+    """Indicator id -> the version of its actual stored on ``as_of`` (as committed now)."""
+    query = (
+        select(ActualValue.indicator_id, ActualValue.lock_version)
+        .join(Indicator, Indicator.id == ActualValue.indicator_id)
+        .where(Indicator.project_id == project.id, ActualValue.as_of == as_of)
+    )
+    return dict(db.session.execute(query).tuples())
+
+
 def set_actual(
     indicator: Indicator,
     value_text: str,
@@ -123,8 +135,11 @@ def set_actual(
     checked = check_actual(indicator, value_text)
     check_date(as_of, indicator.project.budget_year.year)
     check_unlocked(indicator.project_id)
-    row = _write(indicator, stored_actual(indicator.id, as_of), as_of, checked, note, reason, actor)
-    db.session.flush()
+    row = stored_actual(indicator.id, as_of)
+    if row is not None and not same_content(row, checked.value_text, note, reason):
+        claim(row, None, stale_message(indicator, row))  # of two saves that read this version, the first wins
+    row = _write(indicator, row, as_of, checked, note, reason, actor)
+    _flush_new_rows()
     return row
 
 
@@ -138,7 +153,7 @@ def set_actuals(project: Project, as_of: date, entries: list[dict], actor: str) 
     check_date(as_of, project.budget_year.year)
     indicators = {indicator.id: indicator for indicator in project.indicators}
     stored = stored_on(project, as_of)
-    problems, changes = Problems(), []
+    problems, stale, changes = Problems(), Problems(), []
     for position, raw in enumerate(entries):
         where = f"rows.{position}"
         indicator = indicators.get(raw.get("indicator_id"))
@@ -153,16 +168,47 @@ def set_actuals(project: Project, as_of: date, entries: list[dict], actor: str) 
         row = stored.get(indicator.id)
         if not entry["value"] or same_content(row, entry["value"], entry["note"], entry["reason"]):
             continue
+        expected = raw.get("version")
+        if expected is not None and expected != (row.lock_version if row else 0):
+            stale.add(f"{where}.value", stale_message(indicator, row))
+            continue
         checked, messages = actual_problems(indicator, entry["value"])
         problems.add(f"{where}.value", *messages)
-        changes.append((indicator, row, checked, entry))
+        changes.append((where, indicator, row, checked, entry))
+    if stale:
+        stale.merge(RuleError(problems.errors))
+        stale.raise_if_any("stale", STALE_ROWS.format(n=len(stale.errors)))
     problems.raise_if_any()
     if changes:
         check_unlocked(project.id)
-    for indicator, row, checked, entry in changes:
+    # compare-and-set: of two saves that read the same versions, the one that writes first wins
+    stored_rows = [row for _where, _indicator, row, _checked, _entry in changes if row is not None]
+    claim_many(stored_rows, STALE_ROWS.format(n=1))
+    for _where, indicator, row, checked, entry in changes:
         _write(indicator, row, as_of, checked, entry["note"], entry["reason"], actor)
-    db.session.flush()
+    _flush_new_rows()
     return len(changes)
+
+
+#: The banner of a save with rows another person changed meanwhile.
+STALE_ROWS = "有 {n} 处实际完成值在您打开页面后已被他人修改，全部未保存；您填写的内容已保留，核对后可再次保存"
+
+
+def stale_message(indicator: Indicator, row: ActualValue | None) -> str:
+    """What a row saved from an older read is told: what is stored now."""
+    if row is None:
+        return f"“{indicator.name}”的实际完成值已被他人删除，请核对后再保存"
+    by = f"（{row.entered_by}）" if row.entered_by else ""
+    return f"“{indicator.name}”的实际完成值在您打开后已被他人改为“{row.value_text}”{by}，本行未保存，请核对后再保存"
+
+
+def _flush_new_rows() -> None:
+    """Flush; a value another save stored first on the same indicator and date (the unique key) is a stale save."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:
+        raise RuleError(STALE_ROWS.format(n=1), "stale") from error
 
 
 def _write(indicator, row, as_of, checked: CheckedActual, note, reason, actor) -> ActualValue:

@@ -11,9 +11,9 @@ from flask_login import current_user
 
 from perf import clock
 from perf.actuals.forms import ActualsForm
-from perf.actuals.services import latest_actuals, set_actuals
+from perf.actuals.services import latest_actuals, set_actuals, stored_versions
 from perf.auth.permissions import Perm, can_edit, can_view, ensure, loads, require
-from perf.boundary import refusal
+from perf.boundary import refusal, refused
 from perf.projects import queries
 from perf.projects.models import Project
 from perf.workflow import locks
@@ -36,6 +36,8 @@ def actuals(project: Project):
                 changed = set_actuals(project, form.as_of.data, form.entries(), current_user.username)
                 flash(f"已保存 {changed} 项实际完成值" if changed else "没有修改", "success")
                 return redirect(url_for("actuals.actuals", project_id=project.id, as_of=form.as_of.data))
+            if refused().kind == "stale":
+                form.refresh_versions(stored_versions(project, form.as_of.data))
         status = 422
     else:
         as_of = _as_of(project)

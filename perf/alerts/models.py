@@ -80,6 +80,8 @@ class Alert(db.Model):
     answered_at: Mapped[Moment | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     closed_at: Mapped[Moment | None]
+    #: Moved on by people's steps only (answer, send back, close; perf/versions.py), never by the scan.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     project: Mapped[Project] = relationship()
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])

@@ -50,6 +50,11 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[Moment] = mapped_column(default=utcnow)
     last_login_at: Mapped[Moment | None]
+    #: Moved on by each change an admin or the user saves (perf/versions.py); signing in does not move it.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: Written into each session at sign-in; moved on at sign-out and at a password change, which ends
+    #: every session that carries an older one (perf/auth/session.py).
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     department: Mapped[Department | None] = relationship()
     units: Mapped[list[Unit]] = relationship(secondary=user_unit, order_by=Unit.id)

@@ -1,6 +1,6 @@
 """The admin's saved settings: one row per setting name, its value as JSON."""
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from perf.db import Moment, utcnow
@@ -19,3 +19,14 @@ class Setting(db.Model):
     #: Who saved it last, and when.
     saved_by: Mapped[str] = mapped_column(String(100))
     saved_at: Mapped[Moment] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SettingsVersion(db.Model):
+    """The version of the whole set of settings (one row): each save moves it on, so a page or an API
+    client that read an older set is refused instead of undoing another admin's change (perf/versions.py)."""
+
+    __tablename__ = "settings_version"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")

@@ -16,11 +16,14 @@ Flushes; the boundary commits.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from perf.auth.permissions import can_edit
 from perf.errors import Problems, RuleError
+from perf.extensions import db
 from perf.projects.models import Project
 from perf.projects.queries import ProjectsByCode
 from perf.spending.models import Payment
@@ -30,6 +33,8 @@ from perf.spending.services import differences, payments_of, same_content, write
 
 #: The most payments one API request may carry.
 MAX_ITEMS = 10_000
+#: What the loser of two identical batches racing is told when even its second look finds them writing.
+BUSY = "另一项操作正在同时写入这些支付记录，本次未保存。请稍后重新提交（已写入的记录再次提交时计为未变）。"
 #: What a batch's projects are looked up with: their budget year (the rules need its year, the budget).
 LOOKUP = (joinedload(Project.budget_year),)
 
@@ -101,6 +106,29 @@ def _check_rules(result: Sorted, stored: Iterable[Payment]) -> None:
         result.problems += [(entry.key, name, message) for name, messages in broken.items() for message in messages]
 
 
+T = TypeVar("T")
+
+
+def settled(attempt: Callable[[], T]) -> T:
+    """Run ``attempt`` (sort a batch out and write it) in a savepoint, once more if another request wrote
+    the same payments first.
+
+    Two identical batches at once both find the vouchers new; the second INSERT then waits for the
+    first request to commit and fails on the unique 凭证号. Its second look sees them stored, so the
+    batch reads as unchanged (未变), or as differing where it does: one writer, never a 500.
+    """
+    try:
+        with db.session.begin_nested():
+            return attempt()
+    except IntegrityError:
+        pass
+    try:
+        with db.session.begin_nested():
+            return attempt()
+    except IntegrityError as error:
+        raise RuleError(BUSY, "conflict") from error
+
+
 def write(entries: list[Entry], actor: str, ids: bool = False) -> list[int]:
     """Write a clean batch's new payments in bulk, each audited as imported; with ``ids``, their ids."""
     pairs = [(entry.project, entry.data, entry.found) for entry in entries]
@@ -123,8 +151,13 @@ class BulkResult:
 def add_payments(raw_items: list, year: int | None, user) -> BulkResult:
     """Check every item, then write them all; RuleError (paths ``payments.<index>.<field>``) writes nothing.
 
-    An item of a project the caller may not write to makes the whole request forbidden.
+    An item of a project the caller may not write to makes the whole request forbidden. The same batch
+    sent twice at once is written once; the other request reads it as unchanged (``settled``).
     """
+    return settled(lambda: _add_payments(raw_items, year, user))
+
+
+def _add_payments(raw_items: list, year: int | None, user) -> BulkResult:
     problems, refused = Problems(), 0
     projects, entries, loaded = ProjectsByCode(year, LOOKUP), [], []
     for index, raw in enumerate(raw_items):

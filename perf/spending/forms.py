@@ -6,11 +6,12 @@ the API agree; its Chinese messages (and the services' rule messages) land at th
 services check (required, at most 2,000 characters) and write into the audit log.
 """
 
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 
 from perf.forms import ChineseForm
 from perf.spending.models import SOURCE_LABELS
 from perf.spending.schemas import PaymentData, PaymentSchema, load_payment
+from perf.versions import read_version
 
 #: The payment schema's fields, by the names the form's inputs carry.
 _SCHEMA = PaymentSchema()
@@ -46,9 +47,26 @@ class CorrectionForm(PaymentForm):
     """Correct one payment: its fields and why (更正原因)."""
 
     reason = TextAreaField("更正原因", render_kw={"rows": 2, "placeholder": "如：金额录入错误，按凭证更正"})
+    #: The payment's version when the form was filled (a save from an older one is refused).
+    lock_version = HiddenField()
+
+    def fill_from(self, payment) -> None:
+        super().fill_from(payment)
+        self.lock_version.data = str(payment.lock_version)
+
+    @property
+    def expected_version(self) -> int | None:
+        """The version the correction was typed against (None when the input is missing or unreadable)."""
+        return read_version(self.lock_version.data)
 
 
 class DeleteForm(ChineseForm):
     """Delete one payment: why (删除原因)."""
 
     reason = TextAreaField("删除原因", render_kw={"rows": 2, "placeholder": "如：凭证重复录入"})
+    lock_version = HiddenField()
+
+    @property
+    def expected_version(self) -> int | None:
+        """The version the page showed when the deletion was asked for."""
+        return read_version(self.lock_version.data)

@@ -58,7 +58,12 @@ def import_payments(
 
     ``year`` picks the budget year of the 项目编码; without it, the latest year holding the code.
     ``refuse`` (the upload page's permission check) refuses the rows of projects the uploader may not write.
+    The same file imported twice at once is written once; the other import finds it unchanged (未变).
     """
+    return batch.settled(lambda: _import(data, filename, actor, year, refuse))
+
+
+def _import(data: bytes, filename: str, actor: str, year: int | None, refuse: Refuse | None) -> ImportResult:
     result = ImportResult()
     table = result.read(data, filename, SCHEMA, "支付记录")
     if table is None:

@@ -43,6 +43,8 @@ class Payment(db.Model):
     #: Saved, with the payer's confirmation, although it took the project's paid total past its budget (超预算).
     over_budget: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[Moment] = mapped_column(default=utcnow)
+    #: Moved on by each edit a person saves (perf/versions.py): a save from an older read is refused.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     project = relationship("Project", viewonly=True)
 

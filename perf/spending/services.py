@@ -28,6 +28,7 @@ from perf.spending.models import SOURCE_LABELS, Payment
 from perf.spending.progress import actual_pct
 from perf.spending.rules import FLAG_OF, FLAGS, Ledger, Verdict, flags, reason_problems, verdict, voucher_message
 from perf.spending.schemas import LABELS, STORED, PaymentData, shown
+from perf.versions import claim
 
 #: The ledger's key for a write whose 凭证号 another payment of the project already has.
 UNSAVED = "\0unsaved"
@@ -106,8 +107,24 @@ def _added(data: PaymentData, found: Verdict, action: str) -> tuple[str, dict]:
     return summary, changes
 
 
-def correct_payment(payment: Payment, data: PaymentData, actor: str, reason: str) -> dict:
-    """Correct a payment for ``reason``; audit the fields that changed (before and after) and return them."""
+def stale_message(payment: Payment, what: str) -> str:
+    """What a correction or deletion from an older read is told: the payment as it is now."""
+    now = "，".join(f"{label} {value}" for label, value in snapshot(payment).items() if value)
+    return (
+        f"凭证号 {payment.voucher_no} 的支付记录在您打开后已被他人修改，您的{what}未保存。"
+        f"现在的内容：{now}。请核对后再决定是否{what}。"
+    )
+
+
+def correct_payment(
+    payment: Payment, data: PaymentData, actor: str, reason: str, expected_version: int | None = None
+) -> dict:
+    """Correct a payment for ``reason``; audit the fields that changed (before and after) and return them.
+
+    ``expected_version`` is the payment's version the correction was typed against (None: as loaded):
+    another save in between refuses this one (stale), by compare-and-set.
+    """
+    claim(payment, expected_version, stale_message(payment, "更正"))
     problems = reason_problems(reason, "更正原因")
     taken = voucher_problems(payment.project_id, data.voucher_no, payment.voucher_no)
     problems.update(taken)
@@ -140,8 +157,10 @@ def correct_payment(payment: Payment, data: PaymentData, actor: str, reason: str
     return changes
 
 
-def delete_payment(payment: Payment, actor: str, reason: str) -> None:
-    """Delete a payment for ``reason`` (audited); refused while another payment refunds it."""
+def delete_payment(payment: Payment, actor: str, reason: str, expected_version: int | None = None) -> None:
+    """Delete a payment for ``reason`` (audited); refused while another payment refunds it, or when it
+    changed after ``expected_version`` was read (stale)."""
+    claim(payment, expected_version, stale_message(payment, "删除"))
     _raise_if(reason_problems(reason, "删除原因"))
     refunds = db.session.scalars(
         select(Payment.voucher_no).where(
@@ -202,6 +221,12 @@ def _differences(payment: Payment, data: PaymentData) -> list[tuple[str, str | N
 def payment_by_id(payment_id: int) -> Payment | None:
     """One payment."""
     return db.session.get(Payment, payment_id)
+
+
+def fresh(payment: Payment) -> Payment:
+    """The payment as stored now (after another save won a race against this request's)."""
+    db.session.refresh(payment)
+    return payment
 
 
 def payments_of(project_ids: Iterable[int]) -> list:

@@ -70,11 +70,21 @@ def edit_payment(payment):
         form.fill_from(payment)
     elif form.validate():
         with refusal(form):
-            changes = services.correct_payment(payment, form.payment(), current_user.username, form.reason.data)
+            typed = (form.payment(), current_user.username, form.reason.data, form.expected_version)
+            changes = services.correct_payment(payment, *typed)
             flash("支付记录已更正" if changes else "内容没有变化", "success")
             return redirect(_page(project))
+        _after_stale(form, payment)
         _also_voucher(form, project.id, payment.voucher_no)
     return _edit_page(project, payment, form, DeleteForm(formdata=None))
+
+
+def _after_stale(form, payment) -> None:
+    """A save refused because someone else saved first keeps what was typed and now carries the version
+    it was shown against, so saving again (after checking the message) is a deliberate overwrite."""
+    error = refused()
+    if error is not None and error.kind == "stale":
+        form.lock_version.data = str(services.fresh(payment).lock_version)
 
 
 @bp.post("/payments/<int:payment_id>/delete")
@@ -86,7 +96,8 @@ def delete_payment(payment):
     form = DeleteForm()
     if form.validate_on_submit():
         with refusal(form):
-            services.delete_payment(payment, current_user.username, form.reason.data)
+            services.delete_payment(payment, current_user.username, form.reason.data, form.expected_version)
+        _after_stale(form, payment)
         if not refused():
             flash(f"已删除凭证号 {voucher_no} 的支付记录", "success")
             return redirect(_page(project))
@@ -96,6 +107,8 @@ def delete_payment(payment):
 
 
 def _edit_page(project, payment, form: CorrectionForm, delete_form: DeleteForm):
+    if not delete_form.lock_version.data:
+        delete_form.lock_version.data = str(payment.lock_version)
     return render_template("spending/form.html", form=form, project=project, payment=payment, delete_form=delete_form)
 
 

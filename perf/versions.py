@@ -1,0 +1,71 @@
+"""Lost updates: every edit of a stored object names the version it was read at, and wins only by compare-and-set.
+
+A page carries the object's ``lock_version`` in a hidden input; the API carries it in ``If-Match``.
+``claim`` refuses at once when the stored version is not the one the editor read (someone saved in
+between), and otherwise moves the version on with one ``UPDATE … WHERE lock_version = :read``: when
+two saves race, the database lets only one of them match (PostgreSQL holds the row until the first
+commits and then finds the version moved; SQLite lets one writer at a time), so the check and the
+write are one step. The loser is refused with ``RuleError(kind="stale")``: a page shows it with what
+was typed kept, the API answers 412.
+
+Only people's edits move a version: the scan's and the imports' own bookkeeping (an alert's level,
+a sign-in time) do not, so an editor is never refused because of them. Project and self-evaluation
+keep SQLAlchemy's ``version_id_col``, which does the same compare-and-set at flush time.
+"""
+
+from sqlalchemy import inspect, tuple_, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from perf.errors import STALE, RuleError
+from perf.extensions import db
+
+
+def read_version(text: object) -> int | None:
+    """A version from a hidden input or an ETag (``"3"``, ``3``); None when there is none or it is not a number."""
+    value = str(text if text is not None else "").strip().strip('"')
+    if value.startswith("W/"):
+        value = value[2:].strip('"')
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+
+
+def claim(obj, expected: int | None, message: str = STALE, path: str = "") -> None:
+    """Move ``obj``'s ``lock_version`` on by one if it is still ``expected`` (None: the version it was loaded at).
+
+    Raises RuleError (stale, at ``path``) when another save came first, before or during this one.
+    Call it after the write's own rules passed and before changing the object.
+    """
+    loaded = obj.lock_version
+    if expected is not None and expected != loaded:
+        raise RuleError({path: [message]}, "stale")
+    mapper = inspect(obj).mapper
+    table = mapper.local_table
+    (key,) = mapper.primary_key
+    identity = inspect(obj).identity[0]
+    moved = db.session.execute(
+        update(table)
+        .where(table.c[key.name] == identity, table.c.lock_version == loaded)
+        .values(lock_version=loaded + 1)
+    )
+    if moved.rowcount != 1:
+        raise RuleError({path: [message]}, "stale")
+    set_committed_value(obj, "lock_version", loaded + 1)
+
+
+def claim_many(objects: list, message: str = STALE, path: str = "") -> None:
+    """``claim`` for many rows of one table at their loaded versions, in one UPDATE: all of them, or
+    RuleError (stale) when another save moved any of them on meanwhile."""
+    if not objects:
+        return
+    mapper = inspect(objects[0]).mapper
+    table = mapper.local_table
+    (key,) = mapper.primary_key
+    loaded = [(inspect(obj).identity[0], obj.lock_version) for obj in objects]
+    moved = db.session.execute(
+        update(table)
+        .where(tuple_(table.c[key.name], table.c.lock_version).in_(loaded))
+        .values(lock_version=table.c.lock_version + 1)
+    )
+    if moved.rowcount != len(objects):
+        raise RuleError({path: [message]}, "stale")
+    for obj, (_identity, version) in zip(objects, loaded, strict=True):
+        set_committed_value(obj, "lock_version", version + 1)
