@@ -77,8 +77,9 @@ def refusal(
     ``show_rule_error`` if it has one, else ``show_on_form`` with ``aliases`` renaming paths to
     form fields); with ``flash_messages`` (or no form) they are flashed. A form that posts and
     goes back to its page names itself with ``keep``: what was typed wrong (``invalid``) is kept
-    for that form on the next page (``perf.forms.keep_refusal``, ``fields`` at their inputs);
-    a refusal of another kind (the state changed, not allowed) is flashed. A write that
+    for that form on the next page (``perf.forms.keep_refusal``, ``fields`` at their inputs), and so is
+    what was typed against an older version (``stale``); a refusal of another kind (the state changed,
+    not allowed) is flashed. A write that
     lost a race at flush time (StaleDataError) is refused as stale. ``g.perf_refusal`` holds the
     error afterwards, so the view can tell.
     """
@@ -93,7 +94,7 @@ def refusal(
             savepoint.rollback()
         error = raised if isinstance(raised, RuleError) else RuleError(STALE, "stale")
         g.perf_refusal = error
-        if keep is not None and error.kind == "invalid":
+        if keep is not None and error.kind in ("invalid", "stale"):  # kept, so nothing typed is lost
             keep_refusal(keep, error, fields)
         elif form is not None and not flash_messages:
             show = getattr(form, "show_rule_error", None)

@@ -14,7 +14,6 @@ keep SQLAlchemy's ``version_id_col``, which does the same compare-and-set at flu
 """
 
 from sqlalchemy import inspect, tuple_, update
-from sqlalchemy.orm.attributes import set_committed_value
 
 from perf.errors import STALE, RuleError
 from perf.extensions import db
@@ -26,6 +25,13 @@ def read_version(text: object) -> int | None:
     if value.startswith("W/"):
         value = value[2:].strip('"')
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+
+
+def current(obj) -> int:
+    """The object's version as stored now (after a save refused as stale: what the page carries next, so
+    saving again, having read the message, is a deliberate overwrite)."""
+    db.session.refresh(obj, ["lock_version"])
+    return obj.lock_version
 
 
 def claim(obj, expected: int | None, message: str = STALE, path: str = "") -> None:
@@ -48,7 +54,7 @@ def claim(obj, expected: int | None, message: str = STALE, path: str = "") -> No
     )
     if moved.rowcount != 1:
         raise RuleError({path: [message]}, "stale")
-    set_committed_value(obj, "lock_version", loaded + 1)
+    db.session.expire(obj, ["lock_version"])  # read again when needed: moved on, or back if the write is refused
 
 
 def claim_many(objects: list, message: str = STALE, path: str = "") -> None:
@@ -67,5 +73,5 @@ def claim_many(objects: list, message: str = STALE, path: str = "") -> None:
     )
     if moved.rowcount != len(objects):
         raise RuleError({path: [message]}, "stale")
-    for obj, (_identity, version) in zip(objects, loaded, strict=True):
-        set_committed_value(obj, "lock_version", version + 1)
+    for obj in objects:
+        db.session.expire(obj, ["lock_version"])

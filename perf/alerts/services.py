@@ -16,6 +16,7 @@ from perf.auth.permissions import can_edit, can_review
 from perf.db import MAX_ID, insert_ignoring_duplicates, utcnow
 from perf.errors import RuleError
 from perf.extensions import db
+from perf.versions import claim
 from perf.workflow.models import StepEvent
 
 #: The longest comment a close takes; the most alerts one batch closes.
@@ -24,13 +25,25 @@ MAX_COMMENT, MAX_BATCH = 2000, 200
 MAX_ANSWER = 2000
 
 
-def answer(alert: Alert, user, reason: str, measures: str, catch_up_on: date | str | None) -> None:
+def stale_message(alert: Alert, what: str) -> str:
+    """What a step taken on an older read of the alert is told (someone answered, sent back or closed it meanwhile)."""
+    return (
+        f"该预警在您打开后已有新的处理（现为“{alert.status_label}”），您的{what}未保存，填写的内容已保留。"
+        "请查看最新的说明和意见后再决定是否提交。"
+    )
+
+
+def answer(
+    alert: Alert, user, reason: str, measures: str, catch_up_on: date | str | None, expected_version: int | None = None
+) -> None:
     """The owner explains a lag; an answer can be improved until the reviewer closes the alert.
 
     ``catch_up_on`` is a date or the text of one as typed (2024-08-31); every problem is raised at once.
+    ``expected_version``: the alert's version the answer was written against (another step since: stale).
     """
     if not can_edit(user, alert.project):
         raise RuleError("只有本单位的项目负责人可以说明滞后原因", "forbidden")
+    claim(alert, expected_version, stale_message(alert, "说明"))
     if alert.kind != "lag" or alert.status not in ("open", "answered", "resolved"):
         raise RuleError(f"该预警当前为“{alert.status_label}”，不能填写说明", "conflict")
     catch_up_on, unreadable = _read_date(catch_up_on)
@@ -58,10 +71,11 @@ def answer(alert: Alert, user, reason: str, measures: str, catch_up_on: date | s
     tell(people, _message(alert, event, "预警已说明", f"说明人：{user.label}\n{said}"))
 
 
-def send_back(alert: Alert, user, comment: str) -> None:
+def send_back(alert: Alert, user, comment: str, expected_version: int | None = None) -> None:
     """The reviewer finds the answer wanting and sends it back with a comment; the owner answers again."""
     if not can_review(user, alert.project):
         raise RuleError("只有本部门的财务审核可以退回说明", "forbidden")
+    claim(alert, expected_version, stale_message(alert, "退回"))
     if alert.status != "answered":
         raise RuleError(f"该预警当前为“{alert.status_label}”，没有待审阅的说明", "conflict")
     comment = (comment or "").strip()
@@ -139,10 +153,11 @@ def mark_alert_read(user, alert: Alert) -> None:
     )
 
 
-def close(alert: Alert, user, comment: str = "") -> None:
+def close(alert: Alert, user, comment: str = "", expected_version: int | None = None) -> None:
     """The reviewer has read the answer and closes the alert (with an optional comment, kept in the audit log)."""
     if not can_review(user, alert.project):
         raise RuleError("只有本部门的财务审核可以关闭预警", "forbidden")
+    claim(alert, expected_version, stale_message(alert, "关闭"))
     if alert.status not in ("answered", "resolved"):
         raise RuleError("项目负责人填写滞后原因和整改措施后才能关闭预警", "conflict")
     comment = (comment or "").strip()

@@ -5,17 +5,18 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from perf import clock
+from perf import clock, versions
 from perf.alerts import dashboard as boards
 from perf.alerts import queries, services
 from perf.alerts.forms import AnswerForm
 from perf.alerts.models import Alert
 from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, has, loads, require
-from perf.boundary import refusal
+from perf.boundary import refusal, refused
 from perf.forms import ticked_ids
 from perf.projects.queries import budget_years, project_by_id
 from perf.spending.forecast import forecast_text, shortfall_text
 from perf.spending.lag import LEVEL_LABELS, LIGHT_LABELS
+from perf.versions import read_version
 
 bp = Blueprint("alerts", __name__)
 
@@ -105,9 +106,11 @@ def alert(alert: Alert):
         ensure(can_edit(current_user, alert.project))
         if form.validate_on_submit():  # only CSRF stops here: the service checks every field together
             with refusal(form):
-                services.answer(alert, current_user, *form.typed())
+                services.answer(alert, current_user, *form.typed(), form.expected_version)
                 flash("说明已提交，等待财务审核查看", "success")
                 return redirect(url_for("alerts.alert", alert_id=alert.id))
+            if refused().kind == "stale":  # what was typed stays; saving again is now a deliberate overwrite
+                form.lock_version.data = str(versions.current(alert))
     may_answer = can_edit(current_user, alert.project) and alert.kind == "lag" and alert.status != "closed"
     may_close = can_review(current_user, alert.project) and alert.status in ("answered", "resolved")
     may_send_back = can_review(current_user, alert.project) and alert.status == "answered"
@@ -131,7 +134,8 @@ def alert(alert: Alert):
 def send_back(alert: Alert):
     """The reviewer sends an answer back with a comment: the owner answers again."""
     with refusal(keep="send-back-form"):
-        services.send_back(alert, current_user, request.form.get("comment", ""))
+        expected = read_version(request.form.get("lock_version"))
+        services.send_back(alert, current_user, request.form.get("comment", ""), expected)
         flash("说明已退回项目负责人", "success")
     return redirect(url_for("alerts.alert", alert_id=alert.id))
 
@@ -142,7 +146,7 @@ def send_back(alert: Alert):
 def close_alert(alert: Alert):
     """The reviewer closes an answered alert."""
     with refusal(flash_messages=True):
-        services.close(alert, current_user)
+        services.close(alert, current_user, expected_version=read_version(request.form.get("lock_version")))
         flash("预警已关闭", "success")
     return redirect(url_for("alerts.alert", alert_id=alert.id))
 

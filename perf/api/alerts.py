@@ -6,7 +6,16 @@ from perf.alerts import services
 from perf.alerts.models import ALERT_KINDS, ALERT_STATUSES
 from perf.alerts.queries import alert as alert_by_id
 from perf.api import examples, queries
-from perf.api.common import Blueprint, PageArgs, allow, page_of, paginate
+from perf.api.common import (
+    IF_MATCH_VERSION,
+    Blueprint,
+    PageArgs,
+    allow,
+    page_of,
+    paginate,
+    version_etag,
+    version_in_if_match,
+)
 from perf.auth.permissions import Perm, can_edit, can_review, can_view, ensure, loads
 from perf.fields import Choice, Day, Id, Int, Moment, Money, PerfSchema, Text, Year
 
@@ -31,6 +40,7 @@ class AlertSchema(PerfSchema):
     """An alert on a project at a checkpoint."""
 
     id = Int(dump_only=True)
+    lock_version = Int(dump_only=True, metadata={"description": "版本号，与 ETag 相同；每次说明、退回、关闭加 1"})
     project_id = Int(dump_only=True)
     project_code = Text(attribute="project.code", dump_only=True)
     project_name = Text(attribute="project.name", dump_only=True)
@@ -94,12 +104,12 @@ def get_alert(alert):
 
     一条预警：项目、时间节点、计划与实际百分比、级别、状态，以及项目负责人的说明。
     ---
-    Read one alert
+    Read one alert (its ETag may go in If-Match to answer, send back or close it)
     """
-    return alert
+    return alert, 200, version_etag(alert)
 
 
-@blp.route("/<int:alert_id>/answer", methods=["POST"], parameters=[examples.ALERT_ID])
+@blp.route("/<int:alert_id>/answer", methods=["POST"], parameters=[examples.ALERT_ID, IF_MATCH_VERSION])
 @allow(Perm.PROJECT_EDIT)
 @blp.arguments(AnswerSchema, example=examples.ANSWER)
 @blp.response(200, AlertSchema)
@@ -113,11 +123,11 @@ def answer_alert(body, alert):
     """
     ensure(can_edit(current_user, alert.project))
     user = current_user._get_current_object()
-    services.answer(alert, user, body["reason"], body["measures"], body["catch_up_on"])
-    return alert
+    services.answer(alert, user, body["reason"], body["measures"], body["catch_up_on"], version_in_if_match())
+    return alert, 200, version_etag(alert)
 
 
-@blp.route("/<int:alert_id>/close", methods=["POST"], parameters=[examples.ALERT_ID])
+@blp.route("/<int:alert_id>/close", methods=["POST"], parameters=[examples.ALERT_ID, IF_MATCH_VERSION])
 @allow(Perm.PROJECT_REVIEW)
 @blp.response(200, AlertSchema)
 @loads("alert_id", alert_by_id, _may_see, "预警")
@@ -129,11 +139,11 @@ def close_alert(alert):
     Close an answered (or caught-up) alert (reviewer of the project's department)
     """
     ensure(can_review(current_user, alert.project))
-    services.close(alert, current_user._get_current_object())
-    return alert
+    services.close(alert, current_user._get_current_object(), expected_version=version_in_if_match())
+    return alert, 200, version_etag(alert)
 
 
-@blp.route("/<int:alert_id>/send-back", methods=["POST"], parameters=[examples.ALERT_ID])
+@blp.route("/<int:alert_id>/send-back", methods=["POST"], parameters=[examples.ALERT_ID, IF_MATCH_VERSION])
 @allow(Perm.PROJECT_REVIEW)
 @blp.arguments(SendBackSchema, example=examples.SEND_BACK)
 @blp.response(200, AlertSchema)
@@ -148,5 +158,5 @@ def send_back_alert(body, alert):
     Send an answer back to the owner with a comment (reviewer of the project's department)
     """
     ensure(can_review(current_user, alert.project))
-    services.send_back(alert, current_user._get_current_object(), body["comment"])
-    return alert
+    services.send_back(alert, current_user._get_current_object(), body["comment"], version_in_if_match())
+    return alert, 200, version_etag(alert)

@@ -15,6 +15,7 @@ from perf.auth.permissions import Perm, require
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.fields import Int, Items, Obj, PerfSchema
+from perf.versions import read_version
 
 
 class ChineseParser(FlaskParser):
@@ -83,6 +84,35 @@ def refuse_star_if_match() -> None:
 
     if request.if_match.star_tag:
         api_abort(428, "If-Match 须为先前 GET 取得的 ETag，不接受 *（以免覆盖他人的修改）")
+
+
+#: The If-Match header of an update that may name the version it was read at (a step on an alert).
+IF_MATCH_VERSION = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": '可选：先前 GET 取得的 ETag（版本号，如 "3"）；其间已被他人处理时返回 412',
+}
+
+
+def version_in_if_match() -> int | None:
+    """The version an update names in ``If-Match`` (a GET's ETag, ``"3"``); None without the header.
+
+    ``*`` is refused (428); a header naming no version perf gave out answers 412, as a stale one does.
+    """
+    refuse_star_if_match()
+    if not request.if_match:
+        return None
+    found = {read_version(tag) for tag in request.if_match.as_set(include_weak=True)} - {None}
+    if len(found) != 1:
+        api_abort(412, "If-Match 中的 ETag 不是本资源的版本，请重新获取后再修改")
+    return found.pop()
+
+
+def version_etag(obj) -> dict[str, str]:
+    """The response header naming ``obj``'s version, for the next update's If-Match."""
+    return {"ETag": f'"{obj.lock_version}"'}
 
 
 def not_found(what: str) -> NoReturn:

@@ -223,12 +223,6 @@ def payment_by_id(payment_id: int) -> Payment | None:
     return db.session.get(Payment, payment_id)
 
 
-def fresh(payment: Payment) -> Payment:
-    """The payment as stored now (after another save won a race against this request's)."""
-    db.session.refresh(payment)
-    return payment
-
-
 def payments_of(project_ids: Iterable[int]) -> list:
     """Every payment of the given projects as read-only rows (``project_id`` and the stored fields; one query)."""
     columns = [Payment.id, Payment.project_id, *(getattr(Payment, name) for name in STORED)]

@@ -10,6 +10,7 @@ for a reason.
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from perf import versions
 from perf.auth.permissions import Perm, can_edit, loads, require
 from perf.boundary import refusal, refused
 from perf.numbers import grouped
@@ -84,7 +85,7 @@ def _after_stale(form, payment) -> None:
     it was shown against, so saving again (after checking the message) is a deliberate overwrite."""
     error = refused()
     if error is not None and error.kind == "stale":
-        form.lock_version.data = str(services.fresh(payment).lock_version)
+        form.lock_version.data = str(versions.current(payment))
 
 
 @bp.post("/payments/<int:payment_id>/delete")
