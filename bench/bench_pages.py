@@ -17,6 +17,7 @@ import time
 import sqlalchemy as sa
 from generate import make_app  # bench/ is on sys.path: this script's folder
 
+from perf.auth.models import User
 from perf.extensions import db
 
 PAGES = {
@@ -43,7 +44,7 @@ def measure(url: str, repeat: int) -> list[tuple[str, float, int, int]]:
         sa.event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(REVIEWER_ID)
+            session["_user_id"] = db.session.get(User, REVIEWER_ID).get_id()
         for name, path in PAGES.items():
             times, size = [], 0
             failed = None

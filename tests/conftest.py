@@ -297,7 +297,7 @@ def login(client):
         with client.session_transaction() as flask_session:
             flask_session.clear()
             if user is not None:
-                flask_session["_user_id"] = str(user.id)
+                flask_session["_user_id"] = user.get_id()
                 flask_session["_fresh"] = True
         return client
 

@@ -1,5 +1,7 @@
 """Plain data the suite builds objects from: a 绩效目标表 as a person enters it."""
 
+import html as html_module
+import re
 from decimal import Decimal
 
 #: (一级, 二级, 三级, 指标值) of a valid six-row table.
@@ -28,3 +30,21 @@ def target_table(code: str, name: str = "测试", total="10", fiscal=None, other
             for level1, level2, name, value in rows
         ],
     }
+
+
+def posted_fields(page: str, form_id: str) -> dict[str, str]:
+    """What the browser would post from the form ``id=form_id`` of ``page`` as it stands (its inputs'
+    names and values, as rendered: hidden versions included; unticked boxes and buttons left out)."""
+    form = page.split(f'id="{form_id}"', 1)[1].split("</form>", 1)[0]
+    fields = {}
+    for tag in re.findall(r"<input\b[^>]*>", form):
+        attributes = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', tag))
+        if "name" not in attributes or attributes.get("type") in ("submit", "button", "file"):
+            continue
+        if attributes.get("type") in ("checkbox", "radio") and " checked" not in tag:
+            continue
+        fields[attributes["name"]] = html_module.unescape(attributes.get("value", ""))
+    for name, body in re.findall(r'<textarea\b[^>]*name="([^"]*)"[^>]*>(.*?)</textarea>', form, re.S):
+        body = body[2:] if body.startswith("\r\n") else body.removeprefix("\n")  # as a browser reads it
+        fields[name] = html_module.unescape(body)
+    return fields

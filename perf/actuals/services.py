@@ -116,7 +116,7 @@ def stored_versions(project: Project, as_of: date) -> dict[int, int]:
         .join(Indicator, Indicator.id == ActualValue.indicator_id)
         .where(Indicator.project_id == project.id, ActualValue.as_of == as_of)
     )
-    return dict(db.session.execute(query).tuples())
+    return {indicator_id: version for indicator_id, version in db.session.execute(query)}
 
 
 def set_actual(
@@ -176,8 +176,10 @@ def set_actuals(project: Project, as_of: date, entries: list[dict], actor: str) 
         problems.add(f"{where}.value", *messages)
         changes.append((where, indicator, row, checked, entry))
     if stale:
+        headline = STALE_ROWS.format(n=len(stale.errors))
         stale.merge(RuleError(problems.errors))
-        stale.raise_if_any("stale", STALE_ROWS.format(n=len(stale.errors)))
+        stale.add("", headline)
+        stale.raise_if_any("stale", headline)
     problems.raise_if_any()
     if changes:
         check_unlocked(project.id)

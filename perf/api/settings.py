@@ -3,7 +3,7 @@
 from flask_login import current_user
 from marshmallow import fields
 
-from perf.api.common import Blueprint, allow, raw_body
+from perf.api.common import IF_MATCH_VERSION, Blueprint, allow, raw_body, version_in_if_match
 from perf.auth.permissions import Perm
 from perf.fields import Items, Obj, PerfSchema, Text
 from perf.settings import services, years
@@ -57,12 +57,12 @@ def get_settings():
     （`year_checkpoints` 为尚未开始的预算年度的时间节点），
     `sources` 给出来源，`settings` 逐项列出分组、中文名称和来源。邮件密码只说明是否已设置。
     ---
-    Every setting's effective value and its source (admin only)
+    Every setting's effective value and its source (admin only); the ETag is the set's version
     """
-    return _answer()
+    return _answer(), 200, {"ETag": f'"{services.version()}"'}
 
 
-@blp.route("", methods=["PUT"])
+@blp.route("", methods=["PUT"], parameters=[IF_MATCH_VERSION])
 @allow(Perm.ORG_ADMIN)
 @raw_body(SettingsBody, example=EXAMPLE)
 @blp.response(200, SettingsAnswerSchema)
@@ -74,9 +74,10 @@ def put_settings(body):
     保存前逐项校验，有误时返回 422 并指明字段（如 `lag_rules.1.1`），全部不保存；每次修改记入修改记录（修改前后的值）。
     `year_checkpoints`（如 `{"2027": ["03-31", "06-30", "10-31", "12-31"]}`）修改尚未到第一个时间节点的预算年度的
     资金支出计划时间节点；已有项目填写支出计划的年度只能改日期，不能增减节点。
-    返回修改后的全部设置，与 GET 相同。
+    返回修改后的全部设置，与 GET 相同。可带 `If-Match`（GET 的 ETag）：其间设置已被他人修改时返回 412。
     ---
-    Partial update keyed by setting name, validated by one schema, audited (admin only)
+    Partial update keyed by setting name, validated by one schema, audited (admin only); an If-Match
+    naming an older version than the stored set's answers 412
     """
-    services.save(current_user.username, body)
-    return _answer()
+    services.save(current_user.username, body, version_in_if_match())
+    return _answer(), 200, {"ETag": f'"{services.version()}"'}

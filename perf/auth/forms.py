@@ -19,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from perf.auth import queries
 from perf.auth.models import ROLE_LABELS, ROLES, User
 from perf.forms import ChineseForm
+from perf.versions import read_version
 
 
 def _optional_int(value) -> int | None:
@@ -26,6 +27,10 @@ def _optional_int(value) -> int | None:
     if value in ("", None):
         return None
     return int(value)
+
+
+#: What a new password must be (perf.auth.services.password_problems).
+PASSWORD_HINT = "至少 8 个字符，含字母、数字、符号中的至少两类，不能是常见密码"
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -95,7 +100,11 @@ class UserForm(NoticeFields, ChineseForm):
         invalid_choice_message="所选部门不存在",
     )
     active = BooleanField("启用（停用后不能登录）", default=True)
-    password = PasswordField("密码", description="至少 8 个字符，不能全部是数字")
+    password = PasswordField("密码", description=PASSWORD_HINT)
+    #: With a new password: the user's API tokens are revoked too (they may have leaked with the old one).
+    revoke_tokens = BooleanField("重设密码时同时吊销该用户的全部 API 令牌")
+    #: The account's version when the page was shown (an edit from an older one is refused).
+    lock_version = HiddenField()
 
     def __init__(self, *args, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,10 +120,11 @@ class UserForm(NoticeFields, ChineseForm):
         ]
         if creating:
             del self.active  # new accounts start active
+            del self.revoke_tokens, self.lock_version
         else:
             del self.username
             self.password.label.text = "重设密码"
-            self.password.description = "留空则不修改；至少 8 个字符，不能全部是数字"
+            self.password.description = "留空则不修改；" + PASSWORD_HINT
 
     @classmethod
     def for_user(cls, user: User) -> "UserForm":
@@ -135,14 +145,20 @@ class UserForm(NoticeFields, ChineseForm):
             values["active"] = self.active.data
         return values
 
+    @property
+    def expected_version(self) -> int | None:
+        """The account's version the edit was made from."""
+        return read_version(self.lock_version.data) if not self.creating else None
+
 
 class PasswordForm(ChineseForm):
     """One's own password change."""
 
     # no validators: change_own_password checks all three together (no refusal in rounds)
     current_password = PasswordField("当前密码")
-    new_password = PasswordField("新密码", description="至少 8 个字符，不能全部是数字")
+    new_password = PasswordField("新密码", description=PASSWORD_HINT)
     confirm = PasswordField("确认新密码")
+    revoke_tokens = BooleanField("同时吊销我的全部 API 令牌（怀疑密码或令牌已泄露时勾选）")
 
 
 class TokenForm(ChineseForm):

@@ -73,7 +73,9 @@ class User(db.Model):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the session keeps (Flask-Login's "alternative token"): the id and the session version, so a
+        sign-out or a new password, which move the version on, end every session begun before."""
+        return f"{self.id}:{self.session_version or 1}"
 
     @property
     def role_label(self) -> str:

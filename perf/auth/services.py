@@ -16,11 +16,13 @@ from perf.audit.services import record
 from perf.auth import throttle
 from perf.auth.models import DEPARTMENT_ROLES, ROLE_LABELS, ROLES, User
 from perf.auth.queries import find_user, username_taken
+from perf.auth.tokens import revoke_token, tokens_of
 from perf.db import utcnow
 from perf.errors import Problems, RuleError
 from perf.extensions import db
 from perf.fields import CONTROL
 from perf.org.models import Department, Unit
+from perf.versions import claim
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,64}")
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
@@ -144,11 +146,24 @@ def create_user(
     return user
 
 
-def update_user(user: User, actor: str, **fields) -> User:
-    """Change any of EDITABLE (an empty ``password`` keeps the old one); audit what changed."""
+#: What an edit of an account from an older read is told.
+STALE_USER = "该用户在您打开页面后已被他人修改，您的修改未保存；您填写的内容已保留，请核对后再保存。"
+
+
+def update_user(
+    user: User, actor: str, expected_version: int | None = None, revoke_tokens: bool = False, **fields
+) -> User:
+    """Change any of EDITABLE (an empty ``password`` keeps the old one); audit what changed.
+
+    ``expected_version``: the account's version the edit was made from (a change since: stale). A new
+    password ends the user's sessions (``end_sessions``) and, with ``revoke_tokens``, revokes the user's
+    API tokens.
+    """
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise TypeError(f"update_user() got unexpected fields: {sorted(unknown)}")
+    if expected_version is not None and expected_version != user.lock_version:
+        raise RuleError(STALE_USER, "stale")
     values = _update_values(user, fields)
     before = _snapshot(user)
     user.role, user.active, user.display_name = values["role"], values["active"], values["name"]
@@ -158,10 +173,20 @@ def update_user(user: User, actor: str, **fields) -> User:
     if values["password"] is not None:
         user.password_hash = _hash(values["password"])
         changes["password"] = [MASK, MASK]
+        end_sessions(user)
+        if revoke_tokens:
+            revoke_all(user, actor)
     if changes:
+        claim(user, None, STALE_USER)  # of two edits that read this version, the first wins
         db.session.flush()
         record(actor, "user.update", "user", user.id, f"修改用户 {user.username}", changes)
     return user
+
+
+def end_sessions(user: User) -> None:
+    """End every session of ``user`` (sign-out, a new password): each carries the session version it
+    began with (``User.get_id``), and one older than the account's is no longer signed in."""
+    user.session_version = (user.session_version or 1) + 1
 
 
 def set_notices(user: User, actor: str, email: str, notify_email: bool, digest: bool) -> User:
@@ -175,14 +200,18 @@ def set_password(user: User, new_password: str, actor: str) -> None:
     if problems:
         raise RuleError({"password": problems})
     user.password_hash = _hash(new_password)
+    end_sessions(user)
     db.session.flush()
     summary = f"修改用户 {user.username} 的密码"
     record(actor, "user.password", "user", user.id, summary, {"password": [MASK, MASK]})
 
 
-def change_own_password(user: User, current: str, new: str, confirm: str | None = None) -> None:
+def change_own_password(
+    user: User, current: str, new: str, confirm: str | None = None, revoke_tokens: bool = False
+) -> None:
     """A user's own change: the current password must match, the new one be strong, differ and (when
-    ``confirm`` is given) be typed twice alike. RuleError with every problem at once."""
+    ``confirm`` is given) be typed twice alike. RuleError with every problem at once. The user's other
+    sessions end; with ``revoke_tokens`` their API tokens are revoked too."""
     problems = Problems()
     if not current:
         problems.add("current_password", "请输入当前密码")
@@ -198,6 +227,16 @@ def change_own_password(user: User, current: str, new: str, confirm: str | None 
         problems.add("confirm", "两次输入的新密码不一致")
     problems.raise_if_any()
     set_password(user, new, actor=user.username)
+    if revoke_tokens:
+        revoke_all(user, user.username)
+
+
+def revoke_all(user: User, actor: str) -> int:
+    """Revoke every active API token of ``user`` (each audited); how many there were."""
+    active = [token for token in tokens_of(user) if token.active]
+    for token in active:
+        revoke_token(token, actor)
+    return len(active)
 
 
 def authenticate(username: str, password: str, address: str = "") -> User | None:
@@ -234,7 +273,9 @@ def authenticate(username: str, password: str, address: str = "") -> User | None
 
 
 def note_logout(user: User) -> None:
-    """Audit a sign-out."""
+    """Audit a sign-out, and end the user's sessions: a copy of the session cookie no longer signs in."""
+    end_sessions(user)
+    db.session.flush()
     record(user.username, "user.logout", "user", user.id, "退出登录")
 
 

@@ -3,6 +3,7 @@
 from flask import Flask, request, session
 
 from perf.auth.models import User
+from perf.db import MAX_ID
 from perf.extensions import db, login_manager
 
 
@@ -29,6 +30,17 @@ def _restart_idle_time(response):
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    """The active user with this id, or None."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    """The active user a session names (``User.get_id``: id and session version), or None.
+
+    A session begun before the user's last sign-out or password change carries an older session
+    version and signs in no one.
+    """
+    number, _, version = (user_id or "").partition(":")
+    if not (number.isascii() and number.isdigit() and version.isascii() and version.isdigit()):
+        return None
+    if int(number) > MAX_ID:
+        return None
+    user = db.session.get(User, int(number))
+    if user is None or not user.active or int(version) != (user.session_version or 1):
+        return None
+    return user

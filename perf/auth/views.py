@@ -17,12 +17,13 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
+from perf import versions
 from perf.auth import queries, services
 from perf.auth.forms import LoginForm, NoticeForm, PasswordForm, TokenForm, UserForm
 from perf.auth.models import ROLE_LABELS, User
 from perf.auth.permissions import Perm, has, loads, public, require
 from perf.auth.tokens import tokens_of
-from perf.boundary import refusal
+from perf.boundary import refusal, refused
 from perf.errors import RuleError
 
 bp = Blueprint("auth", __name__)
@@ -128,8 +129,11 @@ def account():
     if form.validate_on_submit():  # the service checks every field, so all its problems show at once
         with refusal(form, {"password": "new_password"}):
             typed = (form.current_password.data, form.new_password.data, form.confirm.data or "")
-            services.change_own_password(_me(), *typed)
-            flash("密码已修改")
+            services.change_own_password(_me(), *typed, revoke_tokens=form.revoke_tokens.data)
+            login_user(_me())  # this session goes on with the new session version; every other one ended
+            flash(
+                "密码已修改，其他已登录的浏览器需重新登录" + ("，API 令牌已全部吊销" if form.revoke_tokens.data else "")
+            )
             return redirect(url_for("auth.account"))
     return account_page(form, TokenForm(formdata=None))
 
@@ -201,9 +205,16 @@ def user_edit(user: User):
     form = UserForm.for_user(user)
     if form.validate_on_submit():
         with refusal(form):
-            services.update_user(user, current_user.username, **form.fields())
+            fields = form.fields()
+            services.update_user(
+                user, current_user.username, form.expected_version, bool(form.revoke_tokens.data), **fields
+            )
+            if user.id == current_user.id:
+                login_user(user)  # an admin who reset their own password stays signed in here
             flash(f"已保存用户 {user.username}")
             return redirect(url_for("auth.users"))
+        if (error := refused()) is not None and error.kind == "stale":  # what was typed stays
+            form.lock_version.data = str(versions.current(user))
     return render_template("auth/user_form.html", form=form, user=user)
 
 

@@ -19,8 +19,9 @@ from perf.config import Defaults
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.settings import years
-from perf.settings.models import Setting
+from perf.settings.models import Setting, SettingsVersion
 from perf.settings.schemas import BY_NAME, LAG_CONDITIONS, LAG_LEVELS, SETTINGS, WEBHOOK_FORMATS, SettingsSchema
+from perf.versions import claim
 
 SOURCES = {"default": "默认", "environment": "环境变量", "saved": "系统设置"}
 #: The kind of file an export is, so an import can tell it from any other JSON.
@@ -121,12 +122,36 @@ def load(data: object) -> dict:
         raise RuleError.from_marshmallow(error.messages) from None
 
 
-def save(actor: str, data: object) -> dict:
+#: What a save from a page (or a GET) older than the last save is told.
+STALE_SETTINGS = "系统设置在您打开页面后已被他人修改，您的修改未保存；您填写的内容已保留，请核对当前设置后再保存。"
+
+
+def _version_row() -> SettingsVersion:
+    """The one row holding the set's version (made on first use where the database has none)."""
+    row = db.session.get(SettingsVersion, 1)
+    if row is None:
+        row = SettingsVersion(id=1, lock_version=1)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def version() -> int:
+    """The version of the whole set of settings: each save moves it on (the page's hidden input, the API's ETag)."""
+    return _version_row().lock_version
+
+
+def save(actor: str, data: object, expected_version: int | None = None) -> dict:
     """Load ``data`` (partial, by name) and save what changed, audited with before and after; flushes only.
 
     ``year_checkpoints`` goes to the years themselves (perf/settings/years.py); every problem of either
     part is refused at once. Returns {label: [before, after]} of what changed (as audited, in Chinese).
+    ``expected_version`` is the set's version the save was made from: a save in between refuses this one
+    (stale), and of two saves at once only one moves the version on.
     """
+    row = _version_row()
+    if expected_version is not None and expected_version != row.lock_version:
+        raise RuleError(STALE_SETTINGS, "stale")
     data = dict(data) if isinstance(data, dict) else data
     year_changes = data.pop(years.NAME, None) if isinstance(data, dict) else None
     problems: dict = {}
@@ -140,7 +165,15 @@ def save(actor: str, data: object) -> dict:
         problems.update(error.errors)
     if problems:
         raise RuleError(problems)
-    return {**_save_settings(actor, loaded), **years.save(actor, years_loaded)}
+    try:
+        with db.session.begin_nested():
+            changes = {**_save_settings(actor, loaded), **years.save(actor, years_loaded)}
+            if changes:
+                claim(row, None, STALE_SETTINGS)
+    except RuleError:
+        _forget()  # what the savepoint wrote is gone: read the settings again
+        raise
+    return changes
 
 
 def _save_settings(actor: str, loaded: dict) -> dict:

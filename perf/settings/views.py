@@ -12,6 +12,7 @@ from perf.errors import RuleError
 from perf.forms import Kept
 from perf.settings import checks, forms, services
 from perf.settings.schemas import BY_NAME, GROUPS, LAG_CONDITIONS, LAG_LEVELS, REVERSE_FORMULAS, WEBHOOK_FORMATS
+from perf.versions import read_version
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -43,6 +44,7 @@ def _page(typed: dict | None = None, refused: RuleError | None = None, status: i
             channel_labels=checks.CHANNEL_LABELS,
             scoring_flags=forms.SCORING_FLAGS,
             as_of=extra.pop("as_of", _today()),
+            settings_version=services.version(),
             **extra,
         ),
         status,
@@ -78,7 +80,7 @@ def save():
     """Save what changed (all or nothing); a refused save shows every message and keeps what was typed."""
     data, typed = _posted()
     try:
-        changes = services.save(current_user.username, data)
+        changes = services.save(current_user.username, data, read_version(request.form.get("lock_version")))
     except RuleError as error:
         return _page(typed, error, 422)
     flash(f"已保存 {len(changes)} 项设置" if changes else "设置没有变化", "success")

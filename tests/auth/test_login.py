@@ -17,8 +17,10 @@ def sign_in(client, username, password=PASSWORD, **kwargs):
 
 
 def signed_in_id(client) -> str | None:
+    """The user id the session names (it keeps "id:session version", ``User.get_id``)."""
     with client.session_transaction() as flask_session:
-        return flask_session.get("_user_id")
+        kept = flask_session.get("_user_id")
+    return kept.partition(":")[0] if kept else None
 
 
 def test_login_page_is_a_chinese_card(client):
