@@ -165,14 +165,19 @@ def save(actor: str, data: object, expected_version: int | None = None) -> dict:
         problems.update(error.errors)
     if problems:
         raise RuleError(problems)
+    # the version first: of two saves at once the second waits here for the first, then is refused
+    savepoint = db.session.begin_nested()
     try:
-        with db.session.begin_nested():
-            changes = {**_save_settings(actor, loaded), **years.save(actor, years_loaded)}
-            if changes:
-                claim(row, None, STALE_SETTINGS)
-    except RuleError:
+        claim(row, None, STALE_SETTINGS)
+        changes = {**_save_settings(actor, loaded), **years.save(actor, years_loaded)}
+    except BaseException:
+        savepoint.rollback()
         _forget()  # what the savepoint wrote is gone: read the settings again
         raise
+    if changes:
+        savepoint.commit()
+    else:
+        savepoint.rollback()  # nothing changed: the version stays
     return changes
 
 
