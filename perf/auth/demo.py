@@ -15,6 +15,11 @@ DEMO_USERS = (
 )
 
 
+def is_demo_password(username: str, password: str) -> bool:
+    """True when ``password`` is the published demo password of the account ``username``."""
+    return any(name == username and demo == password for name, demo, _role, _label in DEMO_USERS)
+
+
 def ensure_demo_users(department: Department) -> list[tuple[str, str, str]]:
     """Create the demo accounts that do not exist yet; return (user name, password, 角色).
 

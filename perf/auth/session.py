@@ -1,6 +1,7 @@
 """Flask-Login wiring: load the signed-in user, send anonymous visitors to the sign-in page."""
 
-from flask import Flask, request, session
+from flask import Flask, redirect, request, session, url_for
+from flask_login import current_user
 
 from perf.auth.models import User
 from perf.db import MAX_ID
@@ -15,6 +16,24 @@ def init_login(app: Flask) -> None:
     login_manager.login_message_category = "error"
     login_manager.session_protection = "basic"
     app.after_request(_restart_idle_time)
+    app.before_request(_demand_password_change)
+
+
+#: The session key set when a demo account signed in with its published password outside development.
+MUST_CHANGE_PASSWORD = "perf_must_change_password"
+#: What such a session may still open: the account page (to change it), signing out, static files.
+_WHILE_CHANGING = frozenset({"auth.account", "auth.logout", "auth.login", "auth.favicon", "static"})
+
+
+def _demand_password_change():
+    """Until a demo password is changed, every page leads to the account page (the API answers 403)."""
+    if not session.get(MUST_CHANGE_PASSWORD) or request.endpoint in _WHILE_CHANGING:
+        return None
+    if not current_user.is_authenticated:
+        return None
+    if request.path.startswith("/api/"):
+        return {"code": 403, "message": "请先在“我的账户”修改演示账户的默认密码", "errors": {}}, 403
+    return redirect(url_for("auth.account"))
 
 
 def _restart_idle_time(response):

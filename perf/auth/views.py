@@ -19,9 +19,11 @@ from flask_login import current_user, login_user, logout_user
 
 from perf import versions
 from perf.auth import queries, services
+from perf.auth.demo import is_demo_password
 from perf.auth.forms import LoginForm, NoticeForm, PasswordForm, TokenForm, UserForm
 from perf.auth.models import ROLE_LABELS, User
 from perf.auth.permissions import Perm, has, loads, public, require
+from perf.auth.session import MUST_CHANGE_PASSWORD
 from perf.auth.tokens import tokens_of
 from perf.boundary import refusal, refused
 from perf.errors import RuleError
@@ -89,6 +91,10 @@ def login():
             user, error, status = None, locked.headline, locked.status
         else:
             if user is not None:
+                if current_app.config["FORCE_DEMO_PASSWORD_CHANGE"] and is_demo_password(
+                    user.username, form.password.data
+                ):
+                    return _sign_in_to_change_password(user)
                 return _sign_in(user, form.next.data or target)
             error = LOGIN_FAILED
     page = render_template("auth/login.html", form=form, error=error, cookie_dropped=_cookie_dropped())
@@ -111,6 +117,17 @@ def _sign_in(user: User, target: str | None):
     return redirect(safe_next(target) or url_for("projects.index"))
 
 
+def _sign_in_to_change_password(user: User):
+    """A demo account signed in with its published password (outside development): every page but the
+    account page (and signing out) leads back to it until the password is changed (perf/auth/session.py)."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    session[MUST_CHANGE_PASSWORD] = True
+    flash("您使用的是演示账户公开的默认密码，任何人都可能知道。请先修改密码，修改后才能使用系统。", "error")
+    return redirect(url_for("auth.account"))
+
+
 @bp.post("/logout")
 @require(Perm.ACCOUNT)
 def logout():
@@ -131,6 +148,7 @@ def account():
             typed = (form.current_password.data, form.new_password.data, form.confirm.data or "")
             services.change_own_password(_me(), *typed, revoke_tokens=form.revoke_tokens.data)
             login_user(_me())  # this session goes on with the new session version; every other one ended
+            session.pop(MUST_CHANGE_PASSWORD, None)
             flash(
                 "密码已修改，其他已登录的浏览器需重新登录" + ("，API 令牌已全部吊销" if form.revoke_tokens.data else "")
             )
