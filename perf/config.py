@@ -95,6 +95,8 @@ class Defaults:
     EXTRA_UNITS: ClassVar[list] = []
     #: The largest request (an uploaded file) perf takes, in MB; a larger one gets a 413 page saying so.
     MAX_UPLOAD_MB = 20
+    #: The largest body any other request may send (a form, an API call), in KB: refused (413) before it is read.
+    MAX_REQUEST_KB = 1024
     #: The job queue (huey, perf/jobs/queue.py): empty for a SQLite file instance/jobs.sqlite,
     #: ``sqlite:////path/file`` for another file, ``redis://host:6379/0`` for Redis.
     JOBS_QUEUE_URL = ""

@@ -33,6 +33,7 @@ from wtforms.fields import FieldList, FormField
 from perf.db import is_busy
 from perf.extensions import db
 from perf.numbers import plain, round2
+from perf.security import UPLOAD_ENDPOINTS
 
 #: What a write that met another at the same moment says (the database let only one of them through).
 BUSY = "另一项保存正在同时进行，本次未保存。请稍后重试。"
@@ -282,11 +283,15 @@ _DRAIN_FACTOR = 10
 
 
 def too_large(error: HTTPException):
-    """413: the upload is over ``MAX_CONTENT_LENGTH``, said in Chinese with the limit."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    """413: the body is over this request's limit (an upload's ``MAX_CONTENT_LENGTH``, any other request's
+    ``MAX_REQUEST_KB``), said in Chinese with the limit."""
+    limit = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH") or 0
     _drain(request.environ.get("wsgi.input"), request.content_length or 0, limit * _DRAIN_FACTOR)
-    most = plain(round2(Decimal(limit) / 1024 / 1024))
-    message = f"上传的文件过大：最大 {most} MB，请拆分文件或删去多余的工作表后重新上传"
+    if request.endpoint not in UPLOAD_ENDPOINTS:
+        message = f"提交的内容过大：最多 {plain(round2(Decimal(limit) / 1024))} KB，请减少内容后重新提交"
+    else:
+        most = plain(round2(Decimal(limit) / 1024 / 1024))
+        message = f"上传的文件过大：最大 {most} MB，请拆分文件或删去多余的工作表后重新上传"
     if request.path.startswith("/api/"):
         error.data = {"message": message, "errors": {"file": [message]}}
         return api_envelope(error, 413)

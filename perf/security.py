@@ -14,7 +14,7 @@ A page shown to a signed-in user is ``Cache-Control: no-store``: a shared office
 cache keeps no table, figure or name after sign-out (static files and downloads keep their own).
 """
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_login import current_user
 from flask_talisman import Talisman
 
@@ -45,6 +45,24 @@ def init_app(app: Flask) -> None:
         referrer_policy="same-origin",
     )
     app.after_request(_no_store_when_signed_in)
+    # first of all before-request work (CSRF reads the form): the body's limit must be set before anything reads it
+    app.before_request_funcs.setdefault(None, []).insert(0, _limit_body)
+
+
+#: The requests that carry a file, or the API's bulk of up to 10,000 payments: they may send up to
+#: ``MAX_CONTENT_LENGTH`` (``MAX_UPLOAD_MB``); every other request up to ``MAX_REQUEST_KB``.
+UPLOAD_ENDPOINTS = frozenset(
+    {"imports.upload", "settings.import_file", "api_imports.start_import", "api_payments.create_payments"}
+)
+
+
+def _limit_body() -> None:
+    """Refuse a body over this request's limit (413, in Chinese) before any of it is read into memory."""
+    upload = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request.endpoint in UPLOAD_ENDPOINTS:
+        return
+    small = int(current_app.config["MAX_REQUEST_KB"]) * 1024
+    request.max_content_length = min(small, upload) if upload else small
 
 
 def _no_store_when_signed_in(response):
