@@ -8,6 +8,7 @@ decide who may do what and when; these views adapt forms and show refusals at th
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from perf import versions
 from perf.auth.permissions import Perm, can_edit, can_view, ensure, loads, require
 from perf.boundary import refusal, refused
 from perf.evaluation import workflow
@@ -53,6 +54,8 @@ def self_evaluation(project: Project):
                 for message in refused().messages:
                     flash(message, "error")
                 return redirect(_page(project))
+            if refused().kind == "stale" and evaluation is not None:  # saving again is a deliberate overwrite
+                form.lock_version.data = str(versions.current(evaluation))
         return _render(project, evaluation, form if may_fill else None, 422)
     if may_fill:
         form.fill(evaluation, workflow.current_rows(project))

@@ -67,7 +67,11 @@ def save(project: Project, user, raw, lock_version: int | None = None) -> SelfEv
     evaluation = stored_evaluation(project)
     _require(status_of(evaluation) == "draft", f"绩效自评{EVALUATION_STATUS_LABELS[status_of(evaluation)]}，不能修改")
     if evaluation and lock_version is not None and lock_version != evaluation.lock_version:
-        raise RuleError("绩效自评已被他人修改，请刷新页面后重新填写（您填写的内容未保存）", "stale")
+        raise RuleError(
+            "绩效自评在您打开后已被他人修改，您的保存未生效。您填写的内容仍保留在下方；"
+            "请先在新窗口打开自评核对他人的修改，确认后再次保存将以您填写的内容为准。",
+            "stale",
+        )
     data, unreadable = load_entries_leniently(raw)  # every problem at once: what could be read is checked too
     problems = Problems()
     if unreadable is not None:

@@ -26,7 +26,10 @@ from perf.projects.schemas import IndicatorRowSchema, entered, load_table, table
 #: The row fields a person enters, by model attribute (what a replace compares).
 ROW_ATTRIBUTES = tuple(attribute for _, attribute, _ in entered(IndicatorRowSchema))
 #: What a stale save says; the form keeps what was typed.
-STALE = "该项目已被他人修改，您的保存未生效。请刷新页面查看最新内容后再修改；您填写的内容仍保留在下方。"
+STALE = (
+    "该项目已被他人修改，您的保存未生效。您填写的内容仍保留在下方；请先在新窗口打开项目核对他人的修改，"
+    "确认后再次保存将以您填写的内容为准。"
+)
 
 
 def create_project(

@@ -5,9 +5,9 @@ from io import BytesIO
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from perf import tunables
+from perf import tunables, versions
 from perf.auth.permissions import Perm, can_create_in, can_edit, can_view, ensure, loads, require
-from perf.boundary import refusal
+from perf.boundary import refusal, refused
 from perf.db import bounded_id
 from perf.numbers import plain
 from perf.paging import ListArgs, Window
@@ -101,6 +101,8 @@ def edit_project(project):
             services.update_project(project, form.table(), current_user.username, form.expected_version)
             flash("修改已保存", "success")
             return redirect(url_for("projects.project", year=project.budget_year.year, code=project.code))
+        if (error := refused()) is not None and error.kind == "stale":  # saving again is a deliberate overwrite
+            form.lock_version.data = str(versions.current(project))
     return _form_page(form, project.budget_year, project)
 
 

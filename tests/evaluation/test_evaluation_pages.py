@@ -46,6 +46,29 @@ def test_the_owner_sees_the_form_with_default_weights(client, login, users, proj
     assert "第1行“提供材料比例”未填写实际完成值" in page  # the problems list before submission
 
 
+def test_a_save_from_an_older_page_is_refused_then_a_deliberate_resave_wins(client, login, users, project, session):
+    login(users["owner"])
+    assert client.post(f"/projects/{project.id}/self-evaluation", data=page_form(project)).status_code == 302
+    opened = session.scalar(sa.select(SelfEvaluation).where(SelfEvaluation.project_id == project.id)).lock_version
+    first = page_form(project, outcome="第一人的说明", lock_version=str(opened))
+    assert client.post(f"/projects/{project.id}/self-evaluation", data=first).status_code == 302
+    second = page_form(project, outcome="第二人的说明", lock_version=str(opened))
+    refused = client.post(f"/projects/{project.id}/self-evaluation", data=second)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "绩效自评在您打开后已被他人修改" in page and "第二人的说明" in page
+    session.expire_all()
+    stored = session.scalar(sa.select(SelfEvaluation).where(SelfEvaluation.project_id == project.id))
+    assert stored.outcome == "第一人的说明"
+    shown = re.search(r'name="lock_version" type="hidden" value="(\d+)"', page).group(1)
+    assert shown == str(stored.lock_version)
+    assert (
+        client.post(f"/projects/{project.id}/self-evaluation", data={**second, "lock_version": shown}).status_code
+        == 302
+    )
+    session.expire_all()
+    assert session.get(SelfEvaluation, stored.id).outcome == "第二人的说明"
+
+
 def test_the_reviewer_reads_without_a_form(client, login, users, project):
     login(users["reviewer"])
     page = client.get(f"/projects/{project.id}/self-evaluation").get_data(as_text=True)

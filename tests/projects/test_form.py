@@ -180,6 +180,13 @@ def test_a_stale_save_is_refused_and_keeps_what_was_typed(client, owner, session
     assert 'value="第二人的修改"' in page
     session.expire_all()
     assert session.get(Project, project.id).name == "第一人的修改"
+    # the refused page carries the version it was refused against: saving it again is a deliberate overwrite
+    shown = re.search(r'name="lock_version" type="hidden" value="(\d+)"', page).group(1)
+    assert shown == str(session.get(Project, project.id).lock_version)
+    again = form_data(owner.units[0].id, name="第二人的修改", lock_version=shown)
+    assert client.post(f"/projects/{project.id}/edit", data=again).status_code == 302
+    session.expire_all()
+    assert session.get(Project, project.id).name == "第二人的修改"
 
 
 def test_an_approved_table_cannot_be_edited_directly(client, users, login, session):
