@@ -219,6 +219,20 @@ def is_busy(error: BaseException) -> bool:
     return state in BUSY_STATES or "database is locked" in str(original or error)
 
 
+#: The lock every file import holds until it commits (``one_import_at_a_time``).
+IMPORT_LOCK = 7_402_332
+
+
+def one_import_at_a_time(session) -> None:
+    """Wait for any other import to commit before this one reads what is stored.
+
+    The same file imported twice at once would otherwise see the same projects missing and both
+    create them (the second failing on the unique 项目编码); in turn, the second reads the first's
+    projects and payments as stored and reports them unchanged (未变).
+    """
+    transaction_lock(session, IMPORT_LOCK)
+
+
 def transaction_lock(session, key: int) -> None:
     """Hold a lock named ``key`` until the transaction ends: an advisory lock on the PostgreSQL family.
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from perf.actuals.models import ActualValue
 from perf.actuals.schemas import MAX_NOTE, MAX_REASON, MAX_VALUE
 from perf.actuals.services import check_actual, check_date, same_content, set_actual
+from perf.db import one_import_at_a_time
 from perf.documents.tabular import FileResult, Table, columns_of, header_key, is_total_line, messages_of
 from perf.errors import RuleError
 from perf.extensions import db
@@ -86,6 +87,7 @@ def import_actuals(
     table = result.read(data, filename, SCHEMA, "实际完成值")
     if table is None:
         return result
+    one_import_at_a_time(db.session)
     loaded = _load(table, year, result, refuse)
     _sort_out(loaded, result)
     result.problems.sort(key=lambda p: p.line)

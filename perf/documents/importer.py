@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from perf.audit.services import record
 from perf.budgets.services import replace_budget_tables
-from perf.db import analyze_after_bulk
+from perf.db import analyze_after_bulk, one_import_at_a_time
 from perf.documents.disclosure import Disclosure, Problem, ProjectTable
 from perf.documents.flat import FlatTargets, is_local_code
 from perf.errors import RuleError, place
@@ -96,6 +96,7 @@ def import_disclosure(
     result = ImportResult(disclosure, problems=list(disclosure.problems))
     if result.problems:
         return result
+    one_import_at_a_time(db.session)
     load = table_loader(published=True)
     tables = {table.code: _loaded(load, table, result) for table in disclosure.projects}
     if result.problems:

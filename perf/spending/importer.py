@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from perf.db import analyze_after_bulk
+from perf.db import analyze_after_bulk, one_import_at_a_time
 from perf.documents.tabular import FileResult, Table, columns_of, is_total_line
 from perf.errors import RuleError
 from perf.extensions import db
@@ -68,6 +68,7 @@ def _import(data: bytes, filename: str, actor: str, year: int | None, refuse: Re
     table = result.read(data, filename, SCHEMA, "支付记录")
     if table is None:
         return result
+    one_import_at_a_time(db.session)
     stated = table.stated_unit()
     if stated and stated[1] != "元":
         result.add(stated[0], f"表头上方注明“单位：{stated[1]}”，但“金额（元）”列按元读取：请把金额换算为元后重新导入")

@@ -21,6 +21,8 @@ from perf.alerts import services as alert_services
 from perf.alerts.models import Alert
 from perf.auth.models import User
 from perf.auth.services import update_user
+from perf.documents.flat import load_targets
+from perf.documents.importer import sha256
 from perf.errors import RuleError
 from perf.extensions import db
 from perf.projects.models import Indicator, Project
@@ -31,7 +33,9 @@ from perf.spending.importer import import_payments
 from perf.spending.models import Payment
 from perf.spending.schemas import PaymentData
 from perf.spending.services import add_payment, correct_payment
+from perf.targets.importer import import_targets
 from tests.conftest import ENGINE, throwaway_database
+from tests.documents import flat_files
 
 pytestmark = pytest.mark.skipif(ENGINE != "postgresql", reason="runs in the PostgreSQL half of the suite")
 
@@ -247,3 +251,17 @@ def test_the_same_payments_file_imported_twice_at_once_is_written_once(app):
     assert sorted((len(r.created), len(r.unchanged), len(r.problems)) for r in results) == [(0, 40, 0), (40, 0, 0)]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).where(Payment.voucher_no.like("FILE%"))) == 40
+
+
+def test_the_same_flat_target_table_imported_twice_at_once_is_written_once(app):
+    """Both find the projects missing unless the second waits for the first import's commit: it then reads them
+    as stored (未变) instead of failing on the unique 项目编码."""
+    data = flat_files.xlsx()
+    results = []
+
+    def write(_):
+        results.append(import_targets(load_targets(data, "绩效目标.xlsx", None), sha256(data), "cli"))
+
+    outcome = race(app, lambda: None, write)
+    assert (outcome["first"], outcome["second"], outcome["second_waited"]) == ("saved", "saved", True)
+    assert sorted((len(r.created), len(r.unchanged), len(r.problems)) for r in results) == [(0, 3, 0), (3, 0, 0)]
