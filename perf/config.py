@@ -123,7 +123,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.update(test_config)
     app.config["ENV_NAME"] = "testing" if app.config.get("TESTING") else env
     _require_secret(app)  # before anything is created on disk
-    app.config.setdefault("MAX_CONTENT_LENGTH", int(float(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024))
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's own default is None (no limit): setdefault would keep it
+        app.config["MAX_CONTENT_LENGTH"] = int(float(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
     # outside development a demo account signed in with its published password must change it first
     app.config.setdefault("FORCE_DEMO_PASSWORD_CHANGE", app.config["ENV_NAME"] not in ("development", "testing"))
     _default_database(app)
