@@ -29,7 +29,7 @@ from perf.org.services import (
 from perf.projects.history import snapshot
 from perf.projects.models import Project
 from perf.projects.replacing import DroppedRow, RowChanges, row_changes
-from perf.projects.schemas import labels, load_table, table_loader
+from perf.projects.schemas import labels, table_loader
 from perf.projects.services import create_projects, overwrite_project, same_table
 from perf.projects.taxonomy import SCHEME_LABELS
 from perf.review.workflow import TARGET
@@ -234,7 +234,7 @@ def _write(disclosure, digest, actor, existing, result) -> None:
         for row in disclosure.units
     }
     db.session.refresh(department, ["units"])
-    own, new = None, []
+    own, new, load = None, [], table_loader(year, published=True)
     for table in disclosure.projects:
         if table.unit:
             unit = units.get(table.unit) or ensure_unit(department, table.unit, "", "", "")
@@ -248,7 +248,7 @@ def _write(disclosure, digest, actor, existing, result) -> None:
         if project is None:
             new.append((table.code, unit, raw))
             continue
-        if same_table(project, load_table(raw, year, published=True)):
+        if same_table(project, load(raw)):
             result.unchanged.append(table.code)
         else:
             rows = result.rows[table.code]

@@ -5,6 +5,7 @@ ISO strings), so it can be kept in a JSON column and compared without the databa
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from perf.projects.schemas import BUDGET, IndicatorRowSchema, ProjectTableSchema, TargetTableSchema, entered
 
@@ -22,7 +23,13 @@ INDICATOR_FIELDS = tuple(key for key, _, _ in entered(IndicatorRowSchema))
 
 def snapshot(project) -> dict:
     """The table as JSON-safe data."""
-    return ProjectTableSchema().dump(project)
+    return _dumper().dump(project)
+
+
+@cache
+def _dumper() -> ProjectTableSchema:
+    """One schema for every snapshot: building one (its nested schemas deep-copied) cost more than the dump."""
+    return ProjectTableSchema()
 
 
 def _get(data: dict, dotted: str):
