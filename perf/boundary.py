@@ -94,6 +94,8 @@ def refusal(
             savepoint.rollback()
         error = raised if isinstance(raised, RuleError) else RuleError(STALE, "stale")
         g.perf_refusal = error
+        if form is not None:
+            form.refused_kind = error.kind  # the banner words a stale refusal its own way
         if keep is not None and error.kind in ("invalid", "stale"):  # kept, so nothing typed is lost
             keep_refusal(keep, error, fields)
         elif form is not None and not flash_messages:

@@ -21,7 +21,7 @@ from perf.audit.services import record, record_many
 from perf.db import among
 from perf.errors import RuleError
 from perf.extensions import db
-from perf.numbers import fmt2
+from perf.numbers import fmt2, grouped
 from perf.projects.keepers import keeper
 from perf.projects.models import Project
 from perf.spending.models import SOURCE_LABELS, Payment
@@ -109,7 +109,8 @@ def _added(data: PaymentData, found: Verdict, action: str) -> tuple[str, dict]:
 
 def stale_message(payment: Payment, what: str) -> str:
     """What a correction or deletion from an older read is told: the payment as it is now."""
-    now = "，".join(f"{label} {value}" for label, value in snapshot(payment).items() if value)
+    shown = snapshot(payment) | {LABELS["amount"]: f"{grouped(payment.amount)}"}  # as finance staff write it
+    now = "，".join(f"{label} {value}" for label, value in shown.items() if value)
     return (
         f"凭证号 {payment.voucher_no} 的支付记录在您打开后已被他人修改，您的{what}未保存。"
         f"现在的内容：{now}。请核对后再决定是否{what}。"

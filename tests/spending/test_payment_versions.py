@@ -1,7 +1,6 @@
 """Two people correcting one payment from two open forms: the second save is refused, nothing is lost."""
 
 import html
-import re
 from datetime import date
 from decimal import Decimal as D
 
@@ -14,6 +13,7 @@ from perf.projects.queries import project_by_code
 from perf.spending.models import Payment
 from perf.spending.schemas import PaymentData
 from perf.spending.services import add_payment
+from tests.factories import posted_fields
 
 CODE = "13020724P00X4BL10005W"
 FORM = {"date": "2024-06-30", "source": "fiscal", "voucher_no": "PZ001", "note": "维护费"}
@@ -31,15 +31,9 @@ def text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def shown_version(page: str, form_id: str = "payment-form") -> str:
-    form = page.split(f'id="{form_id}"', 1)[1].split("</form>", 1)[0]
-    return re.search(r'name="lock_version" type="hidden" value="(\d+)"|name="lock_version" value="(\d+)"', form)
-
-
 def version_of(page: str, form_id: str = "payment-form") -> str:
-    found = shown_version(page, form_id)
-    assert found, "the form carries the payment's version"
-    return found.group(1) or found.group(2)
+    """The version the form carries (what the browser posts back)."""
+    return posted_fields(page, form_id)["lock_version"]
 
 
 def test_the_second_of_two_open_correction_forms_is_refused_and_keeps_what_was_typed(client, users, login, paid):
@@ -53,7 +47,7 @@ def test_the_second_of_two_open_correction_forms_is_refused_and_keeps_what_was_t
     refused = client.post(f"/payments/{paid.id}/edit", data=other)
     page = text(refused)
     assert refused.status_code == 200
-    assert "已被他人修改，您的更正未保存" in page and "金额（元） 97000.00" in page  # what is stored now
+    assert "已被他人修改，您的更正未保存" in page and "金额（元） 97,000.00" in page  # what is stored now
     assert 'value="96,500.00"' in page and "另一人的更正" in page  # what was typed is kept
     db.session.expire_all()
     assert db.session.get(Payment, paid.id).amount == D("97000.00")  # the first correction stands
