@@ -34,6 +34,19 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _TIME = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 
 
+def unsavable(text: str | None, label: str = "") -> str | None:
+    """Why ``text`` cannot be saved as typed, or None: a control character (NUL, ESC …; tab and line breaks
+    are fine), or the replacement character U+FFFD a browser or a decoder puts for bytes in another encoding.
+    The one check of free text, for schema fields and the texts services take directly (reasons, comments)."""
+    if not text:
+        return None
+    if _CONTROL.search(text):
+        return f"{label}含有不能保存的控制字符（如 NUL），请删除后重新填写"
+    if "\ufffd" in text:
+        return f"{label}含有无法识别的字符“\ufffd”（多为文字编码有误），请删除后重新输入"
+    return None
+
+
 def _messages(**extra: str) -> dict[str, str]:
     return {**CHINESE, **extra}
 
@@ -116,8 +129,9 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if _CONTROL.search(text):
-            raise ValidationError(f"{self.label or ''}含有不能保存的控制字符（如 NUL），请删除后重新填写")
+        refused = unsavable(text, self.label or "")
+        if refused:
+            raise ValidationError(refused)
         text = unicodedata.normalize("NFKC", text).strip() if self.identifier else text.strip()
         if self.blank_is_missing and not text:
             if self.required:
@@ -151,6 +165,12 @@ class Int(fields.Integer):
         if minimum is not None or maximum is not None:
             validators.append(validate.Range(min=minimum, max=maximum, error=_range_message(minimum, maximum)))
         super().__init__(validate=validators, **kwargs)
+
+    def _validated(self, value):
+        # int() reads "١٢" (Arabic-Indic) and full-width digits as 12: an id or a count is written in ASCII
+        if isinstance(value, str) and not value.strip().lstrip("+-").isascii():
+            raise self.make_error("invalid")
+        return super()._validated(value)
 
 
 def _range_message(minimum: int | None, maximum: int | None) -> str:

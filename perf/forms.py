@@ -45,6 +45,17 @@ class Kept:
         return self.errors.get(name, [])
 
 
+def ascii_int(value) -> int:
+    """``coerce`` for a choice of ids: "12" is 12; "١٢" (Arabic-Indic digits) or "²" is no choice
+    (ValueError, so WTForms says the choice is not valid) although ``int()`` would read them."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.lstrip("-").isdigit()):
+        raise ValueError(f"not an id: {text!r}")
+    return int(text)
+
+
 def ticked_ids(name: str) -> list[int]:
     """The ids of the ticked boxes called ``name`` in the posted form (a batch's rows); non-ids are left out."""
     values = request.form.getlist(name)

@@ -14,9 +14,11 @@ A page shown to a signed-in user is ``Cache-Control: no-store``: a shared office
 cache keeps no table, figure or name after sign-out (static files and downloads keep their own).
 """
 
-from flask import Flask, current_app, request
+from flask import Flask, abort, current_app, request
 from flask_login import current_user
 from flask_talisman import Talisman
+
+from perf.fields import CONTROL
 
 #: The Content-Security-Policy of every page.
 CSP = {
@@ -47,6 +49,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_no_store_when_signed_in)
     # first of all before-request work (CSRF reads the form): the body's limit must be set before anything reads it
     app.before_request_funcs.setdefault(None, []).insert(0, _limit_body)
+    app.before_request(_refuse_control_characters)
 
 
 #: The requests that carry a file, or the API's bulk of up to 10,000 payments: they may send up to
@@ -70,3 +73,11 @@ def _no_store_when_signed_in(response):
     if request.endpoint != "static" and current_user.is_authenticated and response.mimetype == "text/html":
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _refuse_control_characters() -> None:
+    """A path holding a control character (``/projects/2024/%00``) names nothing: 404, before the code in it
+    reaches a query (PostgreSQL refuses a NUL in text with an error). Query values are each page's to read
+    (a search drops what it cannot look for)."""
+    if CONTROL.search(request.path):
+        abort(404)

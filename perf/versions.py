@@ -18,13 +18,21 @@ from sqlalchemy import inspect, tuple_, update
 from perf.errors import STALE, RuleError
 from perf.extensions import db
 
+#: The version an unreadable hidden input stands for ("²", "١٢", 20 digits): one no object has, so the save
+#: is refused as stale (someone may have saved in between; the page then carries the real one).
+UNREADABLE = -1
+
 
 def read_version(text: object) -> int | None:
-    """A version from a hidden input or an ETag (``"3"``, ``3``); None when there is none or it is not a number."""
-    value = str(text if text is not None else "").strip().strip('"')
+    """A version from a hidden input or an ETag (``"3"``, ``3``); None when there is none (an older page, a
+    client that names none: the version loaded is used); ``UNREADABLE`` when it is there but no version."""
+    value = str(text if text is not None else "").strip()
     if value.startswith("W/"):
-        value = value[2:].strip('"')
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+        value = value[2:]
+    value = value.strip('"')
+    if not value:
+        return None
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else UNREADABLE
 
 
 def current(obj) -> int:

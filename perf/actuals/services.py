@@ -20,6 +20,7 @@ from perf.audit.services import record
 from perf.db import among
 from perf.errors import Problems, RuleError
 from perf.extensions import db
+from perf.fields import unsavable
 from perf.projects.indicator_value import Kind, parse_value
 from perf.projects.keepers import row_keeper
 from perf.projects.models import Indicator, Project
@@ -52,6 +53,8 @@ def actual_problems(indicator: Indicator, value_text: str | None, label: str = "
         return None, [f"请填写{label}"]
     if len(text) > MAX_VALUE:
         return None, [f"{label}最多 {MAX_VALUE} 个字符"]
+    if refused := unsavable(text, label):
+        return None, [refused]
     if indicator.kind == Kind.QUALITATIVE:
         return CheckedActual(text, None, None, Kind.QUALITATIVE.value), []
     parsed = parse_value(text, None, tunables.get("extra_units"))

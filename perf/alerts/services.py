@@ -16,6 +16,7 @@ from perf.auth.permissions import can_edit, can_review
 from perf.db import MAX_ID, insert_ignoring_duplicates, utcnow
 from perf.errors import RuleError
 from perf.extensions import db
+from perf.fields import unsavable
 from perf.versions import claim
 from perf.workflow.models import StepEvent
 
@@ -23,6 +24,7 @@ from perf.workflow.models import StepEvent
 MAX_COMMENT, MAX_BATCH = 2000, 200
 #: The longest 滞后原因, 整改措施 or send-back comment, in characters.
 MAX_ANSWER = 2000
+LABELS = {"reason": "滞后原因", "measures": "整改措施"}
 
 
 def stale_message(alert: Alert, what: str) -> str:
@@ -83,6 +85,8 @@ def send_back(alert: Alert, user, comment: str, expected_version: int | None = N
         raise RuleError({"comment": ["退回说明时必须填写意见"]})
     if len(comment) > MAX_ANSWER:
         raise RuleError({"comment": [f"最多 {MAX_ANSWER} 个字"]})
+    if refused := unsavable(comment, "意见"):
+        raise RuleError({"comment": [refused]})
     alert.status = "open"
     record(
         user.username,
@@ -163,6 +167,8 @@ def close(alert: Alert, user, comment: str = "", expected_version: int | None = 
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
         raise RuleError({"comment": [f"最多 {MAX_COMMENT} 个字"]})
+    if refused := unsavable(comment, "意见"):
+        raise RuleError({"comment": [refused]})
     before = alert.status_label
     alert.status, alert.closed_by_id, alert.closed_at = "closed", user.id, utcnow()
     changes = {"状态": [before, "已关闭"], **({"意见": [None, comment]} if comment else {})}
@@ -199,6 +205,8 @@ def _answer_problems(reason: str, measures: str, catch_up_on: date | None) -> di
             problems[name] = [missing]
         elif len(text) > MAX_ANSWER:
             problems[name] = [f"最多 {MAX_ANSWER} 个字"]
+        elif refused := unsavable(text, LABELS[name]):
+            problems[name] = [refused]
     if catch_up_on is None:
         problems["catch_up_on"] = ["请填写预计追上进度的日期"]
     return problems

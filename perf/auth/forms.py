@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from perf.auth import queries
 from perf.auth.models import ROLE_LABELS, ROLES, User
-from perf.forms import ChineseForm
+from perf.forms import ChineseForm, ascii_int
 from perf.versions import read_version
 
 
@@ -26,7 +26,7 @@ def _optional_int(value) -> int | None:
     """'' or None -> None, else int (ValueError on anything else)."""
     if value in ("", None):
         return None
-    return int(value)
+    return ascii_int(value)
 
 
 #: What a new password must be (perf.auth.services.password_problems).
@@ -87,7 +87,7 @@ class UserForm(NoticeFields, ChineseForm):
     )
     unit_ids = MultiCheckboxField(
         "负责单位",
-        coerce=int,
+        coerce=ascii_int,
         description="项目负责人必选，可多选",
         invalid_value_message="所选单位无效",
         invalid_choice_message="所选单位不存在",

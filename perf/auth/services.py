@@ -20,7 +20,7 @@ from perf.auth.tokens import revoke_token, tokens_of
 from perf.db import utcnow
 from perf.errors import Problems, RuleError
 from perf.extensions import db
-from perf.fields import CONTROL
+from perf.fields import CONTROL, unsavable
 from perf.org.models import Department, Unit
 from perf.versions import claim
 
@@ -85,7 +85,8 @@ def display_name_problems(display_name: str) -> list[str]:
     """What is wrong with a display name."""
     if len(display_name) > MAX_DISPLAY_NAME:
         return [f"显示名称不能超过 {MAX_DISPLAY_NAME} 个字符"]
-    return []
+    refused = unsavable(display_name, "显示名称")
+    return [refused] if refused else []
 
 
 def email_problems(email: str) -> list[str]:

@@ -16,6 +16,7 @@ from perf.auth.models import ApiToken
 from perf.db import utcnow
 from perf.errors import RuleError
 from perf.extensions import db
+from perf.fields import unsavable
 
 #: Every secret starts with this, so a leaked one is easy to recognise (and to search for).
 SECRET_PREFIX = "perf_"
@@ -38,6 +39,8 @@ def create_token(user, name: str, actor: str | None = None) -> tuple[ApiToken, s
         raise RuleError({"name": ["请填写令牌名称"]})
     if len(name) > MAX_NAME:
         raise RuleError({"name": [f"令牌名称最多 {MAX_NAME} 个字"]})
+    if refused := unsavable(name, "令牌名称"):
+        raise RuleError({"name": [refused]})
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(secret), prefix=secret[:SHOWN])
     db.session.add(token)

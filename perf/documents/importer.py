@@ -93,7 +93,7 @@ def import_disclosure(
     them; a row the file no longer has that carries recorded data (actual values, mid-year entries,
     self-evaluation rows) is a problem unless ``drop_recorded`` confirms dropping it.
     """
-    result = ImportResult(disclosure, problems=list(disclosure.problems))
+    result = ImportResult(disclosure, problems=list(disclosure.problems) + _too_long(disclosure))
     if result.problems:
         return result
     one_import_at_a_time(db.session)
@@ -119,6 +119,30 @@ def import_disclosure(
     except RuleError as error:
         result.problems += [Problem("数据库", m) for m in error.messages]
     return result
+
+
+def _too_long(disclosure: Disclosure) -> list[Problem]:
+    """The department's and units' texts longer than their columns hold (the column is the one limit), each
+    named where the file has it: no database is asked to store what it would refuse (or, SQLite, silently keep)."""
+    checks = [
+        ("文件", "部门编码", disclosure.department_code, Department.code),
+        ("文件", "部门名称", disclosure.department_name, Department.name),
+    ]
+    for unit in disclosure.units:
+        checks += [(unit.location, "单位名称", unit.name, Unit.name), (unit.location, "单位编码", unit.code, Unit.code)]
+        checks += [(unit.location, label, getattr(unit, key), getattr(Unit, key)) for key, label in _UNIT_TEXTS]
+    checks += [(table.location, "实施单位", table.unit, Unit.name) for table in disclosure.projects if table.unit]
+    found: dict[tuple[str, str], Problem] = {}
+    for location, label, text, column in checks:
+        most = column.type.length
+        if text and len(text) > most:
+            message = f"{label}“{text[:20]}…”共 {len(text)} 个字符，最多 {most} 个"
+            found.setdefault((location, message), Problem(location, message))
+    return list(found.values())
+
+
+#: A unit's descriptive texts as the 单位 table gives them.
+_UNIT_TEXTS = (("nature", "单位性质"), ("rank", "单位级别"), ("funding", "经费形式"))
 
 
 def table_of(table: ProjectTable) -> dict:

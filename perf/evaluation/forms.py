@@ -5,6 +5,7 @@ from wtforms import FieldList, Form, FormField, HiddenField, SelectField, String
 from perf.evaluation.schemas import RowData
 from perf.forms import ChineseForm
 from perf.numbers import fmt2, wan_text
+from perf.versions import read_version
 
 
 class EvaluationRowForm(Form):
@@ -69,7 +70,7 @@ class SelfEvaluationForm(ChineseForm):
     @property
     def expected_version(self) -> int | None:
         """The lock version the form was filled from."""
-        return _id(self.lock_version.data)
+        return read_version(self.lock_version.data)
 
 
 def _id(text: str | None) -> int | None:

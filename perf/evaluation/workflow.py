@@ -24,6 +24,7 @@ from perf.evaluation.schemas import MAX_OUTCOME, MAX_REASON, EvaluationData, Row
 from perf.evaluation.scoring import ScoringError, band_range, default_weights, find_band
 from perf.evaluation.services import evaluation_of, scoring_settings
 from perf.extensions import db
+from perf.fields import unsavable
 from perf.numbers import WAN_INTEGER_DIGITS, fmt2, plain, wan_text
 from perf.projects.indicator_value import Kind
 from perf.projects.models import Project
@@ -130,6 +131,8 @@ def _check(project: Project, data: EvaluationData) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     if len(data.outcome.strip()) > MAX_OUTCOME:
         fields.setdefault("outcome", []).append(f"最多 {MAX_OUTCOME} 个字")
+    elif refused := unsavable(data.outcome, "年度总体目标实际完成情况"):
+        fields.setdefault("outcome", []).append(refused)
     for name in ("full_year_budget", "carried_over"):
         amount = getattr(data, name)
         if amount is not None and amount >= Decimal(10) ** WAN_INTEGER_DIGITS:
@@ -154,6 +157,8 @@ def _row_problems(indicator, row: RowData, settings) -> list[tuple[str, str]]:
         problems.append(("weight", f"分值不能超过 {fmt2(most)}"))
     if len(row.reason.strip()) > MAX_REASON:
         problems.append(("reason", f"最多 {MAX_REASON} 个字"))
+    elif refused := unsavable(row.reason, "偏差原因分析及改进措施"):
+        problems.append(("reason", refused))
     if row.band_score is not None and row.band_score > most:
         if row.weight is not None and row.weight <= most:  # the row's own 分值 is the useful bound
             return [*problems, ("band_score", f"得分不能超过本行分值 {fmt2(row.weight)}")]

@@ -27,6 +27,7 @@ from perf.actuals.services import actual_problems, latest_actuals, set_actual
 from perf.audit.services import record
 from perf.errors import Problems, RuleError
 from perf.extensions import db
+from perf.fields import unsavable
 from perf.midyear import lights
 from perf.midyear.models import CAUSE_LABELS, CAUSES, LIKELIHOOD_LABELS, MonitoringEntry
 from perf.midyear.queries import entries_of, light_of
@@ -109,6 +110,8 @@ def check_row(
         problems["causes"] = [f"偏差原因只能从{'、'.join(CAUSE_LABELS.values())}中选择"]
     if len(measures) > MAX_MEASURES:
         problems["measures"] = [f"纠偏措施最多 {MAX_MEASURES} 个字"]
+    elif refused := unsavable(measures, "纠偏措施"):
+        problems["measures"] = [refused]
     if forecast or data.likelihood or data.causes or measures:
         _check_filled(indicator, data, actual, months, problems)
     return problems, new_actual
@@ -138,6 +141,8 @@ def _check_actual(
 def _check_forecast(indicator: Indicator, forecast: str, problems: dict) -> None:
     if len(forecast) > MAX_FORECAST:
         problems["forecast"] = [f"全年预计完成情况最多 {MAX_FORECAST} 个字符"]
+    elif refused := unsavable(forecast, "全年预计完成情况"):
+        problems["forecast"] = [refused]
     elif forecast and indicator.kind == Kind.QUANTITATIVE:
         _, messages = actual_problems(indicator, forecast, "全年预计完成情况", "预计达到")
         if messages:

@@ -14,6 +14,7 @@ from perf.auth.permissions import can_review
 from perf.db import MAX_ID
 from perf.errors import RuleError
 from perf.extensions import db
+from perf.fields import unsavable
 from perf.office.messages import project_link
 from perf.projects.models import Project
 
@@ -28,6 +29,8 @@ def nudge(project_ids: list[int], user, text: str) -> int:
         problems["message"] = ["请填写催办内容"]
     elif len(text) > MAX_NUDGE:
         problems["message"] = [f"催办内容最多 {MAX_NUDGE} 个字"]
+    elif refused := unsavable(text, "催办内容"):
+        problems["message"] = [refused]
     ids = sorted({i for i in project_ids if 1 <= i <= MAX_ID})
     if not ids:
         problems["project_id"] = ["请至少选择一个项目"]

@@ -10,10 +10,11 @@ from wtforms import Form, FormField, HiddenField, SelectField, StringField, Text
 from wtforms.fields import FieldList
 
 from perf.errors import RuleError, show_on_form
-from perf.forms import ChineseForm
+from perf.forms import ChineseForm, ascii_int
 from perf.numbers import plain
 from perf.projects.schemas import IndicatorRowSchema, TargetTableSchema, entered
 from perf.projects.taxonomy import taxonomy
+from perf.versions import read_version
 
 HEADER = [key for key, _, _ in entered(TargetTableSchema)]
 ROW = [key for key, _, _ in entered(IndicatorRowSchema)]
@@ -42,7 +43,7 @@ IndicatorForm = type("IndicatorForm", (Form,), _inputs(IndicatorRowSchema))
 class ProjectForm(ChineseForm):
     """Create or edit a project's 绩效目标表 (the header inputs are added from the schema below)."""
 
-    unit_id = SelectField("实施单位", coerce=int, invalid_choice_message="请选择实施单位（本人负责的单位之一）")
+    unit_id = SelectField("实施单位", coerce=ascii_int, invalid_choice_message="请选择实施单位（本人负责的单位之一）")
     plan = FieldList(StringField("累计支出进度（%）"))
     indicators = FieldList(FormField(IndicatorForm))
     lock_version = HiddenField()
@@ -75,8 +76,7 @@ class ProjectForm(ChineseForm):
     @property
     def expected_version(self) -> int | None:
         """The lock version the editor started from."""
-        data = (self.lock_version.data or "").strip()
-        return int(data) if data.isascii() and data.isdigit() else None
+        return read_version(self.lock_version.data)
 
     def table(self) -> dict:
         """What was typed, as the table schema reads it."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from perf.fields import unsavable
 from perf.numbers import fmt2, grouped
 from perf.spending.models import Payment
 from perf.spending.schemas import MAX_REASON, PaymentData
@@ -135,7 +136,8 @@ def reason_problems(reason: str | None, label: str) -> dict[str, list[str]]:
         return {"reason": [f"请填写{label}"]}
     if len(text) > MAX_REASON:
         return {"reason": [f"{label}最多 {MAX_REASON} 个字"]}
-    return {}
+    refused = unsavable(text, label)
+    return {"reason": [refused]} if refused else {}
 
 
 def rule_messages(year: int, data: PaymentData, ledger: Ledger, previous_voucher: str | None = None) -> dict:

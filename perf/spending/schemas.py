@@ -79,12 +79,12 @@ def parse_yuan(text: str) -> Decimal:
         amount = Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
         raise ValidationError(f"金额“{text}”不是有效数字") from None
+    if abs(amount) >= MAX_YUAN:  # first: a 27-digit amount cannot even be rounded to the 分 (InvalidOperation)
+        raise ValidationError("金额超出范围（不超过 14 位整数）")
     if amount != amount.quantize(TWO_PLACES):
         raise ValidationError("金额最多 2 位小数（精确到分）")
     if amount == 0:
         raise ValidationError("金额不能为 0")
-    if abs(amount) >= MAX_YUAN:
-        raise ValidationError("金额超出范围（不超过 14 位整数）")
     return round2(amount)
 
 

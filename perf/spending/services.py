@@ -21,6 +21,7 @@ from perf.audit.services import record, record_many
 from perf.db import among
 from perf.errors import RuleError
 from perf.extensions import db
+from perf.fields import unsavable
 from perf.numbers import fmt2, grouped
 from perf.projects.keepers import keeper
 from perf.projects.models import Project
@@ -38,7 +39,9 @@ def voucher_problems(project_id: int, voucher_no: str | None, previous: str | No
     """``{"voucher_no": [...]}`` when another payment of the project has ``voucher_no`` (``previous``: the
     corrected payment's own), else ``{}``; pages ask it too when other fields could not be read, so a taken
     voucher is told in the same round."""
-    if not voucher_no or voucher_no == previous or not _voucher_taken(project_id, voucher_no):
+    if not voucher_no or voucher_no == previous or unsavable(voucher_no):  # a NUL is no 凭证号 to look up
+        return {}
+    if not _voucher_taken(project_id, voucher_no):
         return {}
     return {"voucher_no": [voucher_message(voucher_no)]}
 
