@@ -28,10 +28,11 @@ from flask import Flask, current_app, render_template, request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
-from wtforms.fields import FieldList, FormField
+from wtforms.fields import FieldList, FormField, HiddenField
 
 from perf.db import is_busy
 from perf.extensions import db
+from perf.fields import visible
 from perf.numbers import plain, round2
 from perf.security import UPLOAD_ENDPOINTS
 
@@ -184,7 +185,8 @@ def _field_at(form, path: str, aliases: Mapping[str, str]):
             if fields is None or step not in fields:
                 return None
             node = fields[step]
-    return None if isinstance(node, FieldList | FormField) else node
+    # a hidden input (an id, a version) shows no message: its messages go above the form
+    return None if isinstance(node, FieldList | FormField | HiddenField) else node
 
 
 def _refresh_list_errors(form) -> None:
@@ -230,7 +232,7 @@ def fail_file(problems, nothing: str, hint: str = "") -> None:
     """A refused file import: each problem with its table, row or line, then how many and ``nothing``
     (未导入任何记录), then ``hint`` if any; exit with status 1, so the command's boundary rolls back."""
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(visible(str(problem)), err=True)
     click.echo(f"共 {len(problems)} 个问题，{nothing}。", err=True)
     if hint:
         click.echo(hint, err=True)

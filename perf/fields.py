@@ -47,6 +47,12 @@ def unsavable(text: str | None, label: str = "") -> str | None:
     return None
 
 
+def visible(text: str) -> str:
+    """``text`` with each control character shown as its symbol (NUL as ␀, ESC as ␛): a message that quotes
+    what a file holds can be stored and shown, and says where the character is."""
+    return _CONTROL.sub(lambda found: chr(0x2400 + ord(found.group())) if found.group() < " " else "␡", text)
+
+
 def _messages(**extra: str) -> dict[str, str]:
     return {**CHINESE, **extra}
 

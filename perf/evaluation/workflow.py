@@ -28,6 +28,7 @@ from perf.fields import unsavable
 from perf.numbers import WAN_INTEGER_DIGITS, fmt2, plain, wan_text
 from perf.projects.indicator_value import Kind
 from perf.projects.models import Project
+from perf.versions import UNREADABLE
 from perf.workflow.engine import State, Transition, Workflow, events, register, version, versions
 from perf.workflow.models import KeptVersion
 
@@ -67,7 +68,8 @@ def save(project: Project, user, raw, lock_version: int | None = None) -> SelfEv
     _require(project.status == "approved", "绩效目标表批复后才能填报绩效自评")
     evaluation = stored_evaluation(project)
     _require(status_of(evaluation) == "draft", f"绩效自评{EVALUATION_STATUS_LABELS[status_of(evaluation)]}，不能修改")
-    if evaluation and lock_version is not None and lock_version != evaluation.lock_version:
+    stale = lock_version is not None and lock_version != (evaluation.lock_version if evaluation else lock_version)
+    if stale or lock_version == UNREADABLE:  # a version no page gave out is no version to save against
         raise RuleError(
             "绩效自评在您打开后已被他人修改，您的保存未生效。您填写的内容仍保留在下方；"
             "请先在新窗口打开自评核对他人的修改，确认后再次保存将以您填写的内容为准。",

@@ -24,6 +24,7 @@ from perf.documents.flat import FlatTargets, load_targets
 from perf.documents.importer import import_disclosure, sha256
 from perf.errors import RuleError
 from perf.extensions import db
+from perf.fields import visible
 from perf.imports.models import KINDS, ImportRecord
 from perf.imports.preview import Preview, fingerprint, preview_of
 from perf.jobs import services as jobs
@@ -251,7 +252,7 @@ def _refusal(user, what: str):
 
 def _keep(record: ImportRecord, preview: Preview) -> None:
     record.summary = preview.summary
-    record.problems = preview.problems
+    record.problems = [{key: visible(str(value)) for key, value in problem.items()} for problem in preview.problems]
     record.preview = preview.projects
     record.fingerprint = fingerprint(preview)
 
