@@ -224,7 +224,7 @@ def fail_cli(error: RuleError, labels: Mapping[str, str] | None = None) -> None:
     for path, messages in error.errors.items():
         where = place(path, labels or {})
         for message in messages:
-            click.echo(f"错误 {where}：{message}" if where else f"错误 {message}", err=True)
+            click.echo(visible(f"错误 {where}：{message}" if where else f"错误 {message}"), err=True)
     raise click.exceptions.Exit(1)
 
 

@@ -29,7 +29,7 @@ from perf.org.services import (
 from perf.projects.history import snapshot
 from perf.projects.models import Project
 from perf.projects.replacing import DroppedRow, RowChanges, row_changes
-from perf.projects.schemas import labels, table_loader
+from perf.projects.schemas import header_labels, labels, table_loader
 from perf.projects.services import create_projects, overwrite_project, same_table
 from perf.projects.taxonomy import SCHEME_LABELS
 from perf.review.workflow import TARGET
@@ -177,7 +177,7 @@ def _loaded(load, table: ProjectTable, result: ImportResult) -> dict | None:
         return load(table_of(table))
     except RuleError as error:
         for path, messages in error.errors.items():
-            where = place(path, labels())
+            where = place(path, labels() if "." in path else header_labels())  # a header's name is 项目名称
             result.problems += [Problem(table.location, f"{where}：{m}" if where else m) for m in messages]
         return None
 

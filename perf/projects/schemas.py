@@ -194,6 +194,11 @@ def entered(schema: type[PerfSchema]) -> list[tuple[str, str, str]]:
     ]
 
 
+def header_labels() -> dict[str, str]:
+    """The Chinese name of each header field of a table (a path without a row: ``name`` is 项目名称)."""
+    return {key: label for key, _, label in entered(TargetTableSchema)}
+
+
 def labels() -> dict[str, str]:
     """Every path step of a table and its Chinese name, for messages located by path."""
     named = {key: label for schema in (TargetTableSchema, IndicatorRowSchema) for key, _, label in entered(schema)}

@@ -254,6 +254,15 @@ def test_a_bad_plan_writes_nothing_and_names_table_and_line(runner, session, tmp
     assert _count(AuditEntry) == 0
 
 
+def test_an_overlong_project_name_is_named_as_the_project_name(runner, session, tmp_path):
+    name = "“互联网+政务服务”行政审批网络维护费"
+    text = SAMPLE_TEXT.replace(name, "很长的项目名称" * 30)
+    result = runner.invoke(args=["perf", "import-disclosure", _write(tmp_path, text)])
+    assert result.exit_code == 1
+    assert "项目名称：项目名称最多 200 个字符" in result.stderr and "三级指标" not in result.stderr
+    assert _count(Project) == 0
+
+
 def test_a_changed_project_is_refused_without_replace_and_nothing_is_written(runner, demo, session, tmp_path):
     before = snapshot()
     text = SAMPLE_TEXT.replace("\t≥40%\n", "\t≥45%\n", 1)
