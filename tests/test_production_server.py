@@ -18,6 +18,7 @@ import select
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -29,7 +30,8 @@ import gunicorn  # the test fails, never skips, without it (pyproject: the test 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
+#: The interpreter running the tests runs flask and gunicorn too (a worktree or CI checkout has no .venv of its own).
+PYTHON = sys.executable
 WORKERS = 2
 MB = 1024 * 1024
 #: The most any gunicorn worker may hold while a 200 MB body arrives.
@@ -113,7 +115,7 @@ def _environment(folder: Path) -> dict[str, str]:
 
 def _flask(env: dict[str, str], *args: str) -> None:
     done = subprocess.run(
-        [str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [PYTHON, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
 
@@ -157,7 +159,7 @@ def server(tmp_path_factory):
     log = folder / "gunicorn.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+            [PYTHON, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
             cwd=ROOT,
             env=env,
             stdout=out,
