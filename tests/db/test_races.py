@@ -13,6 +13,7 @@ from decimal import Decimal as D
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from sqlalchemy.orm.exc import StaleDataError
 
 from perf import create_app
 from perf.actuals.models import ActualValue
@@ -23,9 +24,11 @@ from perf.auth.models import User
 from perf.auth.services import update_user
 from perf.documents.flat import load_targets
 from perf.documents.importer import sha256
-from perf.errors import RuleError
+from perf.errors import STALE, RuleError
+from perf.evaluation import workflow as self_evaluation
 from perf.extensions import db
 from perf.projects.models import Indicator, Project
+from perf.projects.services import create_project, update_project
 from perf.settings import services as settings_services
 from perf.settings.models import Setting
 from perf.spending import batch
@@ -36,6 +39,7 @@ from perf.spending.services import add_payment, correct_payment
 from perf.targets.importer import import_targets
 from tests.conftest import ENGINE, throwaway_database
 from tests.documents import flat_files
+from tests.factories import target_table
 
 pytestmark = pytest.mark.skipif(ENGINE != "postgresql", reason="runs in the PostgreSQL half of the suite")
 
@@ -99,6 +103,9 @@ def race(app, load, write) -> dict:
             except RuleError as error:
                 db.session.rollback()
                 outcome["second"] = (error.kind, error.messages)
+            except StaleDataError:  # version_id_col at flush: every boundary answers it as stale (perf/boundary.py)
+                db.session.rollback()
+                outcome["second"] = ("stale", [STALE])
             except Exception as error:
                 outcome["second"] = repr(error)
             finally:
@@ -265,3 +272,52 @@ def test_the_same_flat_target_table_imported_twice_at_once_is_written_once(app):
     outcome = race(app, lambda: None, write)
     assert (outcome["first"], outcome["second"], outcome["second_waited"]) == ("saved", "saved", True)
     assert sorted((len(r.created), len(r.unchanged), len(r.problems)) for r in results) == [(0, 3, 0), (3, 0, 0)]
+
+
+def test_two_edits_of_one_draft_table(app):
+    """Project keeps SQLAlchemy's version_id_col: the second UPDATE … WHERE lock_version waits, then matches nothing."""
+    with app.app_context():
+        owner = db.session.scalar(sa.select(User).where(User.username == "owner"))
+        year = db.session.scalar(sa.select(Project).where(Project.code == CODE)).budget_year
+        draft_id = create_project(year, owner.units[0], target_table("RACE2"), actor="test").id
+        db.session.commit()
+    names = iter(["第一人的修改", "第二人的修改"])
+
+    def load():
+        project = db.session.get(Project, draft_id)
+        return project, project.lock_version
+
+    def write(loaded):
+        project, version = loaded
+        update_project(project, {**target_table("RACE2"), "name": next(names)}, "test", version)
+
+    outcome = race(app, load, write)
+    assert "已被他人修改" in refused_as_stale(outcome)[0] and outcome["second_waited"]
+    with app.app_context():
+        assert db.session.get(Project, draft_id).name == "第一人的修改"
+
+
+def test_two_saves_of_one_self_evaluation(app):
+    with app.app_context():
+        project = db.session.scalar(sa.select(Project).where(Project.code == CODE))
+        owner = db.session.scalar(sa.select(User).where(User.username == "owner"))
+        rows = [vars(row) for row in self_evaluation.current_rows(project)]
+        self_evaluation.save(project, owner, {"outcome": "起草", "rows": rows})
+        db.session.commit()
+        project_id, owner_id = project.id, owner.id
+    outcomes = iter(["第一人的说明", "第二人的说明"])
+
+    def load():
+        project = db.session.get(Project, project_id)
+        evaluation = self_evaluation.stored_evaluation(project)
+        return project, db.session.get(User, owner_id), evaluation.lock_version
+
+    def write(loaded):
+        project, user, version = loaded
+        rows = [vars(row) for row in self_evaluation.current_rows(project)]
+        self_evaluation.save(project, user, {"outcome": next(outcomes), "rows": rows}, version)
+
+    refused_as_stale(race(app, load, write))
+    with app.app_context():
+        project = db.session.get(Project, project_id)
+        assert self_evaluation.stored_evaluation(project).outcome == "第一人的说明"
