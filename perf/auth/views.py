@@ -123,8 +123,7 @@ def _sign_in_to_change_password(user: User):
     session.clear()
     login_user(user)
     session.permanent = True
-    session[MUST_CHANGE_PASSWORD] = True
-    flash("您使用的是演示账户公开的默认密码，任何人都可能知道。请先修改密码，修改后才能使用系统。", "error")
+    session[MUST_CHANGE_PASSWORD] = True  # the account page says why, each time it is shown
     return redirect(url_for("auth.account"))
 
 
@@ -181,6 +180,7 @@ def account_page(form: PasswordForm, token_form: TokenForm, secret: str | None =
         notice_form=notice_form,
         tokens=tokens_of(me),
         new_secret=secret,
+        must_change_password=bool(session.get(MUST_CHANGE_PASSWORD)),
     )
     response = make_response(page)
     if secret:

@@ -26,10 +26,12 @@ def test_the_published_password_leads_to_the_account_page_until_it_is_changed(cl
     for path in ("/", "/projects/2024/13020724P00X4BL10005W", "/inbox"):
         moved = client.get(path)
         assert moved.status_code == 302 and moved.headers["Location"].endswith("/account"), path
+    assert "演示账户公开的默认密码" in client.get("/account").get_data(as_text=True)  # said again, each time
     api = client.get("/api/v1/years")
     assert api.status_code == 403 and "修改演示账户的默认密码" in api.get_json()["message"]
     typed = {"current_password": "perf-owner-2024", "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
     assert client.post("/account", data=typed).status_code == 302
+    assert "演示账户公开的默认密码" not in client.get("/account").get_data(as_text=True)
     assert client.get("/").status_code == 200
     assert client.get("/api/v1/years").status_code == 200
 
