@@ -233,6 +233,14 @@ def one_import_at_a_time(session) -> None:
     transaction_lock(session, IMPORT_LOCK)
 
 
+def is_unique_violation(error: BaseException) -> bool:
+    """True when a write failed on a unique key (SQLSTATE 23505; SQLite's "UNIQUE constraint failed"): another
+    save stored the same key first. Any other integrity error (NOT NULL, a foreign key) is a bug to report."""
+    original = getattr(error, "orig", None)
+    state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    return state == "23505" or "UNIQUE constraint failed" in str(original or error)
+
+
 def transaction_lock(session, key: int) -> None:
     """Hold a lock named ``key`` until the transaction ends: an advisory lock on the PostgreSQL family.
 

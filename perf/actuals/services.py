@@ -17,7 +17,7 @@ from perf import tunables
 from perf.actuals.models import ActualValue
 from perf.actuals.schemas import MAX_VALUE, load_entry
 from perf.audit.services import record
-from perf.db import among
+from perf.db import among, is_unique_violation
 from perf.errors import Problems, RuleError
 from perf.extensions import db
 from perf.fields import unsavable
@@ -213,6 +213,8 @@ def _flush_new_rows() -> None:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError as error:
+        if not is_unique_violation(error):
+            raise
         raise RuleError(STALE_ROWS.format(n=1), "stale") from error
 
 

@@ -34,7 +34,7 @@ class SelfEvaluationForm(ChineseForm):
 
     def fill(self, evaluation, rows: list[RowData]) -> None:
         """Pre-fill from what is stored (the default weights where nothing is)."""
-        self.lock_version.data = str(evaluation.lock_version) if evaluation else ""
+        self.lock_version.data = str(evaluation.lock_version) if evaluation else "0"  # 0: none stored yet
         self.outcome.data = evaluation.outcome if evaluation else ""
         self.full_year_budget.data = (wan_text(evaluation.full_year_budget) or "") if evaluation else ""
         self.carried_over.data = (wan_text(evaluation.carried_over) or "") if evaluation else ""

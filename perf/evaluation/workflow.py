@@ -13,11 +13,12 @@ Services flush; the boundary commits.
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from perf.audit import labels
 from perf.audit.services import record
 from perf.auth.permissions import can_edit
-from perf.db import utcnow
+from perf.db import is_unique_violation, utcnow
 from perf.errors import Problems, RuleError
 from perf.evaluation.models import EVALUATION_STATUS_LABELS, EvaluationRow, SelfEvaluation
 from perf.evaluation.schemas import MAX_OUTCOME, MAX_REASON, EvaluationData, RowData, load_entries_leniently
@@ -59,6 +60,13 @@ def current_rows(project: Project) -> list[RowData]:
     return rows
 
 
+#: What a save from a page older than another save is told.
+STALE_EVALUATION = (
+    "绩效自评在您打开后已被他人修改，您的保存未生效。您填写的内容仍保留在下方；"
+    "请先在新窗口打开自评核对他人的修改，确认后再次保存将以您填写的内容为准。"
+)
+
+
 def save(project: Project, user, raw, lock_version: int | None = None) -> SelfEvaluation:
     """Store the owner's entries as given (a draft may be incomplete; submission checks completeness).
 
@@ -68,13 +76,10 @@ def save(project: Project, user, raw, lock_version: int | None = None) -> SelfEv
     _require(project.status == "approved", "绩效目标表批复后才能填报绩效自评")
     evaluation = stored_evaluation(project)
     _require(status_of(evaluation) == "draft", f"绩效自评{EVALUATION_STATUS_LABELS[status_of(evaluation)]}，不能修改")
-    stale = lock_version is not None and lock_version != (evaluation.lock_version if evaluation else lock_version)
+    # 0: the page showed no stored evaluation; one stored since is someone else's first save
+    stale = lock_version is not None and lock_version != (evaluation.lock_version if evaluation else 0)
     if stale or lock_version == UNREADABLE:  # a version no page gave out is no version to save against
-        raise RuleError(
-            "绩效自评在您打开后已被他人修改，您的保存未生效。您填写的内容仍保留在下方；"
-            "请先在新窗口打开自评核对他人的修改，确认后再次保存将以您填写的内容为准。",
-            "stale",
-        )
+        raise RuleError(STALE_EVALUATION, "stale")
     data, unreadable = load_entries_leniently(raw)  # every problem at once: what could be read is checked too
     problems = Problems()
     if unreadable is not None:
@@ -94,7 +99,12 @@ def save(project: Project, user, raw, lock_version: int | None = None) -> SelfEv
     if changes:
         evaluation.updated_at = utcnow()  # a change to the rows alone must also bump lock_version
         record(user.username, "self_evaluation.save", "project", project.id, f"填报绩效自评 {project.code}", changes)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # two first saves at once: the other one's row is there now
+        if not is_unique_violation(error):
+            raise
+        raise RuleError(STALE_EVALUATION, "stale") from error
     return evaluation
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from perf.auth.permissions import can_edit
+from perf.db import is_unique_violation
 from perf.errors import Problems, RuleError
 from perf.extensions import db
 from perf.projects.models import Project
@@ -120,12 +121,15 @@ def settled(attempt: Callable[[], T]) -> T:
     try:
         with db.session.begin_nested():
             return attempt()
-    except IntegrityError:
-        pass
+    except IntegrityError as error:
+        if not is_unique_violation(error):  # not a race: a bug to report, never a made-up conflict
+            raise
     try:
         with db.session.begin_nested():
             return attempt()
     except IntegrityError as error:
+        if not is_unique_violation(error):
+            raise
         raise RuleError(BUSY, "conflict") from error
 
 

@@ -321,3 +321,26 @@ def test_two_saves_of_one_self_evaluation(app):
     with app.app_context():
         project = db.session.get(Project, project_id)
         assert self_evaluation.stored_evaluation(project).outcome == "第一人的说明"
+
+
+def test_two_first_saves_of_one_self_evaluation(app):
+    """No evaluation stored yet: both pages carry version 0; the second INSERT meets the first's unique
+    project_id and is refused as stale, not a 500."""
+    with app.app_context():
+        project_id = db.session.scalar(sa.select(Project.id).where(Project.code == "13020724P00EL6T100050"))
+        owner_id = db.session.scalar(sa.select(User.id).where(User.username == "owner"))
+    outcomes = iter(["第一人的说明", "第二人的说明"])
+
+    def load():
+        return db.session.get(Project, project_id), db.session.get(User, owner_id)
+
+    def write(loaded):
+        project, user = loaded
+        rows = [vars(row) for row in self_evaluation.current_rows(project)]
+        self_evaluation.save(project, user, {"outcome": next(outcomes), "rows": rows}, 0)
+
+    outcome = race(app, load, write)
+    refused_as_stale(outcome)
+    with app.app_context():
+        project = db.session.get(Project, project_id)
+        assert self_evaluation.stored_evaluation(project).outcome == "第一人的说明"

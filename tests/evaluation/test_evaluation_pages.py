@@ -46,6 +46,17 @@ def test_the_owner_sees_the_form_with_default_weights(client, login, users, proj
     assert "第1行“提供材料比例”未填写实际完成值" in page  # the problems list before submission
 
 
+def test_a_first_save_from_a_page_opened_before_another_first_save_is_refused(client, login, users, project):
+    login(users["owner"])
+    page = client.get(f"/projects/{project.id}/self-evaluation").get_data(as_text=True)
+    assert re.search(r'name="lock_version" type="hidden" value="0"', page)  # nothing stored yet
+    assert (
+        client.post(f"/projects/{project.id}/self-evaluation", data=page_form(project, outcome="甲")).status_code == 302
+    )
+    refused = client.post(f"/projects/{project.id}/self-evaluation", data=page_form(project, lock_version="0"))
+    assert refused.status_code == 422 and "绩效自评在您打开后已被他人修改" in refused.get_data(as_text=True)
+
+
 def test_a_save_from_an_older_page_is_refused_then_a_deliberate_resave_wins(client, login, users, project, session):
     login(users["owner"])
     assert client.post(f"/projects/{project.id}/self-evaluation", data=page_form(project)).status_code == 302
