@@ -14,6 +14,7 @@ keep SQLAlchemy's ``version_id_col``, which does the same compare-and-set at flu
 """
 
 from sqlalchemy import inspect, tuple_, update
+from sqlalchemy.exc import InvalidRequestError
 
 from perf.errors import STALE, RuleError
 from perf.extensions import db
@@ -38,7 +39,10 @@ def read_version(text: object) -> int | None:
 def current(obj) -> int:
     """The object's version as stored now (after a save refused as stale: what the page carries next, so
     saving again, having read the message, is a deliberate overwrite)."""
-    db.session.refresh(obj, ["lock_version"])
+    try:
+        db.session.refresh(obj, ["lock_version"])
+    except InvalidRequestError:  # deleted meanwhile: the page keeps what it showed, and a save says so again
+        return UNREADABLE
     return obj.lock_version
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from perf.actuals.importer import import_actuals
 from perf.audit import services as audit_log
 from perf.auth.permissions import can_edit, can_review
-from perf.db import utcnow
+from perf.db import one_import_at_a_time, utcnow
 from perf.documents.disclosure import Problem, load_disclosure
 from perf.documents.flat import FlatTargets, load_targets
 from perf.documents.importer import import_disclosure, sha256
@@ -123,8 +123,12 @@ def apply(record: ImportRecord, user, drop_recorded: bool = False) -> ImportReco
     """Write a checked file without problems, all or nothing; RuleError (conflict) when it may not be applied now.
 
     A file that drops indicators carrying recorded data (the preview's ``dropping``) is applied only
-    with ``drop_recorded`` (the preview's checkbox, the API's ``?drop_recorded=true``).
+    with ``drop_recorded`` (the preview's checkbox, the API's ``?drop_recorded=true``). The same record
+    applied twice at once (a double click) is applied once: the second waits for the first to commit, then
+    reads the record as applied.
     """
+    one_import_at_a_time(db.session)  # before the dry run, whose savepoint would release a lock taken inside it
+    db.session.refresh(record, ["status"])
     if record.status == "applied":
         raise RuleError({"": ["该文件已导入，不能重复导入"]}, "conflict")
     if not record.can_apply:

@@ -20,6 +20,7 @@ from perf.actuals.models import ActualValue
 from perf.actuals.services import set_actual
 from perf.alerts import services as alert_services
 from perf.alerts.models import Alert
+from perf.audit.models import AuditEntry
 from perf.auth.models import User
 from perf.auth.services import update_user
 from perf.documents.flat import load_targets
@@ -27,6 +28,8 @@ from perf.documents.importer import sha256
 from perf.errors import STALE, RuleError
 from perf.evaluation import workflow as self_evaluation
 from perf.extensions import db
+from perf.imports import services as uploads
+from perf.imports.models import ImportRecord
 from perf.projects.models import Indicator, Project
 from perf.projects.services import create_project, update_project
 from perf.settings import services as settings_services
@@ -344,3 +347,25 @@ def test_two_first_saves_of_one_self_evaluation(app):
     with app.app_context():
         project = db.session.get(Project, project_id)
         assert self_evaluation.stored_evaluation(project).outcome == "第一人的说明"
+
+
+def test_one_upload_applied_twice_at_once_is_applied_once(app):
+    """A double click on 确认导入: the second waits for the first's commit, then finds the record applied (409)."""
+    rows = [f"{CODE},2024-09-{1 + n:02d},300.00,UP{n:03d},维护费" for n in range(20)]
+    data = "\n".join(["项目编码,支付日期,金额（元）,凭证号,摘要", *rows]).encode()
+    with app.app_context():
+        owner = db.session.scalar(sa.select(User).where(User.username == "owner"))
+        record_id = uploads.check("payments", "payments.csv", data, owner).id
+        db.session.commit()
+
+    def load():
+        owner = db.session.scalar(sa.select(User).where(User.username == "owner"))
+        return db.session.get(ImportRecord, record_id), owner
+
+    outcome = race(app, load, lambda loaded: uploads.apply(*loaded))
+    assert outcome["first"] == "saved" and outcome["second_waited"], outcome
+    assert outcome["second"] == ("conflict", ["该文件已导入，不能重复导入"]), outcome
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).where(Payment.voucher_no.like("UP%"))) == 20
+        applied = sa.select(sa.func.count()).where(AuditEntry.action == "import.apply")
+        assert db.session.scalar(applied.where(AuditEntry.object_id == str(record_id))) == 1

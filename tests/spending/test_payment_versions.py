@@ -83,3 +83,13 @@ def test_the_api_refuses_a_second_correction_with_the_same_etag(client, users, l
     assert stale.status_code == 412 and stale.is_json
     db.session.expire_all()
     assert db.session.get(Payment, paid.id).amount == D("97000.00")
+
+
+def test_a_correction_that_changes_nothing_leaves_the_version(client, users, login, paid):
+    login(users["owner"])
+    page = text(client.get(f"/payments/{paid.id}/edit"))
+    same = {**FORM, "amount_yuan": "98,000.00", "reason": "核对", "lock_version": version_of(page)}
+    answer = client.post(f"/payments/{paid.id}/edit", data=same, follow_redirects=True)
+    assert "内容没有变化" in text(answer)
+    db.session.expire_all()
+    assert db.session.get(Payment, paid.id).lock_version == 1  # another open page is not made stale for nothing
