@@ -16,7 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from perf.errors import RuleError, show_on_form
 from perf.forms import ChineseForm
 from perf.midyear.models import CAUSE_LABELS, LIKELIHOOD_LABELS
-from perf.midyear.services import EntryData
+from perf.midyear.services import EntryData, shown_actual
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -30,6 +30,8 @@ class EntryForm(Form):
     """One indicator's row (no CSRF of its own: the page form carries it)."""
 
     indicator_id = HiddenField()
+    #: Which actual (and its version) the 1–7月 box showed (``perf.midyear.services.shown_actual``).
+    actual_shown = HiddenField()
     actual = StringField("1–7月执行情况")
     forecast = StringField("全年预计完成情况")
     likelihood = SelectField(
@@ -55,6 +57,7 @@ class MidyearForm(ChineseForm):
             self.entries.append_entry(
                 {
                     "indicator_id": str(row.indicator.id),
+                    "actual_shown": shown_actual(row.actual),
                     "actual": row.actual.value_text if row.actual else "",
                     "forecast": entry.forecast_text if entry else "",
                     "likelihood": (entry.likelihood or "") if entry else "",
@@ -62,6 +65,15 @@ class MidyearForm(ChineseForm):
                     "measures": entry.measures if entry else "",
                 }
             )
+
+    def show_actuals(self, rows) -> None:
+        """After a save refused as stale: each row now names the actual the page shows beside it, so saving
+        again is a deliberate overwrite; what was typed stays."""
+        shown = {row.indicator.id: shown_actual(row.actual) for row in rows}
+        for sub in (entry.form for entry in self.entries):
+            indicator_id = _id(sub.indicator_id.data)
+            if indicator_id in shown:
+                sub.actual_shown.data = shown[indicator_id]
 
     def to_data(self) -> list[EntryData]:
         """The service's form of what was typed; an unreadable indicator id becomes 0 (refused there)."""
@@ -73,6 +85,7 @@ class MidyearForm(ChineseForm):
                 likelihood=sub.likelihood.data or None,
                 causes=list(sub.causes.data or []),
                 measures=sub.measures.data or "",
+                actual_shown=(sub.actual_shown.data or "").strip() or None,
             )
             for sub in (entry.form for entry in self.entries)
         ]

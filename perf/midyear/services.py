@@ -50,6 +50,14 @@ class EntryData:
     likelihood: str | None = None
     causes: list[str] = field(default_factory=list)
     measures: str = ""
+    #: The actual the page showed in the 1–7月 box ("<id>:<version>", "0" for none; None: not said). A
+    #: different value typed over one changed since is refused, so nobody's correction is written back.
+    actual_shown: str | None = None
+
+
+def shown_actual(actual: ActualValue | None) -> str:
+    """What a row's hidden input says of the actual it showed."""
+    return f"{actual.id}:{actual.lock_version}" if actual is not None else "0"
 
 
 @dataclass
@@ -71,6 +79,7 @@ def save_entries(project: Project, round_on: date, entries: list[EntryData], act
     errors = Problems()
     checked: list[_Checked] = []
     seen: set[int] = set()
+    stale = False
     for position, data in enumerate(entries):
         indicator = indicators.get(data.indicator_id)
         if indicator is None or data.indicator_id in seen:
@@ -78,10 +87,19 @@ def save_entries(project: Project, round_on: date, entries: list[EntryData], act
             continue
         seen.add(indicator.id)
         problems, new_actual = check_row(indicator, data, latest.get(indicator.id), months)
+        current = latest.get(indicator.id)
+        if new_actual and data.actual_shown is not None and data.actual_shown != shown_actual(current):
+            problems.setdefault("actual", []).append(
+                f"“{indicator.name}”的实际完成值在您打开后已被他人改为“{current.value_text}”，本行未保存；"
+                "您填写的内容已保留，核对后可再次保存"
+                if current is not None
+                else f"“{indicator.name}”的实际完成值在您打开后已被他人删除，请核对后再保存"
+            )
+            stale = True
         for name, messages in problems.items():
             errors.add(f"entries.{position}.{name}", *messages)
         checked.append(_Checked(position, indicator, data, new_actual))
-    errors.raise_if_any()
+    errors.raise_if_any("stale" if stale else "invalid")
     stored = entries_of([project.id], round_on)
     changed = 0
     for item in checked:

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 
 from perf.auth.permissions import Perm, can_edit, can_view, loads, require
-from perf.boundary import refusal
+from perf.boundary import refusal, refused
 from perf.midyear import lights, queries, services, xlsx
 from perf.midyear.forms import MidyearForm
 from perf.midyear.models import CAUSE_LABELS, LIKELIHOOD_LABELS
@@ -55,7 +55,10 @@ def save_round(project):
             changed = services.save_entries(project, round_on, form.to_data(), current_user.username)
             flash(f"已保存 {changed} 个指标的监控情况" if changed else "内容没有变化", "success")
             return redirect(url_for("midyear.round_page", project_id=project.id))
-    return _page(queries.sheet(project, round_on), form), 200
+    sheet = queries.sheet(project, round_on)
+    if (error := refused()) is not None and error.kind == "stale":  # what was typed stays; saving again overwrites
+        form.show_actuals(sheet.rows)
+    return _page(sheet, form), 200
 
 
 @bp.get("/projects/<int:project_id>/midyear.xlsx")

@@ -1,13 +1,17 @@
 """The mid-year pages through the test client: who sees and saves what, messages, the XLSX read back."""
 
+from datetime import date
 from io import BytesIO
 
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from perf.actuals.models import ActualValue
+from perf.actuals.services import set_actual
 from perf.audit.models import AuditEntry
 from perf.midyear.models import MonitoringEntry
+from tests.factories import posted_fields
 from tests.midyear.conftest import indicator_of
 
 
@@ -171,3 +175,26 @@ def test_xlsx_of_one_project(client, login, users, network, session):
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     assert ws.print_title_rows == "$7:$8"
     assert ws.column_dimensions["Q"].width == 26
+
+
+def test_a_1_7_value_typed_over_one_another_person_changed_meanwhile_is_refused(client, login, users, network, session):
+    login(users["owner"])
+    page = client.get(url(network)).get_data(as_text=True)
+    opened = {k: v for k, v in posted_fields(page, "midyear-form").items() if k != "csrf_token"}
+    index = next(i for i, ind in enumerate(network.indicators) if ind.name == "网上审批及时率")
+    indicator = indicator_of(network, "网上审批及时率")
+    shown_before = opened[f"entries-{index}-actual"]
+    set_actual(indicator, "85%", date(2024, 7, 31), "t-other")  # corrected on the actuals page meanwhile
+    session.commit()
+    row = {f"entries-{index}-{key}": value for key, value in RED_ROW.items()}
+    typed = {**opened, **row, f"entries-{index}-actual": "31%"}
+    refused = client.post(url(network), data=typed)
+    shown = refused.get_data(as_text=True)
+    assert "“网上审批及时率”的实际完成值在您打开后已被他人改为“85%”" in shown and 'value="31%"' in shown
+    session.expire_all()
+    values = session.scalars(sa.select(ActualValue.value_text).where(ActualValue.indicator_id == indicator.id)).all()
+    assert "31%" not in values and "85%" in values and shown_before != "31%"
+    again = {**{k: v for k, v in posted_fields(shown, "midyear-form").items() if k != "csrf_token"}, **row}
+    assert client.post(url(network), data=again).status_code == 302  # saving again is a deliberate overwrite
+    session.expire_all()
+    assert "31%" in session.scalars(sa.select(ActualValue.value_text).where(ActualValue.indicator_id == indicator.id))
