@@ -289,7 +289,11 @@ def too_large(error: HTTPException):
     ``MAX_REQUEST_KB``), said in Chinese with the limit."""
     limit = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH") or 0
     _drain(request.environ.get("wsgi.input"), request.content_length or 0, limit * _DRAIN_FACTOR)
-    if request.endpoint not in UPLOAD_ENDPOINTS:
+    field_limit = request.max_form_memory_size or 0
+    if request.content_length is not None and request.content_length <= limit and field_limit:
+        # the body was within its limit: one field of the form was over Flask's per-field limit
+        message = f"填写的内容过长：每项最多 {plain(round2(Decimal(field_limit) / 1024))} KB，请减少内容后重新提交"
+    elif request.endpoint not in UPLOAD_ENDPOINTS:
         message = f"提交的内容过大：最多 {plain(round2(Decimal(limit) / 1024))} KB，请减少内容后重新提交"
     else:
         most = plain(round2(Decimal(limit) / 1024 / 1024))

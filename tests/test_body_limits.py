@@ -31,3 +31,11 @@ def test_an_upload_may_send_more_than_the_request_limit(client, users, login):
     body = {"kind": "payments", "file": (io.BytesIO(b"x" * (2 * 1024 * 1024)), "big.csv")}
     answer = client.post("/imports", data=body, content_type="multipart/form-data")
     assert answer.status_code != 413  # read and checked: what it holds is another matter
+
+
+def test_one_field_over_the_per_field_limit_is_said_so(client, users, login):
+    login(users["admin"])
+    body = {"mail_host": "x" * 600_000}  # 600 KB: the body is within 1024 KB, the one field over 500 KB
+    answer = client.post("/settings", data=body, content_type="multipart/form-data")
+    assert answer.status_code == 413
+    assert "填写的内容过长：每项最多" in answer.get_data(as_text=True)
