@@ -50,7 +50,8 @@ def claim(obj, expected: int | None, message: str = STALE, path: str = "") -> No
     """Move ``obj``'s ``lock_version`` on by one if it is still ``expected`` (None: the version it was loaded at).
 
     Raises RuleError (stale, at ``path``) when another save came first, before or during this one.
-    Call it after the write's own rules passed and before changing the object.
+    Call it before changing the object: a write its own rules then refuse rolls the moved version back
+    with it (the request's, or ``refusal``'s savepoint).
     """
     loaded = obj.lock_version
     if expected is not None and expected != loaded:
