@@ -29,7 +29,7 @@ def _optional_int(value) -> int | None:
     return ascii_int(value)
 
 
-#: What a new password must be (perf.auth.services.password_problems).
+#: What a new password must be (perf.auth.passwords.password_problems).
 PASSWORD_HINT = "至少 8 个字符，含字母、数字、符号中的至少两类，不能是常见密码"
 
 

@@ -1,7 +1,7 @@
 """Sign-in and API-token throttling, counted from the audit log (so every web worker sees the same counts).
 
 ``ACCOUNT_FAILURES`` failed sign-ins of one account, or ``ADDRESS_FAILURES`` from one address, within
-``LOCK_MINUTES`` lock it (``perf.auth.services.authenticate`` refuses with RuleError "throttled", 429)
+``LOCK_MINUTES`` lock it (``perf.auth.passwords.authenticate`` refuses with RuleError "throttled", 429)
 until the oldest of them is that old; ``TOKEN_FAILURES`` wrong API tokens from one address lock it out
 of the API. Each failure is an audit entry (under the account and under the address), and the failure
 that locks is followed by the lock's own entry. Services flush; the caller commits.

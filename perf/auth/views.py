@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 
 from perf import versions
-from perf.auth import queries, services
+from perf.auth import passwords, queries, services
 from perf.auth.demo import is_demo_password
 from perf.auth.forms import LoginForm, NoticeForm, PasswordForm, TokenForm, UserForm
 from perf.auth.models import ROLE_LABELS, User
@@ -86,7 +86,7 @@ def login():
     form, error, status = LoginForm(next=target), None, 200
     if form.validate_on_submit():
         try:  # audited on success and failure; too many failures lock the account or the address (429)
-            user = services.authenticate(form.username.data, form.password.data, request.remote_addr or "")
+            user = passwords.authenticate(form.username.data, form.password.data, request.remote_addr or "")
         except RuleError as locked:
             user, error, status = None, locked.headline, locked.status
         else:
@@ -131,7 +131,7 @@ def _sign_in_to_change_password(user: User):
 @require(Perm.ACCOUNT)
 def logout():
     """End the session."""
-    services.note_logout(_me())
+    passwords.note_logout(_me())
     logout_user()
     flash("已退出登录")
     return redirect(url_for("auth.login"))
@@ -145,7 +145,7 @@ def account():
     if form.validate_on_submit():  # the service checks every field, so all its problems show at once
         with refusal(form, {"password": "new_password"}):
             typed = (form.current_password.data, form.new_password.data, form.confirm.data or "")
-            services.change_own_password(_me(), *typed, revoke_tokens=form.revoke_tokens.data)
+            passwords.change_own_password(_me(), *typed, revoke_tokens=form.revoke_tokens.data)
             login_user(_me())  # this session goes on with the new session version; every other one ended
             session.pop(MUST_CHANGE_PASSWORD, None)
             flash(

@@ -1,7 +1,9 @@
 """Demo accounts for the sample department."""
 
 from perf.auth.demo import ensure_demo_users
-from perf.auth.services import authenticate, create_user, find_user
+from perf.auth.passwords import authenticate
+from perf.auth.queries import find_user
+from perf.auth.services import create_user
 from perf.org.services import ensure_department, ensure_unit
 
 

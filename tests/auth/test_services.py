@@ -6,16 +6,8 @@ import pytest
 from werkzeug.security import check_password_hash
 
 from perf.auth import queries
-from perf.auth.services import (
-    MASK,
-    authenticate,
-    change_own_password,
-    create_user,
-    password_problems,
-    set_password,
-    update_user,
-    username_problems,
-)
+from perf.auth.passwords import MASK, authenticate, change_own_password, password_problems, set_password
+from perf.auth.services import create_user, update_user, username_problems
 from perf.errors import RuleError
 
 GOOD = "s3cret-pass"
