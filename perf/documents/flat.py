@@ -1,9 +1,10 @@
 """Read a flat 绩效目标 table (one row per indicator, as 预算管理一体化 systems export it) into a Disclosure.
 
 A pure reader: no database, no Flask. The file is a CSV (UTF-8, GBK …) or the first sheet of an XLSX, read
-by the tabular reader (perf.documents.tabular). The header row is found by name or synonym (``FlatRow``'s
-columns) wherever it is, after a title row ("部门预算项目绩效目标申报表(2023年度)") and a "金额单位：元"
-line, columns in any order; unknown columns are ignored and named. Below the header:
+by the tabular reader (perf.documents.tabular). The header row is found by name or synonym (the columns
+of ``FlatRow``, perf/documents/flat_columns.py) wherever it is, after a title row
+("部门预算项目绩效目标申报表(2023年度)") and a "金额单位：元" line, columns in any order; unknown
+columns are ignored and named. Below the header:
 
 - a department row ("820-马踏镇部门 | 8,827,620.53": no project, no indicator) names the department;
   later such rows (a unit's subtotal, 合计) are skipped;
@@ -29,22 +30,22 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from marshmallow import Schema, ValidationError
+from marshmallow import ValidationError
 
 from perf.documents._headers import yuan_to_wan
 from perf.documents._tables import IndicatorRow, Problem, UnitRow
 from perf.documents.disclosure import Disclosure, ProjectTable
+from perf.documents.flat_columns import COLUMNS, DIRECTIONS, NATURES, ROW
 from perf.documents.flat_plan import PlanColumn, is_plan_header, plan_columns, read_plan
 from perf.documents.tabular import (
     HEADER_SEARCH,
     ImportFileError,
     Table,
-    columns_of,
     filled,
     find_header,
     read_rows,
 )
-from perf.fields import Number, TypedText, WanAmount
+from perf.fields import Number, WanAmount
 from perf.numbers import FULL_WIDTH, WAN_INTEGER_DIGITS
 from perf.projects.models import LOCAL_CODE_PREFIX
 
@@ -57,66 +58,6 @@ _YEAR = re.compile(r"(\d{4})\s*年")
 _CODED = re.compile(r"^\s*([0-9A-Za-z]+)\s*[-－—_]\s*(\S.*?)\s*$")
 _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
 _HEADER_UNIT = re.compile(r"[(（]\s*(万元|元)\s*[)）]")
-_NATURES = {
-    "≥": "≥",
-    ">=": "≥",
-    "大于等于": "≥",
-    "不低于": "≥",
-    "≤": "≤",
-    "<=": "≤",
-    "小于等于": "≤",
-    "不高于": "≤",
-    "=": "=",
-    "＝": "=",
-    "等于": "=",
-    ">": ">",
-    "大于": ">",
-    "<": "<",
-    "小于": "<",
-    "定性": "定性",
-}
-_DIRECTIONS = {"正向指标": "正向", "正向": "正向", "反向指标": "反向", "反向": "反向"}
-
-
-class FlatRow(Schema):
-    """One row of a flat table as its columns name it; every cell is text (amounts are read after)."""
-
-    unit = TypedText(
-        "单位名称", 200, load_default=None, column="required", synonyms=("单位", "预算单位", "预算单位名称")
-    )
-    code = TypedText("项目编码", 40, load_default=None, column="optional", synonyms=("项目代码", "项目编号"))
-    name = TypedText("项目名称", 200, load_default=None, column="required", synonyms=("项目",))
-    total = TypedText(
-        "预算数",
-        40,
-        load_default=None,
-        column="required",
-        synonyms=("预算金额", "项目预算数", "年度预算数", "预算总额", "资金总额", "年度资金总额", "项目金额"),
-    )
-    fiscal = TypedText("财政资金", 40, load_default=None, column="optional", synonyms=("财政拨款", "其中：财政资金"))
-    other = TypedText("其他资金", 40, load_default=None, column="optional", synonyms=("其他资金来源", "单位自有资金"))
-    goal = TypedText(
-        "年度目标", 5000, load_default=None, column="optional", synonyms=("年度绩效目标", "绩效目标", "项目年度目标")
-    )
-    purpose = TypedText("资金用途", 5000, load_default=None, column="optional", synonyms=("项目概述", "项目内容"))
-    level1 = TypedText("一级指标", 30, load_default=None, column="required")
-    level2 = TypedText("二级指标", 30, load_default=None, column="required")
-    indicator = TypedText("三级指标", 200, load_default=None, column="required", synonyms=("指标名称",))
-    nature = TypedText("指标性质", 10, load_default=None, column="optional", synonyms=("比较符", "指标符号"))
-    value = TypedText("指标值", 200, load_default=None, column="required", synonyms=("目标值", "指标目标值"))
-    measure = TypedText("度量单位", 20, load_default=None, column="optional", synonyms=("计量单位", "指标单位"))
-    weight = TypedText("权重", 20, load_default=None, column="optional", synonyms=("指标权重", "分值", "权重（分）"))
-    direction = TypedText("指标方向性", 10, load_default=None, column="optional", synonyms=("指标方向",))
-    description = TypedText(
-        "绩效指标描述", 1000, load_default=None, column="optional", synonyms=("指标描述", "指标解释", "指标说明")
-    )
-    basis = TypedText(
-        "指标值确定依据", 1000, load_default=None, column="optional", synonyms=("确定依据", "指标值设定依据")
-    )
-
-
-ROW = FlatRow()
-COLUMNS = columns_of(ROW)
 _PROJECT_FIELDS = ("unit", "code", "name", "total", "fiscal", "other", "goal", "purpose")
 _INDICATOR_FIELDS = ("level1", "level2", "indicator", "value")
 #: An amount in 元 is exact to the 分 and, in 万元, within what perf holds (perf.numbers.WAN_INTEGER_DIGITS).
@@ -315,7 +256,7 @@ def _value_text(row: dict) -> tuple[str, str | None]:
     """The 指标值 perf parses, from 指标性质 + 指标值 + 度量单位 (定性: the 指标值 as written)."""
     value = row["value"]
     nature_text = _nfkc(row.get("nature") or "").replace(" ", "")
-    nature = _NATURES.get(nature_text) if nature_text else None
+    nature = NATURES.get(nature_text) if nature_text else None
     if nature_text and nature is None:
         return "", f"指标性质“{row['nature']}”应为 ≥、≤、=、>、< 或 定性"
     if nature == "定性":
@@ -328,7 +269,7 @@ def _value_text(row: dict) -> tuple[str, str | None]:
 
 def _direction_warning(row: dict, value: str) -> str | None:
     """指标方向性 that contradicts the comparator: said, not guessed (the value is kept as written)."""
-    stated = _DIRECTIONS.get((row.get("direction") or "").strip())
+    stated = DIRECTIONS.get((row.get("direction") or "").strip())
     if stated is None:
         return None
     if (stated == "反向" and value.startswith(("≥", ">"))) or (stated == "正向" and value.startswith(("≤", "<"))):

@@ -9,7 +9,7 @@ from openpyxl.styles import Font
 
 from perf import clock
 from perf.actuals.importer import SCHEMA as ACTUALS
-from perf.documents.flat import ROW as FLAT
+from perf.documents.flat_columns import ROW as FLAT
 from perf.documents.tabular import columns_of
 from perf.numbers import MONEY_FORMAT
 from perf.spending.importer import SCHEMA as PAYMENTS
