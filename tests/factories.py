@@ -48,3 +48,34 @@ def posted_fields(page: str, form_id: str) -> dict[str, str]:
         body = body[2:] if body.startswith("\r\n") else body.removeprefix("\n")  # as a browser reads it
         fields[name] = html_module.unescape(body)
     return fields
+
+
+def project_form_data(unit_id, code: str = "13020724P00TEST0001", **changes) -> dict:
+    """A valid new 绩效目标表 as the /projects/new form posts it (six rows, the 2024 checkpoints), with ``changes``."""
+    data = {
+        "code": code,
+        "name": "业务培训经费",
+        "unit_id": str(unit_id),
+        "total": "10.00",
+        "fiscal": "8.00",
+        "other": "2.00",
+        "purpose": "举办业务培训两期。",
+        "goal": "提升窗口人员业务能力。",
+        "plan-0": "20",
+        "plan-1": "50",
+        "plan-2": "80",
+        "plan-3": "100",
+    }
+    for i, (level1, level2, name, value) in enumerate(SIX_ROWS):
+        data.update(
+            {
+                f"indicators-{i}-level1": level1,
+                f"indicators-{i}-level2": level2,
+                f"indicators-{i}-name": name,
+                f"indicators-{i}-description": f"{name}说明",
+                f"indicators-{i}-value": value,
+                f"indicators-{i}-basis": "培训台账",
+            }
+        )
+    data.update(changes)
+    return data

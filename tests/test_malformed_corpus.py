@@ -38,7 +38,7 @@ from tests.api.conftest import api, tokens, world  # noqa: F401  (the API's toke
 from tests.conftest import ENGINE
 from tests.documents import docx_builder as docs
 from tests.documents import flat_files as flat
-from tests.factories import SIX_ROWS, posted_fields
+from tests.factories import posted_fields, project_form_data
 
 CODE = "13020724P00X4BL10005W"  # the sample project (approved, 28.00 万元), of t-owner's unit
 HUGE = "99999999999999999999"  # 20 digits: no id column holds it
@@ -203,32 +203,7 @@ def fill(template: str, ctx) -> str:
 
 def project_form(ctx) -> dict:
     """A valid new 绩效目标表 as the /projects/new form posts it."""
-    data = {
-        "code": "13020724P00MALF0001",
-        "name": "业务培训经费",
-        "unit_id": str(ctx.own_unit),
-        "total": "10.00",
-        "fiscal": "8.00",
-        "other": "2.00",
-        "purpose": "举办业务培训两期。",
-        "goal": "提升窗口人员业务能力。",
-        "plan-0": "20",
-        "plan-1": "50",
-        "plan-2": "80",
-        "plan-3": "100",
-    }
-    for i, (level1, level2, name, value) in enumerate(SIX_ROWS):
-        data.update(
-            {
-                f"indicators-{i}-level1": level1,
-                f"indicators-{i}-level2": level2,
-                f"indicators-{i}-name": name,
-                f"indicators-{i}-description": f"{name}说明",
-                f"indicators-{i}-value": value,
-                f"indicators-{i}-basis": "培训台账",
-            }
-        )
-    return data
+    return project_form_data(ctx.own_unit, code="13020724P00MALF0001")
 
 
 def fields_of(ctx, path: str, form_id: str) -> dict:

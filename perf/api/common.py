@@ -86,14 +86,19 @@ def refuse_star_if_match() -> None:
         api_abort(428, "If-Match 须为先前 GET 取得的 ETag，不接受 *（以免覆盖他人的修改）")
 
 
+def if_match_parameter(description: str, required: bool = False) -> dict:
+    """The documented ``If-Match`` header of an update (OpenAPI parameter)."""
+    return {
+        "name": "If-Match",
+        "in": "header",
+        "required": required,
+        "schema": {"type": "string"},
+        "description": description,
+    }
+
+
 #: The If-Match header of an update that may name the version it was read at (a step on an alert).
-IF_MATCH_VERSION = {
-    "name": "If-Match",
-    "in": "header",
-    "required": False,
-    "schema": {"type": "string"},
-    "description": '可选：先前 GET 取得的 ETag（版本号，如 "3"）；其间已被他人处理时返回 412',
-}
+IF_MATCH_VERSION = if_match_parameter('可选：先前 GET 取得的 ETag（版本号，如 "3"）；其间已被他人处理时返回 412')
 
 
 def version_in_if_match() -> int | None:

@@ -19,6 +19,7 @@ from perf.api.common import (
     Blueprint,
     PageArgs,
     allow,
+    if_match_parameter,
     not_found,
     page_list,
     page_of,
@@ -147,17 +148,7 @@ def get_actual(project, indicator_id: int, as_of: date):
 @allow(Perm.PROJECT_EDIT)
 @blp.arguments(ActualEntrySchema, example=examples.ACTUAL)
 @blp.response(200, ActualSchema)
-@blp.doc(
-    parameters=[
-        {
-            "name": "If-Match",
-            "in": "header",
-            "required": False,
-            "schema": {"type": "string"},
-            "description": "可选：先前 GET 取得的 ETag；数据已被他人修改时返回 412",
-        }
-    ]
-)
+@blp.doc(parameters=[if_match_parameter("可选：先前 GET 取得的 ETag；数据已被他人修改时返回 412")])
 @loads("project_id", project_by_id, can_edit, "项目")
 def put_actual(body, project, indicator_id: int, as_of: date):
     """填写实际完成值

@@ -10,7 +10,7 @@ from flask import request
 from flask_login import current_user
 
 from perf.api import examples
-from perf.api.common import Blueprint, allow, api_abort, raw_body, refuse_star_if_match
+from perf.api.common import Blueprint, allow, api_abort, if_match_parameter, raw_body, refuse_star_if_match
 from perf.api.workflow import add_api_steps
 from perf.auth.permissions import Perm, can_edit, can_view, loads
 from perf.evaluation import workflow
@@ -26,13 +26,7 @@ blp = Blueprint(
 )
 
 ENTRIES = "/<int:project_id>/self-evaluation/entries"
-IF_MATCH = {
-    "name": "If-Match",
-    "in": "header",
-    "required": True,
-    "schema": {"type": "string"},
-    "description": "先前 GET 取得的 ETag；自评已被他人修改时返回 412，缺少时返回 428",
-}
+IF_MATCH = if_match_parameter("先前 GET 取得的 ETag；自评已被他人修改时返回 412，缺少时返回 428", required=True)
 
 
 class RowSchema(PerfSchema):

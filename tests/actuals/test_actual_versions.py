@@ -24,6 +24,12 @@ def opened(client, project) -> tuple[str, dict]:
     return page, posted_fields(page, "actuals-form")
 
 
+def save(client, project, fields: dict, **values):
+    """Post the page's ``fields`` with each row's value changed (``values[row index as text]``)."""
+    typed = {f"rows-{row}-value": value for row, value in values.items()}
+    return client.post(f"/projects/{project.id}/actuals", data={**fields, **typed})
+
+
 def row_of(project, name: str) -> int:
     return next(index for index, indicator in enumerate(project.indicators) if indicator.name == name)
 
@@ -67,10 +73,8 @@ def test_a_value_first_stored_by_another_is_not_overwritten_unseen(client, login
     row = row_of(project, "提供材料比例")
     _, mine = opened(client, project)
     _, theirs = opened(client, project)
-    assert (
-        client.post(f"/projects/{project.id}/actuals", data={**theirs, f"rows-{row}-value": "45%"}).status_code == 302
-    )
-    refused = client.post(f"/projects/{project.id}/actuals", data={**mine, f"rows-{row}-value": "30%"})
+    assert save(client, project, theirs, **{str(row): "45%"}).status_code == 302
+    refused = save(client, project, mine, **{str(row): "30%"})
     assert "已被他人改为“45%”" in html.unescape(refused.get_data(as_text=True))
     assert stored(project) == {"提供材料比例": "45%"}
 
@@ -80,7 +84,5 @@ def test_the_same_value_saved_by_both_is_no_conflict(client, login, users, proje
     row = row_of(project, "提供材料比例")
     _, mine = opened(client, project)
     _, theirs = opened(client, project)
-    assert (
-        client.post(f"/projects/{project.id}/actuals", data={**theirs, f"rows-{row}-value": "45%"}).status_code == 302
-    )
-    assert client.post(f"/projects/{project.id}/actuals", data={**mine, f"rows-{row}-value": "45%"}).status_code == 302
+    assert save(client, project, theirs, **{str(row): "45%"}).status_code == 302
+    assert save(client, project, mine, **{str(row): "45%"}).status_code == 302

@@ -151,19 +151,19 @@ def test_two_corrections_of_one_payment(app):
         assert load().amount == D("97000") and load().lock_version == 2
 
 
+def two_actuals(app, indicator_id: int, on: date, *values: str) -> dict:
+    """The race of two saves of one indicator's actual on ``on``, the first saving ``values[0]``."""
+    given = iter(values)
+    return race(app, lambda: db.session.get(Indicator, indicator_id), lambda i: set_actual(i, next(given), on, "test"))
+
+
 def test_two_saves_of_one_actual_value(app):
     with app.app_context():
         indicator = db.session.scalar(sa.select(Indicator).join(Project).where(Project.code == CODE).limit(1))
         set_actual(indicator, "40%", date(2024, 6, 30), "test")
         db.session.commit()
         indicator_id = indicator.id
-    values = iter(["45%", "50%"])
-
-    def load():
-        return db.session.get(Indicator, indicator_id)
-
-    outcome = race(app, load, lambda indicator: set_actual(indicator, next(values), date(2024, 6, 30), "test"))
-    refused_as_stale(outcome)
+    refused_as_stale(two_actuals(app, indicator_id, date(2024, 6, 30), "45%", "50%"))
     with app.app_context():
         rows = db.session.scalars(sa.select(ActualValue).where(ActualValue.indicator_id == indicator_id)).all()
         assert [(row.value_text, row.lock_version) for row in rows] == [("45%", 2)]
@@ -175,13 +175,7 @@ def test_two_first_entries_of_one_actual_value(app):
         indicator_id = db.session.scalar(
             sa.select(Indicator.id).join(Project).where(Project.code == CODE, Indicator.value_text == "≥98%").limit(1)
         )
-    values = iter(["98%", "99%"])
-
-    def load():
-        return db.session.get(Indicator, indicator_id)
-
-    outcome = race(app, load, lambda indicator: set_actual(indicator, next(values), date(2024, 7, 31), "test"))
-    refused_as_stale(outcome)
+    refused_as_stale(two_actuals(app, indicator_id, date(2024, 7, 31), "98%", "99%"))
     with app.app_context():
         rows = db.session.scalars(sa.select(ActualValue.value_text).where(ActualValue.indicator_id == indicator_id))
         assert rows.all() == ["98%"]

@@ -9,37 +9,7 @@ import sqlalchemy as sa
 from perf.audit.models import AuditEntry
 from perf.numbers import wan_text
 from perf.projects.models import Project
-from tests.factories import SIX_ROWS
-
-
-def form_data(unit_id, **changes):
-    data = {
-        "code": "13020724P00TEST0001",
-        "name": "业务培训经费",
-        "unit_id": str(unit_id),
-        "total": "10.00",
-        "fiscal": "8.00",
-        "other": "2.00",
-        "purpose": "举办业务培训两期。",
-        "goal": "提升窗口人员业务能力。",
-        "plan-0": "20",
-        "plan-1": "50",
-        "plan-2": "80",
-        "plan-3": "100",
-    }
-    for i, (level1, level2, name, value) in enumerate(SIX_ROWS):
-        data.update(
-            {
-                f"indicators-{i}-level1": level1,
-                f"indicators-{i}-level2": level2,
-                f"indicators-{i}-name": name,
-                f"indicators-{i}-description": f"{name}说明",
-                f"indicators-{i}-value": value,
-                f"indicators-{i}-basis": "培训台账",
-            }
-        )
-    data.update(changes)
-    return data
+from tests.factories import project_form_data as form_data
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from perf.audit.models import AuditEntry
 from perf.projects.models import Project
 from perf.workflow.models import KeptVersion, StepEvent
-from tests.projects.test_form import form_data
+from tests.factories import project_form_data as form_data
 
 CODE = "13020724P00TEST0001"
 
