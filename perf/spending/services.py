@@ -128,11 +128,9 @@ def correct_payment(
     ``expected_version`` is the payment's version the correction was typed against (None: as loaded):
     another save in between refuses this one (stale), by compare-and-set.
     """
-    if expected_version is not None and expected_version != payment.lock_version:
-        raise RuleError(stale_message(payment, "更正"), "stale")
     if same_content(payment, data) and not data.confirmed:
-        return {}  # nothing to correct: no write, and the version stays (nobody else's page goes stale)
-    claim(payment, None, stale_message(payment, "更正"))
+        return {}  # already stored as typed: no write, and the version stays (nobody else's page goes stale)
+    claim(payment, expected_version, stale_message(payment, "更正"))
     problems = reason_problems(reason, "更正原因")
     taken = voucher_problems(payment.project_id, data.voucher_no, payment.voucher_no)
     problems.update(taken)
